@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Provisions what maestro needs on this machine, idempotently, caching builds outside the repo.
+#   scripts/provision.sh dev    everything `npm run dev` needs
+#   scripts/provision.sh test   everything `npm test` needs
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+mode="${1:-dev}"
+case "$mode" in
+  dev | test) ;;
+  *) echo "usage: $0 dev|test" >&2; exit 2 ;;
+esac
+
+bash "$here/provision/node.sh"
+bash "$here/provision/temporal.sh"
+bash "$here/provision/postgres.sh"
+bash "$here/provision/redis.sh"

@@ -1,0 +1,10 @@
+import { schedulersMigration } from './0001-schedulers';
+
+export interface Migration {
+  /** Sortable, unique and never renamed once released. */
+  readonly id: string;
+  readonly sql: string;
+}
+
+/** Every migration, in the order they apply. Append only: applied migrations must not change. */
+export const migrations: readonly Migration[] = [schedulersMigration];

@@ -1,0 +1,110 @@
+import type { z } from 'zod';
+import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
+
+export const MODULE_NAMES = [
+  'management-api',
+  'rooms-api',
+  'worker',
+  'runtime-watcher',
+  'metrics-reporter',
+] as const;
+export type ModuleName = (typeof MODULE_NAMES)[number];
+
+export interface HttpServerConfig {
+  host: string;
+  port: number;
+}
+
+/** Typed configuration handed out in slices by the composition roots. */
+export interface Config {
+  logLevel: Environment['MAESTRO_LOG_LEVEL'];
+  shutdownTimeoutMs: number;
+  readinessTimeoutMs: number;
+  postgres: { url: string; poolSize: number };
+  redis: { url: string; keyPrefix: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueues: { operations: string; runtimeWatcher: string; metrics: string };
+  };
+  /** Each module's internal port serves /healthz, /readyz and /metrics. */
+  internalServers: Record<ModuleName, HttpServerConfig>;
+  managementApi: HttpServerConfig;
+  roomsApi: HttpServerConfig;
+}
+
+/** One problem with one variable, as reported to the operator. */
+export interface ConfigProblem {
+  variable: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the `MAESTRO_*` variables of `env` (the only place that does) and returns the typed config,
+ * or throws a {@link ConfigError} listing every problem at once, each naming its variable.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = environmentSchema.safeParse(pickMaestroVariables(env));
+  if (!parsed.success) throw new ConfigError(toProblems(parsed.error));
+  return toConfig(parsed.data);
+}
+
+function pickMaestroVariables(env: Readonly<Record<string, string | undefined>>) {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) => name.startsWith('MAESTRO_') && value !== undefined,
+    ),
+  );
+}
+
+function toProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.flatMap((issue): ConfigProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ variable: key, message: 'is not a maestro setting' }));
+    }
+    return [{ variable: String(issue.path[0] ?? '(environment)'), message: issue.message }];
+  });
+}
+
+function toConfig(env: Environment): Config {
+  const host = env.MAESTRO_BIND_HOST;
+  const prefix = env.MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX;
+  const internal = (variable: EnvironmentVariable & `${string}_INTERNAL_PORT`) => ({
+    host,
+    port: env[variable],
+  });
+  return {
+    logLevel: env.MAESTRO_LOG_LEVEL,
+    shutdownTimeoutMs: env.MAESTRO_SHUTDOWN_TIMEOUT_MS,
+    readinessTimeoutMs: env.MAESTRO_READINESS_TIMEOUT_MS,
+    postgres: { url: env.MAESTRO_POSTGRES_URL, poolSize: env.MAESTRO_POSTGRES_POOL_SIZE },
+    redis: { url: env.MAESTRO_REDIS_URL, keyPrefix: env.MAESTRO_REDIS_KEY_PREFIX },
+    temporal: {
+      address: env.MAESTRO_TEMPORAL_ADDRESS,
+      namespace: env.MAESTRO_TEMPORAL_NAMESPACE,
+      taskQueues: {
+        operations: `${prefix}-operations`,
+        runtimeWatcher: `${prefix}-runtime-watcher`,
+        metrics: `${prefix}-metrics`,
+      },
+    },
+    internalServers: {
+      'management-api': internal('MAESTRO_MANAGEMENT_API_INTERNAL_PORT'),
+      'rooms-api': internal('MAESTRO_ROOMS_API_INTERNAL_PORT'),
+      worker: internal('MAESTRO_WORKER_INTERNAL_PORT'),
+      'runtime-watcher': internal('MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT'),
+      'metrics-reporter': internal('MAESTRO_METRICS_REPORTER_INTERNAL_PORT'),
+    },
+    managementApi: { host, port: env.MAESTRO_MANAGEMENT_API_PORT },
+    roomsApi: { host, port: env.MAESTRO_ROOMS_API_PORT },
+  };
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Environment values arrive as strings; an empty one counts as unset so defaults still apply. */
+const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value);
+
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: 'must be an integer' })
+      .int({ error: 'must be an integer' })
+      .min(min, { error: `must be at least ${min}` })
+      .max(max, { error: `must be at most ${max}` }),
+  );
+
+const port = () => integer(0, 65535);
+
+const url = (protocols: readonly string[]) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine((value) => URL.canParse(value), { error: 'must be a URL' })
+      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+        error: `must use ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      }),
+  );
+
+const text = () => z.preprocess(unsetIfEmpty, z.string());
+
+const hostPort = () =>
+  z.preprocess(unsetIfEmpty, z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'must be host:port' }));
+
+/**
+ * Every setting maestro reads, as `MAESTRO_*` environment variables. This object is the single
+ * source of truth: parsing, defaults, the README's configuration table and `maestro config` all
+ * derive from it. Unknown `MAESTRO_*` variables are rejected, so a typo never goes unnoticed.
+ */
+export const environmentSchema = z
+  .object({
+    MAESTRO_LOG_LEVEL: z
+      .preprocess(
+        unsetIfEmpty,
+        z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+      )
+      .default('info')
+      .describe('Minimum level of the JSON logs written to stdout.'),
+    MAESTRO_BIND_HOST: text()
+      .default('0.0.0.0')
+      .describe('Address every HTTP server (APIs and internal ports) listens on.'),
+    MAESTRO_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
+      .default(30_000)
+      .describe('How long a module may drain on SIGTERM/SIGINT before it is forced to exit 1.'),
+    MAESTRO_READINESS_TIMEOUT_MS: integer(1, 60_000)
+      .default(2_000)
+      .describe('Timeout of each dependency check behind /readyz.'),
+    MAESTRO_POSTGRES_URL: url(['postgres:', 'postgresql:'])
+      .default('postgres://maestro:maestro@127.0.0.1:5432/maestro')
+      .describe('PostgreSQL connection URL (schedulers and their versions).'),
+    MAESTRO_POSTGRES_POOL_SIZE: integer(1, 1_000)
+      .default(10)
+      .describe('Maximum PostgreSQL connections per process.'),
+    MAESTRO_REDIS_URL: url(['redis:', 'rediss:'])
+      .default('redis://127.0.0.1:6379/0')
+      .describe('Redis connection URL (rooms, instances, allocation, scheduler cache).'),
+    MAESTRO_REDIS_KEY_PREFIX: text()
+      .default('')
+      .describe(
+        'Prefix of every Redis key maestro writes, to share one Redis between deployments.',
+      ),
+    MAESTRO_TEMPORAL_ADDRESS: hostPort()
+      .default('127.0.0.1:7233')
+      .describe('Temporal frontend gRPC address (host:port).'),
+    MAESTRO_TEMPORAL_NAMESPACE: text()
+      .default('default')
+      .describe('Temporal namespace holding the scheduler and operation workflows.'),
+    MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: z
+      .preprocess(
+        unsetIfEmpty,
+        z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'must match [A-Za-z0-9._-]+' }),
+      )
+      .default('maestro')
+      .describe(
+        'Task queues are <prefix>-operations, <prefix>-runtime-watcher and <prefix>-metrics.',
+      ),
+    MAESTRO_MANAGEMENT_API_PORT: port()
+      .default(8080)
+      .describe('Management API HTTP port (schedulers and operations).'),
+    MAESTRO_MANAGEMENT_API_INTERNAL_PORT: port()
+      .default(8081)
+      .describe('Management API /healthz, /readyz and /metrics port.'),
+    MAESTRO_ROOMS_API_PORT: port()
+      .default(8070)
+      .describe('Rooms API HTTP port (game rooms, matchmakers).'),
+    MAESTRO_ROOMS_API_INTERNAL_PORT: port()
+      .default(8071)
+      .describe('Rooms API /healthz, /readyz and /metrics port.'),
+    MAESTRO_WORKER_INTERNAL_PORT: port()
+      .default(8091)
+      .describe('Operation execution worker /healthz, /readyz and /metrics port.'),
+    MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT: port()
+      .default(8092)
+      .describe('Runtime watcher /healthz, /readyz and /metrics port.'),
+    MAESTRO_METRICS_REPORTER_INTERNAL_PORT: port()
+      .default(8093)
+      .describe('Metrics reporter /healthz, /readyz and /metrics port.'),
+  })
+  .strict();
+
+export type Environment = z.output<typeof environmentSchema>;
+export type EnvironmentVariable = keyof Environment;

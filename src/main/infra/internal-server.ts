@@ -1,0 +1,40 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { checkReadiness, type ReadinessCheck } from './readiness';
+
+export interface InternalServerDeps {
+  checks: readonly ReadinessCheck[];
+  registry: Registry;
+  readinessTimeoutMs: number;
+  /** False once shutdown began, so load balancers stop routing before servers close. */
+  isAcceptingTraffic: () => boolean;
+}
+
+/**
+ * A module's internal port: `/healthz` (the process is alive), `/readyz` (every dependency answers;
+ * 503 naming the ones that do not) and `/metrics` (Prometheus text format).
+ */
+export function buildInternalServer(deps: InternalServerDeps): FastifyInstance {
+  const app = Fastify({ logger: false });
+  app.get('/healthz', (_request, reply) => reply.send('OK'));
+  app.get('/health', (_request, reply) => reply.send('OK'));
+  app.get('/readyz', async (_request, reply) => {
+    const report = await checkReadiness(deps.checks, deps.readinessTimeoutMs);
+    if (!deps.isAcceptingTraffic()) {
+      report.ready = false;
+      report.checks['shutdown'] = 'the module is shutting down';
+    }
+    const failed = Object.entries(report.checks).filter(([, outcome]) => outcome !== 'ok');
+    return reply.code(report.ready ? 200 : 503).send({
+      status: report.ready ? 'ready' : 'unready',
+      ...(failed.length > 0 && {
+        message: failed.map(([name, reason]) => `${name}: ${reason}`).join('; '),
+      }),
+      checks: report.checks,
+    });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
+  );
+  return app;
+}

@@ -1,0 +1,121 @@
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, WorkflowBundleOption } from '@temporalio/worker';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { createPostgresPool, pingPostgres } from '../../adapters/postgres/pool';
+import { createRedisClient, pingRedis } from '../../adapters/redis/client';
+import {
+  connectWorkerConnection,
+  createTemporalClient,
+  pingTemporal,
+} from '../../adapters/temporal/connection';
+import { loadWorkflowBundle } from '../../adapters/temporal/workflow-bundle';
+import type { Config } from '../../config/load';
+import type { ReadinessCheck } from './readiness';
+
+/**
+ * The process's connections, created on first use and shared by every module of the process
+ * (`maestro start all` opens one pool, one Redis client and one Temporal connection, not five).
+ * `close()` closes what was opened, newest first.
+ */
+export class Resources {
+  private readonly closers: Array<{ name: string; close: () => Promise<unknown> }> = [];
+  private pool?: Pool;
+  private redisClient?: Redis;
+  private client?: Client;
+  private workerConnection?: Promise<NativeConnection>;
+  private bundle?: Promise<WorkflowBundleOption>;
+  /** Aborted on shutdown so a connection still being retried gives up. */
+  readonly shutdownSignal: AbortSignal;
+  private readonly shutdownController = new AbortController();
+
+  constructor(
+    readonly config: Config,
+    readonly log: Logger,
+  ) {
+    this.shutdownSignal = this.shutdownController.signal;
+  }
+
+  postgres(): Pool {
+    if (!this.pool) {
+      const pool = createPostgresPool(
+        this.config.postgres,
+        this.log.child({ component: 'postgres' }),
+      );
+      this.pool = pool;
+      this.closers.push({ name: 'postgres', close: () => pool.end() });
+    }
+    return this.pool;
+  }
+
+  redis(): Redis {
+    if (!this.redisClient) {
+      const client = createRedisClient(this.config.redis, this.log.child({ component: 'redis' }));
+      this.redisClient = client;
+      this.closers.push({
+        name: 'redis',
+        close: () => client.quit().catch(() => client.disconnect()),
+      });
+    }
+    return this.redisClient;
+  }
+
+  temporalClient(): Client {
+    if (!this.client) {
+      const client = createTemporalClient(this.config.temporal);
+      this.client = client;
+      this.closers.push({ name: 'temporal client', close: () => client.connection.close() });
+    }
+    return this.client;
+  }
+
+  temporalWorkerConnection(): Promise<NativeConnection> {
+    if (!this.workerConnection) {
+      const log = this.log.child({ component: 'temporal' });
+      const connecting = connectWorkerConnection(
+        this.config.temporal,
+        this.shutdownSignal,
+        (error, delayMs) => log.warn({ err: error, delayMs }, 'temporal unreachable, retrying'),
+      );
+      this.workerConnection = connecting;
+      this.closers.push({
+        name: 'temporal worker connection',
+        close: async () => (await connecting.catch(() => undefined))?.close(),
+      });
+    }
+    return this.workerConnection;
+  }
+
+  workflowBundle(): Promise<WorkflowBundleOption> {
+    this.bundle ??= loadWorkflowBundle(this.log.child({ component: 'temporal' }));
+    return this.bundle;
+  }
+
+  readonly checks = {
+    postgres: (): ReadinessCheck => ({
+      name: 'postgres',
+      check: () => pingPostgres(this.postgres()),
+    }),
+    redis: (): ReadinessCheck => ({ name: 'redis', check: () => pingRedis(this.redis()) }),
+    temporal: (): ReadinessCheck => ({
+      name: 'temporal',
+      check: () => pingTemporal(this.temporalClient().connection),
+    }),
+  };
+
+  /** Stops connection retries. */
+  beginShutdown(): void {
+    this.shutdownController.abort();
+  }
+
+  async close(): Promise<void> {
+    this.beginShutdown();
+    for (const { name, close } of this.closers.reverse()) {
+      await close().catch((error: unknown) =>
+        this.log.warn({ err: error, resource: name }, 'close failed'),
+      );
+    }
+    this.closers.length = 0;
+  }
+}

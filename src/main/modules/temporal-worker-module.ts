@@ -1,0 +1,72 @@
+import { Worker } from '@temporalio/worker';
+import type { ModuleName } from '../../config/load';
+import { pingTemporal } from '../../adapters/temporal/connection';
+import type { ReadinessCheck } from '../infra/readiness';
+import type { Module, ModuleDeps } from './module';
+
+export interface TemporalWorkerModuleOptions {
+  name: ModuleName;
+  taskQueue: string;
+  activities: object;
+  /** Dependencies of the activities, checked by /readyz besides Temporal itself. */
+  checks: readonly ReadinessCheck[];
+}
+
+/**
+ * A module whose job is a Temporal worker polling one task queue. Stopping drains it: no new tasks
+ * are polled and in-flight activities get the worker's grace time to finish.
+ */
+export function temporalWorkerModule(
+  options: TemporalWorkerModuleOptions,
+  deps: ModuleDeps,
+): Module {
+  const { resources } = deps;
+  const log = deps.log.child({ module: options.name, taskQueue: options.taskQueue });
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+
+  const workerCheck: ReadinessCheck = {
+    name: 'temporal-worker',
+    check: () => {
+      const state = worker?.getState() ?? 'STARTING';
+      return state === 'RUNNING'
+        ? Promise.resolve()
+        : Promise.reject(new Error(`worker is ${state.toLowerCase()}`));
+    },
+  };
+  const temporalCheck: ReadinessCheck = {
+    name: 'temporal',
+    check: async () => {
+      if (!worker) throw new Error('not connected yet');
+      await pingTemporal(await resources.temporalWorkerConnection());
+    },
+  };
+
+  return {
+    name: options.name,
+    checks: [temporalCheck, workerCheck, ...options.checks],
+    async start() {
+      const connection = await resources.temporalWorkerConnection();
+      if (resources.shutdownSignal.aborted) return;
+      worker = await Worker.create({
+        connection,
+        namespace: resources.config.temporal.namespace,
+        taskQueue: options.taskQueue,
+        workflowBundle: await resources.workflowBundle(),
+        activities: options.activities,
+        shutdownGraceTime: '10s',
+      });
+      running = worker.run().catch((error: unknown) => {
+        log.error({ err: error }, 'temporal worker failed');
+        deps.fail(error);
+      });
+      log.info('temporal worker polling');
+    },
+    async stop() {
+      if (!worker || !running) return;
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      log.info('temporal worker drained');
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/**
+ * The workflow bundle shared by maestro's three task queues (operations, runtime watcher, metrics).
+ * Each module's worker registers all of them and polls only its own queue.
+ */
+export {};
