@@ -9,8 +9,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const OS = ['darwin', 'win32', 'linux', 'freebsd', 'android', 'openharmony', 'sunos', 'aix'];
 const CPU = {
-  arm64: 'arm64', aarch64: 'arm64', x64: 'x64', ia32: 'ia32', armv7: 'arm', arm: 'arm',
-  ppc64: 'ppc64', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64',
+  arm64: 'arm64',
+  aarch64: 'arm64',
+  x64: 'x64',
+  ia32: 'ia32',
+  armv7: 'arm',
+  arm: 'arm',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
 };
 
 const path = new URL('../package-lock.json', import.meta.url);
@@ -23,11 +31,19 @@ for (const [location, entry] of Object.entries(packages)) {
     if (packages[`node_modules/${name}`] || packages[nested]) continue;
     const platform = platformOf(name);
     if (!platform || !/^\d+\.\d+\.\d+/.test(version)) continue;
-    packages[`node_modules/${name}`] = { version, cpu: [platform.cpu], license: entry.license, optional: true, os: [platform.os] };
+    packages[`node_modules/${name}`] = {
+      version,
+      cpu: [platform.cpu],
+      license: entry.license,
+      optional: true,
+      os: [platform.os],
+    };
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lockfile: added ${added} platform entries`);
 

@@ -10,7 +10,7 @@ const GrpcCode = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, UNKNOWN: 2 } as const;
  * not valid JSON is 400; anything unexpected is logged and answered 500 without leaking internals.
  */
 export function createHttpApp(log: Logger): FastifyInstance {
-  const app = Fastify({ logger: false, disableRequestLogging: true });
+  const app = Fastify({ logger: false });
   app.setNotFoundHandler(async (_request, reply) =>
     reply.code(404).send({ code: GrpcCode.NOT_FOUND, message: 'Not Found', details: [] }),
   );

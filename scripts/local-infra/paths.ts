@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where scripts/provision.sh caches what it builds (kept in step with scripts/provision/lib.sh). */
+export const cacheDir =
+  process.env['MAESTRO_CACHE_DIR'] ??
+  path.join(process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'), 'maestro');
+export const binDir = path.join(cacheDir, 'bin');
+
+function provisioned(file: string, hint: string): string {
+  if (!existsSync(file))
+    throw new Error(`${file} is missing: run \`bash scripts/provision.sh ${hint}\``);
+  return file;
+}
+
+export const temporalBinary = () => provisioned(path.join(binDir, 'temporal'), 'dev');
+
+export function postgresBinDir(): string {
+  const marker = provisioned(path.join(binDir, '.postgres-bindir'), 'dev');
+  return readFileSync(marker, 'utf8').trim();
+}
+
+/** PostgreSQL refuses to run as root: when we are root, its processes run as this account. */
+export function postgresAccount(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** Whether nothing listens on host:port right now. */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/** A TCP port free on loopback right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

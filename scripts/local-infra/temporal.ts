@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { maestroSearchAttributes } from '../../workflows/search-attributes';
+import { temporalBinary } from './paths';
+import { spawnService, waitUntilReady, type ServiceProcess } from './process';
+
+export interface TemporalOptions {
+  /** Run in its own process group (see spawnService). */
+  detached?: boolean;
+  dir: string;
+  port: number;
+  /** Web UI port; none means headless. */
+  uiPort?: number;
+  /** SQLite file that keeps workflows across restarts; none means in memory. */
+  dbFile?: string;
+  /** `--dynamic-config-value KEY=JSON` pairs, e.g. a lower continue-as-new threshold in tests. */
+  dynamicConfig?: Record<string, unknown>;
+}
+
+export interface RunningTemporal {
+  process: ServiceProcess;
+  address: string;
+  uiUrl?: string;
+}
+
+/** Starts the Temporal dev server with maestro's search attributes registered. */
+export async function startTemporal(options: TemporalOptions): Promise<RunningTemporal> {
+  mkdirSync(options.dir, { recursive: true });
+  const logFile = path.join(options.dir, 'temporal.log');
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--log-level',
+    'warn',
+    ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...maestroSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
+    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([name, value]) => [
+      '--dynamic-config-value',
+      `${name}=${JSON.stringify(value)}`,
+    ]),
+  ];
+  const process = spawnService({
+    name: 'temporal',
+    command: temporalBinary(),
+    args,
+    logFile,
+    detached: options.detached,
+    env: { TEMPORAL_VERSION_CHECK_DISABLED: '1' },
+  });
+  const address = `127.0.0.1:${options.port}`;
+  await waitUntilReady(process, () => probe(address), 60_000, logFile);
+  return {
+    process,
+    address,
+    ...(options.uiPort !== undefined && { uiUrl: `http://127.0.0.1:${options.uiPort}` }),
+  };
+}
+
+async function probe(address: string): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+  try {
+    await connection.workflowService.getSystemInfo({});
+  } finally {
+    await connection.close();
+  }
+}
