@@ -58,10 +58,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   return toConfig(parsed.data);
 }
 
+/** The MAESTRO_* variables that are set; an empty one counts as unset, so its default applies. */
 function pickMaestroVariables(env: Readonly<Record<string, string | undefined>>) {
   return Object.fromEntries(
     Object.entries(env).filter(
-      ([name, value]) => name.startsWith('MAESTRO_') && value !== undefined,
+      ([name, value]) => name.startsWith('MAESTRO_') && value !== undefined && value !== '',
     ),
   );
 }

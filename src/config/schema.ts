@@ -2,49 +2,37 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Environment values arrive as strings; an empty one counts as unset so defaults still apply. */
-const unsetIfEmpty = (value: unknown): unknown => (value === '' ? undefined : value);
-
 const integer = (min: number, max: number) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z.coerce
-      .number({ error: 'must be an integer' })
-      .int({ error: 'must be an integer' })
-      .min(min, { error: `must be at least ${min}` })
-      .max(max, { error: `must be at most ${max}` }),
-  );
+  z.coerce
+    .number({ error: 'must be an integer' })
+    .int({ error: 'must be an integer' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
 
 const port = () => integer(0, 65535);
 
 const url = (protocols: readonly string[]) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .refine((value) => URL.canParse(value), { error: 'must be a URL' })
-      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
-        error: `must use ${protocols.map((p) => `${p}//`).join(' or ')}`,
-      }),
-  );
+  z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+    error: (issue) =>
+      typeof issue.input === 'string' && URL.canParse(issue.input)
+        ? `must use ${protocols.map((p) => `${p}//`).join(' or ')}`
+        : 'must be a URL',
+  });
 
-const text = () => z.preprocess(unsetIfEmpty, z.string());
+const text = () => z.string();
 
-const hostPort = () =>
-  z.preprocess(unsetIfEmpty, z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'must be host:port' }));
+const hostPort = () => z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'must be host:port' });
 
 /**
  * Every setting maestro reads, as `MAESTRO_*` environment variables. This object is the single
  * source of truth: parsing, defaults, the README's configuration table and `maestro config` all
- * derive from it. Unknown `MAESTRO_*` variables are rejected, so a typo never goes unnoticed.
+ * derive from it. Unknown `MAESTRO_*` variables are rejected, so a typo never goes unnoticed. Values
+ * arrive as strings; the loader drops empty ones, so an empty variable means its default.
  */
 export const environmentSchema = z
   .object({
     MAESTRO_LOG_LEVEL: z
-      .preprocess(
-        unsetIfEmpty,
-        z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
-      )
+      .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
       .default('info')
       .describe('Minimum level of the JSON logs written to stdout.'),
     MAESTRO_BIND_HOST: text()
@@ -77,10 +65,8 @@ export const environmentSchema = z
       .default('default')
       .describe('Temporal namespace holding the scheduler and operation workflows.'),
     MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: z
-      .preprocess(
-        unsetIfEmpty,
-        z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'must match [A-Za-z0-9._-]+' }),
-      )
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, { error: 'must match [A-Za-z0-9._-]+' })
       .default('maestro')
       .describe(
         'Task queues are <prefix>-operations, <prefix>-runtime-watcher and <prefix>-metrics.',

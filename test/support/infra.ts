@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ensureDatabase } from '../../scripts/local-infra/postgres';
+
+/** The migrated database every test file clones its own database from. */
+export const TEMPLATE_DATABASE = 'maestro_template';
+
+/** The services global-setup started for this run. */
+export interface SharedInfra {
+  workDir: string;
+  temporalAddress: string;
+  postgresAdminUrl: string;
+  redisUrl: string;
+}
+
+export function sharedInfra(): SharedInfra {
+  const raw = process.env['IT_INFRA'];
+  if (!raw)
+    throw new Error('IT_INFRA is not set: run integration tests through jest (global-setup)');
+  return JSON.parse(raw) as SharedInfra;
+}
+
+/** A short random suffix for names that must not collide between test files and runs. */
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** A fresh, migrated database for one test file. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { postgresAdminUrl } = sharedInfra();
+  const name = `test_${uniqueSuffix()}`;
+  const url = await ensureDatabase(postgresAdminUrl, name, TEMPLATE_DATABASE);
+  return {
+    url,
+    drop: async () => {
+      const client = new Client({ connectionString: postgresAdminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

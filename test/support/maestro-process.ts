@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+/** A maestro CLI process run from the sources, as a user would run the built one. */
+export interface MaestroProcess {
+  child: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function runMaestro(args: readonly string[], env: Record<string, string>): MaestroProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'src/main/cli.ts'), ...args],
+    {
+      cwd: root,
+      env: { ...withoutMaestroVariables(process.env), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+function withoutMaestroVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        !entry[0].startsWith('MAESTRO_') && entry[1] !== undefined,
+    ),
+  );
+}
+
+/** Polls `probe` until it returns true or `timeoutMs` passes; returns the last value seen. */
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  isDone: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (isDone(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,93 @@
+import { ConfigError, loadConfig } from '../../src/config/load';
+import { listSettings } from '../../src/config/reference';
+
+describe('loadConfig', () => {
+  it('returns the documented local-development defaults when no variable is set', () => {
+    const config = loadConfig({});
+
+    expect(config.postgres).toEqual({
+      url: 'postgres://maestro:maestro@127.0.0.1:5432/maestro',
+      poolSize: 10,
+    });
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/0', keyPrefix: '' });
+    expect(config.temporal).toEqual({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueues: {
+        operations: 'maestro-operations',
+        runtimeWatcher: 'maestro-runtime-watcher',
+        metrics: 'maestro-metrics',
+      },
+    });
+    expect(config.managementApi).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(config.internalServers.worker).toEqual({ host: '0.0.0.0', port: 8091 });
+  });
+
+  it('applies every variable when set', () => {
+    const config = loadConfig({
+      MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: 'blue',
+      MAESTRO_ROOMS_API_PORT: '9000',
+      MAESTRO_BIND_HOST: '127.0.0.1',
+      MAESTRO_LOG_LEVEL: 'debug',
+    });
+
+    expect(config.temporal.taskQueues.metrics).toBe('blue-metrics');
+    expect(config.roomsApi).toEqual({ host: '127.0.0.1', port: 9000 });
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ MAESTRO_MANAGEMENT_API_PORT: '' }).managementApi.port).toBe(8080);
+  });
+
+  it('ignores variables outside the MAESTRO_ namespace', () => {
+    expect(() => loadConfig({ PATH: '/bin', REDIS_URL: 'x' })).not.toThrow();
+  });
+
+  it('lists every problem at once, each naming its variable, when several are invalid', () => {
+    const attempt = () =>
+      loadConfig({
+        MAESTRO_POSTGRES_URL: 'mysql://x',
+        MAESTRO_POSTGRES_POOL_SIZE: '0',
+        MAESTRO_TEMPORAL_ADDRESS: 'no-port',
+        MAESTRO_ROOMS_API_PORT: '80.5',
+        MAESTRO_REDIS_URL: 'not a url',
+        MAESTRO_UNKNOWN_THING: '1',
+      });
+
+    expect(attempt).toThrow(ConfigError);
+    const problems = captureProblems(attempt);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { variable: 'MAESTRO_POSTGRES_URL', message: 'must use postgres:// or postgresql://' },
+        { variable: 'MAESTRO_POSTGRES_POOL_SIZE', message: 'must be at least 1' },
+        { variable: 'MAESTRO_TEMPORAL_ADDRESS', message: 'must be host:port' },
+        { variable: 'MAESTRO_ROOMS_API_PORT', message: 'must be an integer' },
+        { variable: 'MAESTRO_REDIS_URL', message: 'must be a URL' },
+        { variable: 'MAESTRO_UNKNOWN_THING', message: 'is not a maestro setting' },
+      ]),
+    );
+    expect(problems).toHaveLength(6);
+  });
+});
+
+describe('listSettings', () => {
+  it('documents every variable with a description', () => {
+    const settings = listSettings();
+
+    expect(settings.length).toBeGreaterThan(10);
+    for (const setting of settings) {
+      expect(setting.variable).toMatch(/^MAESTRO_[A-Z_]+$/);
+      expect(setting.description.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+function captureProblems(attempt: () => unknown) {
+  try {
+    attempt();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+  }
+  throw new Error('expected a ConfigError');
+}
