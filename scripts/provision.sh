@@ -14,3 +14,6 @@ bash "$here/provision/node.sh"
 bash "$here/provision/temporal.sh"
 bash "$here/provision/postgres.sh"
 bash "$here/provision/redis.sh"
+if [ "$mode" = test ]; then
+  bash "$here/provision/compose-config.sh"
+fi
