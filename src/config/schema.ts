@@ -69,7 +69,7 @@ export const environmentSchema = z
       .regex(/^[A-Za-z0-9._-]+$/, { error: 'must match [A-Za-z0-9._-]+' })
       .default('maestro')
       .describe(
-        'Task queues are <prefix>-operations, <prefix>-runtime-watcher and <prefix>-metrics.',
+        'Task queues are `PREFIX-operations`, `PREFIX-runtime-watcher` and `PREFIX-metrics`.',
       ),
     MAESTRO_MANAGEMENT_API_PORT: port()
       .default(8080)
