@@ -1,0 +1,274 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { DomainError, ErrorCode } from '../../../domain/errors';
+import { RoomNotFoundError } from '../../../domain/game-room/errors';
+import { hostPortVariable, roomEnvironment } from '../../../domain/game-room/environment';
+import type {
+  GameRoomInstance,
+  InstanceEvent,
+  RoomAddress,
+} from '../../../domain/game-room/instance';
+import type { Container, ContainerEnvironment } from '../../../domain/scheduler/spec';
+import type {
+  CreateRoomRequest,
+  DeleteRoomRequest,
+  Runtime,
+  RuntimeScheduler,
+} from '../../../ports/runtime';
+import { isSameProcessAlive, processStartTime } from './process-identity';
+import { listRoomIds, readRoom, statusOf, type RoomFiles, type RoomMeta } from './room-directory';
+import { SUPERVISOR_SCRIPT } from './supervisor-script';
+import { watchByPolling } from './watch-by-polling';
+
+export interface LocalRuntimeConfig {
+  /** Holds rooms/<scheduler>/<room>/ (state) and logs/<scheduler>/<room>.log. */
+  stateDir: string;
+  /** The host players use to reach local rooms. */
+  advertisedHost: string;
+  /** How often watches look for changes. */
+  pollIntervalMs: number;
+}
+
+/** Variables a room process inherits from maestro; everything else comes from its spec. */
+const INHERITED_VARIABLES = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR', 'NODE_OPTIONS'];
+
+/**
+ * Game rooms as processes on this machine (the embedded default). Each room runs the command of
+ * its spec's first container under a supervisor in its own session; its state lives in files, so
+ * every maestro process on the machine sees the same rooms and a restarted maestro finds them again.
+ */
+export class LocalRuntime implements Runtime {
+  private readonly roomsDir: string;
+  private readonly logsDir: string;
+  private readonly supervisorScript: string;
+
+  constructor(
+    private readonly config: LocalRuntimeConfig,
+    private readonly log: Logger,
+  ) {
+    this.roomsDir = path.join(config.stateDir, 'rooms');
+    this.logsDir = path.join(config.stateDir, 'logs');
+    this.supervisorScript = path.join(config.stateDir, 'room-supervisor.sh');
+  }
+
+  async createSchedulerSpace(scheduler: RuntimeScheduler): Promise<void> {
+    await mkdir(this.schedulerDir(scheduler.name), { recursive: true });
+    await mkdir(path.join(this.logsDir, scheduler.name), { recursive: true });
+  }
+
+  async deleteSchedulerSpace(scheduler: string): Promise<void> {
+    const rooms = await listRoomIds(this.schedulerDir(scheduler));
+    await Promise.all(
+      rooms.map((roomId) => this.deleteRoom({ scheduler, roomId, reason: 'scheduler_deleted' })),
+    );
+    await this.waitForRooms(scheduler, rooms, 60_000);
+    await rm(this.schedulerDir(scheduler), { recursive: true, force: true });
+  }
+
+  async createRoom(request: CreateRoomRequest): Promise<GameRoomInstance> {
+    const { scheduler, roomId } = request;
+    const container = runnableContainer(request);
+    await this.createSchedulerSpace(scheduler);
+    const dir = this.roomDir(scheduler.name, roomId);
+    const existing = await readRoom(dir);
+    if (existing?.supervisor) return this.toInstance(existing);
+    if (!existing) await this.writeRoomDirectory(dir, meta(request, container));
+    await this.startSupervisor(request, container, dir);
+    const files = await readRoom(dir);
+    if (!files) throw new RoomNotFoundError(scheduler.name, roomId);
+    this.log.info({ scheduler: scheduler.name, roomId }, 'local room started');
+    return this.toInstance(files);
+  }
+
+  async deleteRoom(request: DeleteRoomRequest): Promise<void> {
+    const dir = this.roomDir(request.scheduler, request.roomId);
+    const files = await readRoom(dir);
+    if (!files) return;
+    await writeFile(path.join(dir, 'deleting'), request.reason);
+    const supervisor = files.supervisor;
+    if (supervisor && isSameProcessAlive(supervisor.pid, supervisor.startTime)) {
+      process.kill(supervisor.pid, 'SIGTERM');
+    } else {
+      await rm(dir, { recursive: true, force: true }); // nothing runs: the deletion is complete
+    }
+    this.log.info(
+      { scheduler: request.scheduler, roomId: request.roomId, reason: request.reason },
+      'local room deleting',
+    );
+  }
+
+  async getRoom(scheduler: string, roomId: string): Promise<GameRoomInstance | undefined> {
+    const files = await readRoom(this.roomDir(scheduler, roomId));
+    return files && this.toInstance(files);
+  }
+
+  async listRooms(scheduler: string): Promise<GameRoomInstance[]> {
+    const ids = await listRoomIds(this.schedulerDir(scheduler));
+    const rooms = await Promise.all(ids.map((id) => this.getRoom(scheduler, id)));
+    return rooms.filter((room): room is GameRoomInstance => room !== undefined);
+  }
+
+  watchRooms(scheduler: string, signal: AbortSignal): AsyncIterable<InstanceEvent> {
+    return watchByPolling(() => this.listRooms(scheduler), this.config.pollIntervalMs, signal);
+  }
+
+  async roomAddress(scheduler: string, roomId: string): Promise<RoomAddress> {
+    const room = await this.getRoom(scheduler, roomId);
+    if (!room?.address) throw new RoomNotFoundError(scheduler, roomId);
+    return room.address;
+  }
+
+  /** Local rooms see no voluntary disruptions (no node drains), so there is no budget to keep. */
+  async setDisruptionBudget(): Promise<void> {}
+
+  private async writeRoomDirectory(dir: string, roomMeta: RoomMeta) {
+    // Written beside the final path, then renamed: a room directory is always complete.
+    const staging = await mkdtemp(path.join(path.dirname(dir), `.${roomMeta.id}-`));
+    await writeFile(path.join(staging, 'room.json'), JSON.stringify(roomMeta));
+    try {
+      await rename(staging, dir);
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      if (!['EEXIST', 'ENOTEMPTY'].includes((error as NodeJS.ErrnoException).code ?? ''))
+        throw error;
+    }
+  }
+
+  private async startSupervisor(request: CreateRoomRequest, container: Container, dir: string) {
+    await writeFile(this.supervisorScript, SUPERVISOR_SCRIPT, { mode: 0o755 });
+    const [command, ...args] = container.command;
+    const logFile = path.join(this.logsDir, request.scheduler.name, `${request.roomId}.log`);
+    const graceSeconds = Math.max(1, Math.ceil(request.spec.terminationGracePeriodMs / 1000));
+    const child = spawn(
+      'bash',
+      [
+        this.supervisorScript,
+        dir,
+        logFile,
+        String(graceSeconds),
+        request.spec.restartPolicy,
+        '--',
+        command!,
+        ...args,
+      ],
+      { detached: true, stdio: 'ignore', env: this.environmentOf(request, container) },
+    );
+    child.once('error', (error) =>
+      this.log.error({ err: error, roomId: request.roomId }, 'supervisor failed'),
+    );
+    child.unref();
+    const pid = child.pid;
+    if (pid === undefined)
+      throw new DomainError(ErrorCode.INTERNAL, `could not start room ${request.roomId}`);
+    await writeFile(path.join(dir, 'supervisor'), `${pid} ${processStartTime(pid) ?? ''}`);
+  }
+
+  private environmentOf(request: CreateRoomRequest, container: Container): NodeJS.ProcessEnv {
+    const { scheduler, roomId, hostPorts } = request;
+    const env: NodeJS.ProcessEnv = Object.fromEntries(
+      INHERITED_VARIABLES.filter((n) => process.env[n]).map((n) => [n, process.env[n]]),
+    );
+    for (const variable of roomEnvironment(
+      container.environment,
+      scheduler.name,
+      roomId,
+      request.environment,
+    )) {
+      env[variable.name] = this.resolve(variable, request);
+    }
+    for (const port of container.ports)
+      env[hostPortVariable(port.name)] = String(hostPorts[port.name]);
+    return env;
+  }
+
+  private resolve(variable: ContainerEnvironment, request: CreateRoomRequest): string {
+    if (variable.value !== undefined) return variable.value;
+    const fieldPath = variable.valueFrom?.fieldRef?.fieldPath;
+    const fields: Record<string, string> = {
+      'metadata.name': request.roomId,
+      'metadata.namespace': request.scheduler.name,
+      'status.podIP': this.config.advertisedHost,
+      'status.hostIP': this.config.advertisedHost,
+      'spec.nodeName': 'localhost',
+    };
+    if (fieldPath && fields[fieldPath] !== undefined) return fields[fieldPath];
+    throw new DomainError(
+      ErrorCode.INVALID_ARGUMENT,
+      `environment variable ${variable.name}: the local runtime resolves only values and the field paths ${Object.keys(fields).join(', ')}`,
+    );
+  }
+
+  private toInstance(files: RoomFiles): GameRoomInstance {
+    const alive = files.supervisor
+      ? isSameProcessAlive(files.supervisor.pid, files.supervisor.startTime)
+      : false;
+    return {
+      id: files.meta.id,
+      scheduler: files.meta.scheduler,
+      version: files.meta.version,
+      ...statusOf(files, alive),
+      address: { host: this.config.advertisedHost, ports: files.meta.ports },
+      createdAt: new Date(files.meta.createdAt),
+    };
+  }
+
+  private async waitForRooms(scheduler: string, roomIds: readonly string[], timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && (await listRoomIds(this.schedulerDir(scheduler))).length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const roomId of await listRoomIds(this.schedulerDir(scheduler))) {
+      const files = await readRoom(this.roomDir(scheduler, roomId));
+      if (files?.pid) killQuietly(files.pid);
+      if (files?.supervisor) killQuietly(files.supervisor.pid);
+      this.log.warn(
+        { scheduler, roomId, waited: roomIds.length },
+        'local room killed after the deletion timeout',
+      );
+    }
+  }
+
+  private schedulerDir(scheduler: string) {
+    return path.join(this.roomsDir, scheduler);
+  }
+
+  private roomDir(scheduler: string, roomId: string) {
+    return path.join(this.roomsDir, scheduler, roomId);
+  }
+}
+
+/** The local runtime runs the first container's command; an image alone cannot run here. */
+function runnableContainer(request: CreateRoomRequest): Container {
+  const container = request.spec.containers[0];
+  if (!container || container.command.length === 0) {
+    throw new DomainError(
+      ErrorCode.INVALID_ARGUMENT,
+      `container ${container?.name ?? '(none)'}: the local runtime runs a container's command, and it has none (images are not run locally)`,
+    );
+  }
+  return container;
+}
+
+function meta(request: CreateRoomRequest, container: Container): RoomMeta {
+  return {
+    id: request.roomId,
+    scheduler: request.scheduler.name,
+    version: request.spec.version,
+    createdAt: new Date().toISOString(),
+    ports: container.ports.map((port) => ({
+      name: port.name,
+      protocol: port.protocol.toUpperCase(),
+      port: request.hostPorts[port.name] ?? 0,
+    })),
+  };
+}
+
+function killQuietly(pid: number) {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}

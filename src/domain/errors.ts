@@ -1,0 +1,27 @@
+/**
+ * The closed set of failure kinds. One table (in the transports) maps each to an HTTP and a gRPC
+ * status; activities turn them into Temporal `ApplicationFailure`s whose `type` is the code.
+ */
+export const ErrorCode = {
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  FAILED_PRECONDITION: 'FAILED_PRECONDITION',
+  CONFLICT: 'CONFLICT',
+  RESOURCE_EXHAUSTED: 'RESOURCE_EXHAUSTED',
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A failure the system anticipates, with a code saying what kind it is. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,37 @@
+import { DomainError, ErrorCode } from '../errors';
+
+export class RoomNotFoundError extends DomainError {
+  constructor(
+    readonly scheduler: string,
+    readonly roomId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(ErrorCode.NOT_FOUND, `room ${roomId} of scheduler ${scheduler} not found`, options);
+  }
+}
+
+/** The room exists but has no host yet (a pod not bound to a node). */
+export class RoomNotPlacedError extends DomainError {
+  constructor(
+    readonly scheduler: string,
+    readonly roomId: string,
+  ) {
+    super(
+      ErrorCode.FAILED_PRECONDITION,
+      `room ${roomId} of scheduler ${scheduler} has no host yet`,
+    );
+  }
+}
+
+/** Every host port of a range is held by a live room. */
+export class PortsExhaustedError extends DomainError {
+  constructor(
+    readonly portName: string,
+    readonly range: { start: number; end: number },
+  ) {
+    super(
+      ErrorCode.RESOURCE_EXHAUSTED,
+      `no free host port for port "${portName}" in range ${range.start}-${range.end}: every port is held by a live room`,
+    );
+  }
+}
