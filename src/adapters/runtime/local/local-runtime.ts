@@ -43,6 +43,7 @@ export class LocalRuntime implements Runtime {
   private readonly roomsDir: string;
   private readonly logsDir: string;
   private readonly supervisorScript: string;
+  private supervisorScriptWritten?: Promise<void>;
 
   constructor(
     private readonly config: LocalRuntimeConfig,
@@ -87,9 +88,8 @@ export class LocalRuntime implements Runtime {
     const files = await readRoom(dir);
     if (!files) return;
     await writeFile(path.join(dir, 'deleting'), request.reason);
-    const supervisor = files.supervisor;
-    if (supervisor && isSameProcessAlive(supervisor.pid, supervisor.startTime)) {
-      process.kill(supervisor.pid, 'SIGTERM');
+    if (this.isSupervisorAlive(files)) {
+      process.kill(files.supervisor!.pid, 'SIGTERM');
     } else {
       await rm(dir, { recursive: true, force: true }); // nothing runs: the deletion is complete
     }
@@ -100,8 +100,15 @@ export class LocalRuntime implements Runtime {
   }
 
   async getRoom(scheduler: string, roomId: string): Promise<GameRoomInstance | undefined> {
-    const files = await readRoom(this.roomDir(scheduler, roomId));
-    return files && this.toInstance(files);
+    const dir = this.roomDir(scheduler, roomId);
+    const files = await readRoom(dir);
+    if (!files) return undefined;
+    if (files.deleting !== undefined && !this.isSupervisorAlive(files)) {
+      // The supervisor died before finishing the deletion (killed, machine rebooted): finish it.
+      await rm(dir, { recursive: true, force: true });
+      return undefined;
+    }
+    return this.toInstance(files);
   }
 
   async listRooms(scheduler: string): Promise<GameRoomInstance[]> {
@@ -137,7 +144,7 @@ export class LocalRuntime implements Runtime {
   }
 
   private async startSupervisor(request: CreateRoomRequest, container: Container, dir: string) {
-    await writeFile(this.supervisorScript, SUPERVISOR_SCRIPT, { mode: 0o755 });
+    await this.writeSupervisorScript();
     const [command, ...args] = container.command;
     const logFile = path.join(this.logsDir, request.scheduler.name, `${request.roomId}.log`);
     const graceSeconds = Math.max(1, Math.ceil(request.spec.terminationGracePeriodMs / 1000));
@@ -163,6 +170,17 @@ export class LocalRuntime implements Runtime {
     if (pid === undefined)
       throw new DomainError(ErrorCode.INTERNAL, `could not start room ${request.roomId}`);
     await writeFile(path.join(dir, 'supervisor'), `${pid} ${processStartTime(pid) ?? ''}`);
+  }
+
+  /** Once per runtime, atomically: a bash reading a half-written script would die silently. */
+  private writeSupervisorScript(): Promise<void> {
+    this.supervisorScriptWritten ??= (async () => {
+      await mkdir(this.config.stateDir, { recursive: true });
+      const staging = `${this.supervisorScript}.${process.pid}`;
+      await writeFile(staging, SUPERVISOR_SCRIPT, { mode: 0o755 });
+      await rename(staging, this.supervisorScript);
+    })();
+    return this.supervisorScriptWritten;
   }
 
   private environmentOf(request: CreateRoomRequest, container: Container): NodeJS.ProcessEnv {
@@ -200,15 +218,17 @@ export class LocalRuntime implements Runtime {
     );
   }
 
+  private isSupervisorAlive(files: RoomFiles): boolean {
+    const supervisor = files.supervisor;
+    return supervisor !== undefined && isSameProcessAlive(supervisor.pid, supervisor.startTime);
+  }
+
   private toInstance(files: RoomFiles): GameRoomInstance {
-    const alive = files.supervisor
-      ? isSameProcessAlive(files.supervisor.pid, files.supervisor.startTime)
-      : false;
     return {
       id: files.meta.id,
       scheduler: files.meta.scheduler,
       version: files.meta.version,
-      ...statusOf(files, alive),
+      ...statusOf(files, this.isSupervisorAlive(files)),
       address: { host: this.config.advertisedHost, ports: files.meta.ports },
       createdAt: new Date(files.meta.createdAt),
     };
@@ -216,7 +236,7 @@ export class LocalRuntime implements Runtime {
 
   private async waitForRooms(scheduler: string, roomIds: readonly string[], timeoutMs: number) {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && (await listRoomIds(this.schedulerDir(scheduler))).length > 0) {
+    while (Date.now() < deadline && (await this.listRooms(scheduler)).length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     for (const roomId of await listRoomIds(this.schedulerDir(scheduler))) {

@@ -8,29 +8,34 @@
  * usage: bash room-supervisor.sh ROOM_DIR LOG_FILE GRACE_SECONDS RESTART_POLICY -- COMMAND [ARG...]
  */
 export const SUPERVISOR_SCRIPT = `#!/usr/bin/env bash
-set -u
+# Job control gives the room its own process group, so signals reach the processes it spawns too.
+set -um
 dir=$1 log=$2 grace=$3 policy=$4
 shift 5
 child=0 stopping=0 killer= code=0
+stop_child() {
+  kill -TERM -- "-$child" 2>/dev/null
+  ( sleep "$grace"; kill -KILL -- "-$child" 2>/dev/null ) &
+  killer=$!
+}
 on_term() {
   stopping=1
-  if [ "$child" -gt 0 ]; then
-    kill -TERM "$child" 2>/dev/null
-    ( sleep "$grace"; kill -KILL "$child" 2>/dev/null ) &
-    killer=$!
-  fi
+  [ "$child" -gt 0 ] && stop_child
 }
 trap on_term TERM INT
 backoff=1
 while [ "$stopping" = 0 ]; do
   "$@" >>"$log" 2>&1 </dev/null &
   child=$!
+  [ "$stopping" = 1 ] && stop_child # a TERM that came before $child was known
   echo "$child" >"$dir/pid.tmp" && mv -f "$dir/pid.tmp" "$dir/pid"
   while :; do
     wait "$child"; code=$?
     kill -0 "$child" 2>/dev/null || break
   done
-  [ -n "$killer" ] && kill "$killer" 2>/dev/null
+  # As in a container: once the main process is gone, whatever it left behind is killed too.
+  kill -KILL -- "-$child" 2>/dev/null
+  [ -n "$killer" ] && kill -- "-$killer" 2>/dev/null
   rm -f "$dir/pid"
   if [ "$stopping" = 1 ] || [ "$policy" = Never ] || { [ "$policy" = OnFailure ] && [ "$code" = 0 ]; }; then
     break
