@@ -16,4 +16,5 @@ bash "$here/provision/postgres.sh"
 bash "$here/provision/redis.sh"
 if [ "$mode" = test ]; then
   bash "$here/provision/compose-config.sh"
+  bash "$here/provision/kubernetes.sh" # kube-apiserver, etcd, controller-manager, scheduler, kwok
 fi

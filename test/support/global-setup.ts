@@ -9,10 +9,12 @@ import { ensureDatabase, startPostgres } from '../../scripts/local-infra/postgre
 import type { ServiceProcess } from '../../scripts/local-infra/process';
 import { startRedis } from '../../scripts/local-infra/redis';
 import { startTemporal } from '../../scripts/local-infra/temporal';
+import { startKubeCluster } from '../../scripts/local-infra/kube-cluster';
 import { TEMPLATE_DATABASE, type SharedInfra } from './infra';
 
 /**
- * Starts the run's own Temporal dev server, PostgreSQL cluster and Redis on free loopback ports,
+ * Starts the run's own Temporal dev server, PostgreSQL cluster, Redis and Kubernetes API server
+ * (etcd, kube-apiserver, controller-manager, scheduler and kwok fake nodes) on free loopback ports,
  * migrates a template database that each test file clones, and hands the addresses to the test
  * workers through the environment. global-teardown stops them and deletes their files.
  */
@@ -24,7 +26,7 @@ export default async function globalSetup(): Promise<void> {
     await freePort(),
     await freePort(),
   ];
-  const [temporal, postgres, redis] = await Promise.all([
+  const [temporal, postgres, redis, kube] = await Promise.all([
     startTemporal({ dir: path.join(workDir, 'temporal'), port: temporalPort }),
     startPostgres({
       dir: path.join(workDir, 'postgres'),
@@ -34,6 +36,7 @@ export default async function globalSetup(): Promise<void> {
       durable: false,
     }),
     startRedis({ dir: path.join(workDir, 'redis'), port: redisPort, durable: false }),
+    startKubeCluster(path.join(workDir, 'kubernetes')),
   ]);
   const templateUrl = await ensureDatabase(postgres.adminUrl, TEMPLATE_DATABASE);
   const pool = new Pool({ connectionString: templateUrl, max: 1 });
@@ -47,6 +50,8 @@ export default async function globalSetup(): Promise<void> {
     temporalAddress: temporal.address,
     postgresAdminUrl: postgres.adminUrl,
     redisUrl: redis.url,
+    kubeconfig: kube.kubeconfig,
+    kubeStateDir: kube.stateDir,
   };
   process.env['IT_INFRA'] = JSON.stringify(infra);
   (globalThis as { itProcesses?: ServiceProcess[] }).itProcesses = [

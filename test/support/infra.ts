@@ -11,6 +11,9 @@ export interface SharedInfra {
   temporalAddress: string;
   postgresAdminUrl: string;
   redisUrl: string;
+  /** kubeconfig of the run's Kubernetes API server (kwok fake nodes run no containers). */
+  kubeconfig: string;
+  kubeStateDir: string;
 }
 
 export function sharedInfra(): SharedInfra {
