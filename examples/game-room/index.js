@@ -27,7 +27,9 @@ let status = 'ready';
 let pings = { sent: 0, failed: 0 };
 
 function log(msg, fields = {}) {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), roomId, msg, ...fields })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), roomId, msg, ...fields })}\n`,
+  );
 }
 
 function required(name) {
@@ -42,14 +44,20 @@ function required(name) {
 async function ping(pingStatus) {
   const url = `${roomsApi}/scheduler/${scheduler}/rooms/${roomId}/ping`;
   const headers = { 'content-type': 'application/json' };
-  if (process.env.MAESTRO_ROOM_TOKEN) headers.authorization = `Bearer ${process.env.MAESTRO_ROOM_TOKEN}`;
+  if (process.env.MAESTRO_ROOM_TOKEN)
+    headers.authorization = `Bearer ${process.env.MAESTRO_ROOM_TOKEN}`;
   const body = JSON.stringify({
     status: pingStatus,
     timestamp: Math.floor(Date.now() / 1000),
     runningMatches: pingStatus === 'occupied' ? 1 : 0,
   });
   try {
-    const response = await fetch(url, { method: 'PUT', headers, body, signal: AbortSignal.timeout(2000) });
+    const response = await fetch(url, {
+      method: 'PUT',
+      headers,
+      body,
+      signal: AbortSignal.timeout(2000),
+    });
     pings.sent++;
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   } catch (error) {
@@ -71,9 +79,12 @@ const server = http.createServer((request, response) => {
     response.writeHead(code, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
   };
-  if (request.method === 'GET' && url.pathname === '/status') return reply(200, { roomId, scheduler, status, pings });
-  if (request.method === 'POST' && url.pathname === '/occupy') return setStatus('occupied'), reply(200, { status });
-  if (request.method === 'POST' && url.pathname === '/free') return setStatus('ready'), reply(200, { status });
+  if (request.method === 'GET' && url.pathname === '/status')
+    return reply(200, { roomId, scheduler, status, pings });
+  if (request.method === 'POST' && url.pathname === '/occupy')
+    return (setStatus('occupied'), reply(200, { status }));
+  if (request.method === 'POST' && url.pathname === '/free')
+    return (setStatus('ready'), reply(200, { status }));
   if (request.method === 'POST' && url.pathname === '/exit') {
     const code = Number(url.searchParams.get('code') || 0);
     reply(200, { exiting: code });

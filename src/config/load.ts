@@ -31,7 +31,13 @@ export interface Config {
   internalServers: Record<ModuleName, HttpServerConfig>;
   managementApi: HttpServerConfig;
   roomsApi: HttpServerConfig;
+  runtime: RuntimeConfig;
+  operations: { healthControllerIntervalMs: number; finishedOperationsLimit: number };
 }
+
+export type RuntimeConfig =
+  | { kind: 'local'; stateDir: string; advertisedHost: string; pollIntervalMs: number }
+  | { kind: 'kubernetes' };
 
 /** One problem with one variable, as reported to the operator. */
 export interface ConfigProblem {
@@ -107,5 +113,18 @@ function toConfig(env: Environment): Config {
     },
     managementApi: { host, port: env.MAESTRO_MANAGEMENT_API_PORT },
     roomsApi: { host, port: env.MAESTRO_ROOMS_API_PORT },
+    runtime:
+      env.MAESTRO_RUNTIME === 'local'
+        ? {
+            kind: 'local',
+            stateDir: env.MAESTRO_LOCAL_RUNTIME_DIR,
+            advertisedHost: env.MAESTRO_LOCAL_RUNTIME_HOST,
+            pollIntervalMs: env.MAESTRO_LOCAL_RUNTIME_POLL_INTERVAL_MS,
+          }
+        : { kind: 'kubernetes' },
+    operations: {
+      healthControllerIntervalMs: env.MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS,
+      finishedOperationsLimit: env.MAESTRO_OPERATIONS_FINISHED_LIMIT,
+    },
   };
 }

@@ -92,6 +92,25 @@ export const environmentSchema = z
     MAESTRO_METRICS_REPORTER_INTERNAL_PORT: port()
       .default(8093)
       .describe('Metrics reporter /healthz, /readyz and /metrics port.'),
+    MAESTRO_RUNTIME: z
+      .enum(['local', 'kubernetes'], { error: 'must be local or kubernetes' })
+      .default('local')
+      .describe('Where game rooms run: processes on this machine, or pods on Kubernetes.'),
+    MAESTRO_LOCAL_RUNTIME_DIR: text()
+      .default('.maestro/local-runtime')
+      .describe('Local runtime: state and logs of the rooms (relative to the working directory).'),
+    MAESTRO_LOCAL_RUNTIME_HOST: text()
+      .default('127.0.0.1')
+      .describe('Local runtime: the host players use to reach local rooms.'),
+    MAESTRO_LOCAL_RUNTIME_POLL_INTERVAL_MS: integer(10, 60_000)
+      .default(500)
+      .describe('Local runtime: how often watches look for room changes.'),
+    MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: integer(1_000, 86_400_000)
+      .default(60_000)
+      .describe('How often each scheduler enqueues its health controller.'),
+    MAESTRO_OPERATIONS_FINISHED_LIMIT: integer(10, 5_000)
+      .default(500)
+      .describe('Finished operations each scheduler keeps for the listing (all stay in Temporal).'),
   })
   .strict();
 

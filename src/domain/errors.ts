@@ -14,6 +14,16 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Codes that retrying cannot fix: an activity failing with one fails its operation at once. */
+export const NON_RETRYABLE_ERROR_CODES: readonly ErrorCode[] = [
+  ErrorCode.INVALID_ARGUMENT,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.ALREADY_EXISTS,
+  ErrorCode.FAILED_PRECONDITION,
+  ErrorCode.CONFLICT,
+  ErrorCode.RESOURCE_EXHAUSTED,
+];
+
 /** A failure the system anticipates, with a code saying what kind it is. */
 export class DomainError extends Error {
   constructor(

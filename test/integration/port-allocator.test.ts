@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { createRedisClient } from '../../src/adapters/redis/client';
 import { RedisPortAllocator } from '../../src/adapters/redis/redis-port-allocator';

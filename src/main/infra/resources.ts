@@ -11,6 +11,14 @@ import {
   pingTemporal,
 } from '../../adapters/temporal/connection';
 import { loadWorkflowBundle } from '../../adapters/temporal/workflow-bundle';
+import { PostgresSchedulerStore } from '../../adapters/postgres/postgres-scheduler-store';
+import { RedisPortAllocator } from '../../adapters/redis/redis-port-allocator';
+import { LocalRuntime } from '../../adapters/runtime/local/local-runtime';
+import { TemporalOperationQueue } from '../../adapters/temporal/temporal-operation-queue';
+import type { OperationQueue } from '../../ports/operation-queue';
+import type { PortAllocator } from '../../ports/port-allocator';
+import type { Runtime } from '../../ports/runtime';
+import type { SchedulerStore } from '../../ports/scheduler-store';
 import type { Config } from '../../config/load';
 import type { ReadinessCheck } from './readiness';
 
@@ -26,6 +34,7 @@ export class Resources {
   private client?: Client;
   private workerConnection?: Promise<NativeConnection>;
   private bundle?: Promise<WorkflowBundleOption>;
+  private gameRoomRuntime?: Runtime;
   /** Aborted on shutdown so a connection still being retried gives up. */
   readonly shutdownSignal: AbortSignal;
   private readonly shutdownController = new AbortController();
@@ -90,6 +99,37 @@ export class Resources {
   workflowBundle(): Promise<WorkflowBundleOption> {
     this.bundle ??= loadWorkflowBundle(this.log.child({ component: 'temporal' }));
     return this.bundle;
+  }
+
+  schedulerStore(): SchedulerStore {
+    return new PostgresSchedulerStore(this.postgres());
+  }
+
+  portAllocator(): PortAllocator {
+    return new RedisPortAllocator(this.redis());
+  }
+
+  operationQueue(): OperationQueue {
+    return new TemporalOperationQueue(this.temporalClient(), {
+      taskQueue: this.config.temporal.taskQueues.operations,
+      ...this.config.operations,
+    });
+  }
+
+  /** Where game rooms run, per MAESTRO_RUNTIME. */
+  runtime(): Runtime {
+    if (!this.gameRoomRuntime) {
+      const config = this.config.runtime;
+      const log = this.log.child({ component: 'runtime', runtime: config.kind });
+      switch (config.kind) {
+        case 'local':
+          this.gameRoomRuntime = new LocalRuntime(config, log);
+          break;
+        case 'kubernetes':
+          throw new Error('the kubernetes runtime is not wired yet');
+      }
+    }
+    return this.gameRoomRuntime;
   }
 
   readonly checks = {

@@ -35,7 +35,11 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
         {
           name,
           taskQueue: config.temporal.taskQueues.operations,
-          activities: createActivities(),
+          activities: createActivities({
+            schedulers: resources.schedulerStore(),
+            runtime: resources.runtime(),
+            ports: resources.portAllocator(),
+          }),
           checks: [checks.postgres(), checks.redis()],
         },
         deps,

@@ -1,0 +1,29 @@
+import { DomainError, ErrorCode } from '../domain/errors';
+import type { OperationDetails } from '../domain/operations/operation';
+import type { OperationQueue } from '../ports/operation-queue';
+import {
+  listOperations,
+  type ListOperationsRequest,
+  type ListOperationsResult,
+} from './list-operations';
+
+/** The operations service's use cases, shared by HTTP and gRPC. */
+export class OperationCommands {
+  constructor(private readonly operations: OperationQueue) {}
+
+  list(request: ListOperationsRequest): Promise<ListOperationsResult> {
+    return listOperations(this.operations, request);
+  }
+
+  async get(schedulerName: string, operationId: string): Promise<OperationDetails> {
+    const operation = await this.operations.get(schedulerName, operationId);
+    if (!operation)
+      throw new DomainError(ErrorCode.NOT_FOUND, `operation ${operationId} not found`);
+    return operation;
+  }
+
+  /** Pending: leaves the queue as canceled. Running: rolls back, ends canceled. Final: CONFLICT. */
+  cancel(schedulerName: string, operationId: string): Promise<void> {
+    return this.operations.cancel(schedulerName, operationId);
+  }
+}

@@ -1,0 +1,93 @@
+import { DomainError, ErrorCode } from '../domain/errors';
+import { OperationName, VERSION_OPERATIONS } from '../domain/operations/definitions';
+import { FIRST_VERSION, SchedulerState, type Scheduler } from '../domain/scheduler/scheduler';
+import { applySchedulerPatch, type SchedulerPatch } from '../domain/scheduler/patch';
+import { validateScheduler } from '../domain/scheduler/validation';
+import type { OperationQueue } from '../ports/operation-queue';
+import type { SchedulerStore } from '../ports/scheduler-store';
+
+export interface SchedulerCommandDeps {
+  schedulers: SchedulerStore;
+  operations: OperationQueue;
+}
+
+/**
+ * The use cases that change schedulers, shared by HTTP and gRPC: each validates, stores what must
+ * be stored synchronously (a new scheduler), and enqueues the operation that does the rest.
+ */
+export class SchedulerCommands {
+  constructor(private readonly deps: SchedulerCommandDeps) {}
+
+  /** Stores the scheduler (state `creating`, version v1.0.0) and enqueues `create_scheduler`. */
+  async createScheduler(candidate: unknown): Promise<Scheduler> {
+    const scheduler = validateScheduler(candidate);
+    const stored: Scheduler = {
+      ...scheduler,
+      state: SchedulerState.CREATING,
+      spec: { ...scheduler.spec, version: FIRST_VERSION },
+    };
+    await this.deps.schedulers.createScheduler(stored);
+    await this.deps.operations.enqueue(stored.name, OperationName.CREATE_SCHEDULER, {
+      scheduler: stored,
+    });
+    return (await this.deps.schedulers.getScheduler(stored.name)) ?? stored;
+  }
+
+  /** Validates a full new definition and enqueues `create_new_scheduler_version`; returns its id. */
+  async newSchedulerVersion(name: string, candidate: Record<string, unknown>): Promise<string> {
+    const current = await this.requireScheduler(name);
+    const scheduler = validateScheduler({
+      ...candidate,
+      name,
+      spec: { ...(candidate['spec'] as object), version: current.spec.version },
+    });
+    await this.assertNoVersionOperation(name);
+    return this.deps.operations.enqueue(name, OperationName.CREATE_NEW_SCHEDULER_VERSION, {
+      scheduler,
+    });
+  }
+
+  /** Applies a partial change to the active version and enqueues `create_new_scheduler_version`. */
+  async patchScheduler(name: string, patch: SchedulerPatch): Promise<string> {
+    const current = await this.requireScheduler(name);
+    const scheduler = validateScheduler(applySchedulerPatch(current, patch));
+    await this.assertNoVersionOperation(name);
+    return this.deps.operations.enqueue(name, OperationName.CREATE_NEW_SCHEDULER_VERSION, {
+      scheduler,
+    });
+  }
+
+  /** Enqueues `switch_active_version` (the version's existence is checked when it runs, as Maestro does). */
+  async switchActiveVersion(name: string, version: string): Promise<string> {
+    await this.requireScheduler(name);
+    await this.assertNoVersionOperation(name);
+    return this.deps.operations.enqueue(name, OperationName.SWITCH_ACTIVE_VERSION, {
+      newActiveVersion: version,
+    });
+  }
+
+  async deleteScheduler(name: string): Promise<string> {
+    await this.requireScheduler(name);
+    return this.deps.operations.enqueue(name, OperationName.DELETE_SCHEDULER, {});
+  }
+
+  private async requireScheduler(name: string): Promise<Scheduler> {
+    const scheduler = await this.deps.schedulers.getScheduler(name);
+    if (!scheduler) throw new DomainError(ErrorCode.NOT_FOUND, `scheduler ${name} not found`);
+    return scheduler;
+  }
+
+  /** Two version changes may not be queued at once (Maestro refuses with FailedPrecondition). */
+  private async assertNoVersionOperation(name: string) {
+    const { pending, active } = await this.deps.operations.list(name);
+    const ongoing = [...active, ...pending].find((op) =>
+      (VERSION_OPERATIONS as string[]).includes(op.definitionName),
+    );
+    if (ongoing) {
+      throw new DomainError(
+        ErrorCode.FAILED_PRECONDITION,
+        `cannot create new scheduler version: there is already an ongoing version operation (id: ${ongoing.id}), wait for it to finish`,
+      );
+    }
+  }
+}

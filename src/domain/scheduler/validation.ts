@@ -1,0 +1,349 @@
+/**
+ * The rules a scheduler definition must follow (Maestro's `validations.go` and entity tags, plus
+ * the fixes listed in docs/schedulers.md) and the defaults it gets. Every problem is reported at
+ * once, each with the JSON path the API user wrote.
+ */
+import { z } from 'zod';
+import { DomainError, ErrorCode } from '../errors';
+import { AutoscalingPolicyType, FIRST_VERSION, ForwarderType, SchedulerState } from './scheduler';
+import type { Scheduler } from './scheduler';
+import { ImagePullPolicy, PortProtocol, RestartPolicy } from './spec';
+
+/** One broken rule: `field` is a JSON path such as `spec.containers[0].ports[1].name`. */
+export interface ValidationProblem {
+  field: string;
+  message: string;
+}
+
+/** A scheduler definition broke one or more rules; `problems` lists all of them. */
+export class SchedulerValidationError extends DomainError {
+  constructor(readonly problems: readonly ValidationProblem[]) {
+    const lines = problems.map((problem) => `${problem.field}: ${problem.message}`);
+    super(ErrorCode.INVALID_ARGUMENT, ['Validation Error:', ...lines].join('\n'));
+  }
+}
+
+/** What an absent field becomes (Maestro's defaults; stored rows without maxMatches read as 1). */
+export const SCHEDULER_DEFAULTS = {
+  state: SchedulerState.CREATING,
+  version: FIRST_VERSION,
+  restartPolicy: RestartPolicy.NEVER,
+  maxMatches: 1,
+  forwarderTimeoutMs: 1_000,
+  downThreshold: 0.99,
+} as const;
+
+const RFC_1123 = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const SEMVER = /^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
+
+/** A string rule: a test and the message naming it. */
+type Rule = readonly [test: (value: string) => boolean, message: string];
+
+const addIssue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) =>
+  ctx.addIssue({ code: 'custom', path, message });
+
+/** A required string reporting only the first rule it breaks. */
+const text = (...rules: Rule[]) =>
+  z.string().superRefine((value, ctx) => {
+    const broken = [nonEmpty, ...rules].find(([test]) => !test(value));
+    if (broken) addIssue(ctx, [], broken[1]);
+  });
+const nonEmpty: Rule = [(value) => value.length > 0, 'is required'];
+const atMost = (length: number): Rule => [
+  (value) => value.length <= length,
+  `must be at most ${length} characters`,
+];
+const matches = (pattern: RegExp, message: string): Rule => [
+  (value) => pattern.test(value),
+  message,
+];
+
+const integer = () => z.number().int({ error: 'must be an integer' });
+const between = (min: number, max: number) => {
+  const error = `must be between ${min} and ${max}`;
+  return integer().min(min, { error }).max(max, { error });
+};
+const positive = () => integer().min(1, { error: 'must be greater than 0' });
+const fraction = () => {
+  const error = 'must be between 0 and 1 (exclusive)';
+  return z.number().gt(0, { error }).lt(1, { error });
+};
+const oneOf = <const T extends Record<string, string>>(values: T) =>
+  z.string().pipe(z.enum(values, { error: `must be one of ${Object.values(values).join(', ')}` }));
+const rfc1123Name = () =>
+  text(
+    atMost(63),
+    matches(
+      RFC_1123,
+      'must contain only lowercase letters, digits and "-", and start and end with a letter or digit (RFC 1123)',
+    ),
+  );
+const quantity = () =>
+  text(matches(QUANTITY, 'must be a Kubernetes quantity such as 100m, 0.5 or 512Mi'));
+
+function isMaxSurge(value: string): boolean {
+  const match = /^(\d+)(%?)$/.exec(value);
+  if (!match) return false;
+  const amount = Number(match[1]);
+  return match[2] === '%' ? amount >= 1 && amount <= 100 : amount >= 1;
+}
+
+const portRangeSchema = z
+  .object({ start: between(1, 65535), end: between(1, 65535) })
+  .refine((range) => range.start < range.end, { error: 'start must be less than end' });
+
+const protocolSchema = z.string().pipe(
+  z.enum([PortProtocol.TCP, PortProtocol.UDP], {
+    error: (issue) =>
+      issue.input === PortProtocol.SCTP
+        ? 'sctp is not supported: must be tcp or udp'
+        : 'must be tcp or udp',
+  }),
+);
+
+const portSchema = z.object({
+  name: text(atMost(15)),
+  protocol: protocolSchema,
+  port: between(1, 65535),
+  hostPortRange: portRangeSchema.optional(),
+});
+
+const resourcesSchema = z.object({ cpu: quantity(), memory: quantity() });
+
+const containerSchema = z.object({
+  name: rfc1123Name(),
+  image: text(),
+  imagePullPolicy: oneOf(ImagePullPolicy),
+  command: z.array(z.string()).default(() => []),
+  environment: z
+    .array(
+      z.object({
+        name: text(),
+        value: z.string().optional(),
+        valueFrom: z
+          .object({
+            fieldRef: z.object({ fieldPath: z.string() }).optional(),
+            secretKeyRef: z.object({ name: z.string(), key: z.string() }).optional(),
+          })
+          .optional(),
+      }),
+    )
+    .default(() => []),
+  requests: resourcesSchema,
+  limits: resourcesSchema,
+  ports: z.array(portSchema).default(() => []),
+});
+
+const specSchema = z.object({
+  version: z
+    .string()
+    .regex(SEMVER, { error: 'must be a semantic version such as v1.0.0' })
+    .default(SCHEDULER_DEFAULTS.version),
+  terminationGracePeriodMs: z.number().gt(0, { error: 'must be greater than 0' }),
+  containers: z.array(containerSchema).min(1, { error: 'must have at least 1 container' }),
+  toleration: z.string().default(''),
+  affinity: z.string().default(''),
+  restartPolicy: oneOf(RestartPolicy).default(SCHEDULER_DEFAULTS.restartPolicy),
+});
+
+/**
+ * A rule across fields: it reads `shape` out of the value, so it runs whenever those fields are
+ * well-formed, even if others are not (zod skips plain refinements after any field fails).
+ */
+function acrossFields<T>(shape: z.ZodType<T>, rule: (value: T, ctx: z.RefinementCtx) => void) {
+  return [
+    (value: unknown, ctx: z.RefinementCtx) => {
+      const parsed = shape.safeParse(value);
+      if (parsed.success) rule(parsed.data, ctx);
+    },
+    { when: () => true },
+  ] as const;
+}
+
+const policySchema = z
+  .object({
+    type: oneOf(AutoscalingPolicyType),
+    parameters: z
+      .object({
+        roomOccupancy: z
+          .object({
+            readyTarget: fraction(),
+            downThreshold: fraction().default(SCHEDULER_DEFAULTS.downThreshold),
+          })
+          .optional(),
+        fixedBuffer: z.object({ amount: positive() }).optional(),
+      })
+      .default(() => ({})),
+  })
+  .superRefine(
+    ...acrossFields(
+      z.object({
+        type: oneOf(AutoscalingPolicyType),
+        parameters: z.record(z.string(), z.unknown()),
+      }),
+      ({ type, parameters }, ctx) => {
+        if (parameters[type] === undefined)
+          addIssue(ctx, ['parameters', type], `is required when policy.type is ${type}`);
+      },
+    ),
+  );
+
+const autoscalingSchema = z
+  .object({
+    enabled: z.boolean(),
+    min: integer().min(1, { error: 'must be at least 1' }),
+    max: integer().min(-1, { error: 'must be at least -1' }),
+    cooldown: integer().min(0, { error: 'must be at least 0' }).default(0),
+    policy: policySchema,
+  })
+  .superRefine(
+    ...acrossFields(
+      z.object({ min: integer().min(1), max: integer().min(-1) }),
+      ({ min, max }, ctx) => {
+        if (max !== -1 && min > max)
+          addIssue(ctx, ['max'], `must be at least min (${min}), or -1 for no limit`);
+      },
+    ),
+  );
+
+const forwarderSchema = z.object({
+  name: text(),
+  enable: z.boolean(),
+  type: z.string().pipe(z.literal(ForwarderType.GRPC, { error: 'must be gRPC' })),
+  address: text(),
+  options: z
+    .object({
+      timeoutMs: positive(),
+      metadata: z.record(z.string(), z.json()).default(() => ({})),
+    })
+    .default(() => ({ timeoutMs: SCHEDULER_DEFAULTS.forwarderTimeoutMs, metadata: {} })),
+});
+
+/** The ports of every container, for the rules that look across the whole definition. */
+const portsShape = z.object({
+  portRange: z.unknown().optional(),
+  spec: z.object({
+    containers: z.array(
+      z.object({
+        name: z.unknown(),
+        ports: z.array(z.object({ name: z.unknown(), hostPortRange: z.unknown().optional() })),
+      }),
+    ),
+  }),
+});
+type PortsShape = z.output<typeof portsShape>;
+
+/**
+ * Exactly one of the scheduler's `portRange` or a `hostPortRange` on every port; container names
+ * and port names unique (Kubernetes rejects pods that repeat them).
+ */
+function checkPorts({ portRange, spec }: PortsShape, ctx: z.RefinementCtx): void {
+  const ports = spec.containers.flatMap((container, c) =>
+    container.ports.map((port, p) => ({ port, path: ['spec', 'containers', c, 'ports', p] })),
+  );
+  const withRange = ports.filter(({ port }) => port.hostPortRange !== undefined);
+  if (portRange !== undefined) {
+    for (const { path } of withRange)
+      addIssue(
+        ctx,
+        [...path, 'hostPortRange'],
+        'must not be set when the scheduler has a portRange',
+      );
+  } else if (withRange.length === 0) {
+    addIssue(ctx, ['portRange'], 'is required unless every container port sets a hostPortRange');
+  } else {
+    for (const { port, path } of ports)
+      if (port.hostPortRange === undefined)
+        addIssue(
+          ctx,
+          [...path, 'hostPortRange'],
+          'is required on every port when portRange is not set',
+        );
+  }
+  const repeated = (names: unknown[], i: number) => names.indexOf(names[i]) !== i;
+  const containerNames = spec.containers.map((container) => container.name);
+  containerNames.forEach((_, c) => {
+    if (repeated(containerNames, c))
+      addIssue(ctx, ['spec', 'containers', c, 'name'], 'must be unique');
+  });
+  const portNames = ports.map(({ port }) => port.name);
+  ports.forEach(({ path }, i) => {
+    if (repeated(portNames, i))
+      addIssue(ctx, [...path, 'name'], 'must be unique within the scheduler');
+  });
+}
+
+const schedulerSchema = z
+  .object({
+    name: rfc1123Name(),
+    game: text(),
+    state: oneOf(SchedulerState).default(SCHEDULER_DEFAULTS.state),
+    spec: specSchema,
+    portRange: portRangeSchema.optional(),
+    maxSurge: text([
+      isMaxSurge,
+      'must be an integer of at least 1 or a percentage from 1% to 100%',
+    ]),
+    roomsReplicas: integer().min(0, { error: 'must be at least 0' }),
+    autoscaling: autoscalingSchema.optional(),
+    forwarders: z.array(forwarderSchema).default(() => []),
+    annotations: z.record(z.string(), z.string()).default(() => ({})),
+    labels: z.record(z.string(), z.string()).default(() => ({})),
+    matchAllocation: z
+      .object({ maxMatches: between(1, 35) })
+      .default(() => ({ maxMatches: SCHEDULER_DEFAULTS.maxMatches })),
+    rollbackVersion: z.string().optional(),
+    createdAt: z.iso.datetime({ offset: true }).optional(),
+    lastDownscaleAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .superRefine(...acrossFields(portsShape, checkPorts));
+
+/**
+ * A scheduler as it arrives from a user or from storage: absent fields get their defaults and
+ * enumerations are any string until validated.
+ */
+export type SchedulerCandidate = z.input<typeof schedulerSchema>;
+
+/** Domain field names that the API spells differently. */
+const WIRE_NAMES: Record<string, string> = {
+  terminationGracePeriodMs: 'terminationGracePeriod',
+  timeoutMs: 'timeout',
+};
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'scheduler';
+  return path
+    .map((key, i) =>
+      typeof key === 'number'
+        ? `[${key}]`
+        : `${i === 0 ? '' : '.'}${WIRE_NAMES[String(key)] ?? String(key)}`,
+    )
+    .join('');
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'an object',
+  record: 'an object',
+  array: 'a list',
+};
+
+function typeProblem(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_type') return undefined;
+  if (issue.input === undefined) return 'is required';
+  return `must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}`;
+}
+
+/**
+ * Checks `candidate` against every rule and fills in the defaults (restartPolicy `Never`,
+ * matchAllocation `{maxMatches: 1}`, forwarder options `{timeoutMs: 1000, metadata: {}}`, state
+ * `creating`, spec.version `v1.0.0`, downThreshold 0.99, empty lists and maps). Unknown fields are
+ * dropped. Throws `SchedulerValidationError` listing every problem.
+ */
+export function validateScheduler(candidate: unknown): Scheduler {
+  const result = schedulerSchema.safeParse(candidate, { error: typeProblem });
+  if (result.success) return result.data;
+  throw new SchedulerValidationError(
+    result.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })),
+  );
+}

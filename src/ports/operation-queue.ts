@@ -1,0 +1,34 @@
+import type { OperationName } from '../domain/operations/definitions';
+import type { OperationDetails, OperationSummary } from '../domain/operations/operation';
+
+/** A scheduler's operations by stage; `finished` holds the most recent ones, oldest first. */
+export interface OperationsByStage {
+  pending: OperationSummary[];
+  active: Array<OperationSummary & { leaseTtl?: string }>;
+  finished: OperationSummary[];
+}
+
+/**
+ * Each scheduler's operation queue and the operations in it (implemented on Temporal: the
+ * scheduler workflow and one workflow per operation).
+ */
+export interface OperationQueue {
+  /** Queues an operation for the scheduler (starting its execution worker if needed); returns its id. */
+  enqueue(
+    schedulerName: string,
+    definitionName: OperationName,
+    input: Record<string, unknown>,
+  ): Promise<string>;
+
+  /** Read-your-writes: an operation enqueued before the call is listed. Unknown scheduler → empty stages. */
+  list(schedulerName: string): Promise<OperationsByStage>;
+
+  /** The operation with input and history, or undefined when it does not exist for this scheduler. */
+  get(schedulerName: string, operationId: string): Promise<OperationDetails | undefined>;
+
+  /**
+   * Cancels a pending (it leaves the queue) or running (it rolls back) operation. Throws
+   * `NOT_FOUND` for an unknown one and `CONFLICT` for one in a final status.
+   */
+  cancel(schedulerName: string, operationId: string): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { OperationDetails, OperationSummary } from '../src/domain/operations/operation';
+
+/** Workflow id of a scheduler's execution worker. */
+export const schedulerWorkflowId = (schedulerName: string): string => `scheduler:${schedulerName}`;
+
+/** An operation the API asks a scheduler to run; its id (a UUID) is chosen by the API. */
+export interface EnqueueOperationRequest {
+  id: string;
+  definitionName: string;
+  input: Record<string, unknown>;
+  /** ISO timestamp; the API's clock, so the id and time are known before the signal lands. */
+  createdAt: string;
+}
+
+/**
+ * API → scheduler workflow, with signal-with-start: queue an operation. Delivered twice (a
+ * retried API call), it is queued once.
+ */
+export const enqueueOperationSignal = defineSignal<[EnqueueOperationRequest]>('enqueueOperation');
+
+/** Operation workflow → its scheduler workflow: the operation reached a final status. */
+export const operationFinishedSignal = defineSignal<[OperationSummary]>('operationFinished');
+
+/** Scheduler workflow → operation workflow: its turn has come. */
+export const startOperationSignal = defineSignal('startOperation');
+
+/** The scheduler's operations by stage, newest finished last. */
+export interface SchedulerOperations {
+  pending: OperationSummary[];
+  active: OperationSummary[];
+  finished: OperationSummary[];
+}
+
+/** Scheduler workflow: its queue (read-your-writes after a signal), running and recent operations. */
+export const listOperationsQuery = defineQuery<SchedulerOperations>('listOperations');
+
+/** Operation workflow: the operation with its input and execution history. */
+export const getOperationQuery = defineQuery<OperationDetails>('getOperation');

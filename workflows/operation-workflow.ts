@@ -1,0 +1,127 @@
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import {
+  OperationStatus,
+  type OperationDetails,
+  type OperationSummary,
+} from '../src/domain/operations/operation';
+import {
+  getOperationQuery,
+  operationFinishedSignal,
+  schedulerWorkflowId,
+  startOperationSignal,
+  type EnqueueOperationRequest,
+} from './messages';
+import { executorFor, type OperationContext } from './operations';
+import { operationStatusKey } from './search-attributes';
+
+export interface OperationWorkflowInput extends EnqueueOperationRequest {
+  schedulerName: string;
+}
+
+/**
+ * One operation (workflow id = operation id). Waits, `pending`, for its scheduler workflow's turn
+ * signal; runs its definition's steps `in_progress`; ends `finished`, or — after a rollback in a
+ * non-cancellable scope — `error` when a step failed and `canceled` when it was canceled (from the
+ * API or `temporal workflow cancel`). Canceled while pending, it ends `canceled` without running.
+ * Its scheduler workflow learns the outcome by signal.
+ */
+export async function operationWorkflow(input: OperationWorkflowInput): Promise<OperationSummary> {
+  const details: OperationDetails = {
+    id: input.id,
+    schedulerName: input.schedulerName,
+    definitionName: input.definitionName,
+    status: OperationStatus.PENDING,
+    createdAt: input.createdAt,
+    updatedAt: input.createdAt,
+    hasNoAction: false,
+    input: input.input,
+    executionHistory: [{ createdAt: input.createdAt, event: 'Created' }],
+  };
+  const context: OperationContext = {
+    schedulerName: input.schedulerName,
+    operationId: input.id,
+    record: (event) =>
+      details.executionHistory.push({ createdAt: new Date().toISOString(), event }),
+    setInput: (patch) => (details.input = { ...details.input, ...patch }),
+    markNoAction: () => (details.hasNoAction = true),
+  };
+  let isStarted = false;
+  setHandler(getOperationQuery, () => details);
+  setHandler(startOperationSignal, () => void (isStarted = true));
+
+  try {
+    await condition(() => isStarted);
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    context.record('Operation canceled while pending');
+    await finish(details, OperationStatus.CANCELED);
+    throw error;
+  }
+  setStatus(details, OperationStatus.IN_PROGRESS);
+  context.record('Starting operation');
+  const executor = executorFor(input.definitionName);
+  try {
+    await executor.execute(context, input.input);
+    await finish(details, OperationStatus.FINISHED);
+    return summaryOf(details);
+  } catch (error) {
+    const isCanceled = isCancellation(error);
+    context.record(
+      isCanceled
+        ? 'Operation canceled by the user'
+        : `Operation execution failed: ${messageOf(error)}`,
+    );
+    context.record('Starting operation rollback');
+    await CancellationScope.nonCancellable(async () => {
+      try {
+        await executor.rollback(context, input.input);
+        context.record('Operation rollback flow execution finished with success');
+      } catch (rollbackError) {
+        context.record(
+          `Operation rollback flow execution failed, reason: ${messageOf(rollbackError)}`,
+        );
+      }
+    });
+    await finish(details, isCanceled ? OperationStatus.CANCELED : OperationStatus.ERROR);
+    if (isCanceled) throw error; // the execution shows as canceled in Temporal too
+    return summaryOf(details);
+  }
+}
+
+function setStatus(details: OperationDetails, status: OperationDetails['status']) {
+  details.status = status;
+  details.updatedAt = new Date().toISOString();
+  upsertSearchAttributes([{ key: operationStatusKey, value: status }]);
+}
+
+/** Final status, then tell the scheduler workflow, even when this workflow is being canceled. */
+async function finish(details: OperationDetails, status: OperationDetails['status']) {
+  setStatus(details, status);
+  details.executionHistory.push({ createdAt: details.updatedAt, event: 'Operation finished' });
+  await CancellationScope.nonCancellable(() =>
+    getExternalWorkflowHandle(schedulerWorkflowId(details.schedulerName)).signal(
+      operationFinishedSignal,
+      summaryOf(details),
+    ),
+  );
+}
+
+function summaryOf(details: OperationDetails): OperationSummary {
+  const { id, schedulerName, definitionName, status, createdAt, updatedAt, hasNoAction } = details;
+  return { id, schedulerName, definitionName, status, createdAt, updatedAt, hasNoAction };
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? cause.message : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,17 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { NON_RETRYABLE_ERROR_CODES } from '../../src/domain/errors';
+
+/**
+ * The activities operation steps call. Every one is idempotent, so Temporal retries them freely
+ * (a worker killed mid-step runs the step again elsewhere).
+ */
+export const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_CODES],
+  },
+});

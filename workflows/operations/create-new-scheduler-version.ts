@@ -1,0 +1,78 @@
+import { ApplicationFailure, getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
+import type { OperationContext, OperationExecutor } from '.';
+import { OperationName } from '../../src/domain/operations/definitions';
+import { enqueueOperationSignal, schedulerWorkflowId } from '../messages';
+import { activities } from './activities';
+import { newRoomId } from './room-ids';
+
+/** Maestro's roomValidationAttempts and roomValidationTimeoutMillis. */
+const VALIDATION_ATTEMPTS = 3;
+const VALIDATION_TIMEOUT_MS = 120_000;
+
+/**
+ * Stores a new version of the scheduler and enqueues the switch to it. A major version (one that
+ * replaces rooms) first proves itself: a validation room of the new spec must reach ready within
+ * the timeout, in one of three attempts.
+ */
+export const createNewSchedulerVersion: OperationExecutor = {
+  async execute(context, input) {
+    const { schedulerName, record } = context;
+    const prepared = await activities.prepareSchedulerVersion({
+      schedulerName,
+      scheduler: input['scheduler'],
+    });
+    record(`new version ${prepared.version} is ${prepared.isMajor ? 'major' : 'minor'}`);
+    if (prepared.isMajor) await validate(context, prepared.scheduler);
+    await activities.saveSchedulerVersion({ schedulerName, scheduler: prepared.scheduler });
+    const switchOperationId = uuid4();
+    await getExternalWorkflowHandle(schedulerWorkflowId(schedulerName)).signal(
+      enqueueOperationSignal,
+      {
+        id: switchOperationId,
+        definitionName: OperationName.SWITCH_ACTIVE_VERSION,
+        input: { newActiveVersion: prepared.version },
+        createdAt: new Date().toISOString(),
+      },
+    );
+    record(`enqueued switch active version operation with id: ${switchOperationId}`);
+  },
+  async rollback({ schedulerName }) {
+    await activities.setSchedulerState({ schedulerName, state: 'in-sync' });
+  },
+};
+
+async function validate(context: OperationContext, scheduler: unknown) {
+  const { schedulerName, record } = context;
+  for (let attempt = 1; attempt <= VALIDATION_ATTEMPTS; attempt++) {
+    const roomId = newRoomId(schedulerName);
+    record(`validation attempt ${attempt}: creating validation room ${roomId}`);
+    try {
+      await activities.createRooms({
+        schedulerName,
+        roomIds: [roomId],
+        scheduler,
+        isValidationRoom: true,
+      });
+      const status = await activities.awaitRoomReady({
+        schedulerName,
+        roomId,
+        timeoutMs: VALIDATION_TIMEOUT_MS,
+      });
+      if (status === 'ready') {
+        record(`validation room ${roomId} became ready`);
+        return;
+      }
+      record(`validation room ${roomId} did not become ready: ${status}`);
+    } finally {
+      await activities.deleteRooms({
+        schedulerName,
+        roomIds: [roomId],
+        reason: 'new_version_validation_finished',
+      });
+    }
+  }
+  throw ApplicationFailure.nonRetryable(
+    `the new version's room did not become ready in ${VALIDATION_ATTEMPTS} attempts`,
+    'VALIDATION_FAILED',
+  );
+}

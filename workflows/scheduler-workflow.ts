@@ -1,0 +1,201 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  uuid4,
+  workflowInfo,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import {
+  isOperationName,
+  OperationName,
+  PRIORITY_OPERATIONS,
+} from '../src/domain/operations/definitions';
+import { OperationStatus, type OperationSummary } from '../src/domain/operations/operation';
+import {
+  enqueueOperationSignal,
+  listOperationsQuery,
+  operationFinishedSignal,
+  startOperationSignal,
+  type EnqueueOperationRequest,
+} from './messages';
+import { operationWorkflow } from './operation-workflow';
+import { operationDefinitionKey, operationStatusKey, schedulerNameKey } from './search-attributes';
+
+export interface SchedulerWorkflowInput {
+  schedulerName: string;
+  /** How often the health controller is enqueued. */
+  healthControllerIntervalMs: number;
+  /** How many finished operations the listing keeps (the rest stay in Temporal's history). */
+  finishedOperationsLimit: number;
+  /** Carried over continue-as-new. */
+  state?: SchedulerWorkflowState;
+}
+
+interface QueuedOperation {
+  summary: OperationSummary;
+  isPriority: boolean;
+  /** Its workflow exists (it is started when queued, so it can be canceled while pending). */
+  isStarted: boolean;
+}
+
+/** Plain JSON: it crosses continue-as-new. */
+export interface SchedulerWorkflowState {
+  queue: QueuedOperation[];
+  active: OperationSummary | null;
+  finished: OperationSummary[];
+  nextHealthCheckAt: number;
+  isDeleted: boolean;
+}
+
+/**
+ * The execution worker of one scheduler (workflow id `scheduler:<name>`): owns its operation queue
+ * and runs one operation at a time, in order, with a priority lane for the health controller's
+ * add/remove rooms. Each operation is a child workflow whose id is the operation id, started as
+ * soon as it is queued so it can be inspected and canceled while pending; it signals back when it
+ * ends. The workflow ends once the scheduler is deleted.
+ */
+export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<void> {
+  const state: SchedulerWorkflowState = input.state ?? {
+    queue: [],
+    active: null,
+    finished: [],
+    nextHealthCheckAt: Date.now() + input.healthControllerIntervalMs,
+    isDeleted: false,
+  };
+  setHandler(listOperationsQuery, () => ({
+    pending: state.queue.map((queued) => queued.summary),
+    active: state.active ? [state.active] : [],
+    finished: state.finished,
+  }));
+  setHandler(enqueueOperationSignal, (request) => enqueue(input, state, request));
+  setHandler(operationFinishedSignal, (summary) => recordFinished(input, state, summary));
+
+  for (;;) {
+    const isHealthCheckDue = !(await condition(
+      () => isNextReady(state) || isOver(state) || workflowInfo().continueAsNewSuggested,
+      Math.max(0, state.nextHealthCheckAt - Date.now()),
+    ));
+    if (isOver(state)) return cancelPending(state);
+    if (isHealthCheckDue) {
+      state.nextHealthCheckAt = Date.now() + input.healthControllerIntervalMs;
+      if (!isQueuedOrActive(state, OperationName.HEALTH_CONTROLLER)) {
+        await enqueue(input, state, internalOperation(OperationName.HEALTH_CONTROLLER));
+      }
+    } else if (workflowInfo().continueAsNewSuggested && !isNextReady(state)) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof schedulerWorkflow>({ ...input, state });
+    } else {
+      await startNext(state);
+    }
+  }
+}
+
+async function enqueue(
+  input: SchedulerWorkflowInput,
+  state: SchedulerWorkflowState,
+  request: EnqueueOperationRequest,
+) {
+  if (isKnown(state, request.id)) return; // a redelivered signal
+  const summary: OperationSummary = {
+    id: request.id,
+    schedulerName: input.schedulerName,
+    definitionName: request.definitionName,
+    status: OperationStatus.PENDING,
+    createdAt: request.createdAt,
+    updatedAt: request.createdAt,
+    hasNoAction: false,
+  };
+  if (!isOperationName(request.definitionName)) {
+    return recordFinished(input, state, { ...summary, status: OperationStatus.EVICTED });
+  }
+  const queued: QueuedOperation = {
+    summary,
+    isPriority: PRIORITY_OPERATIONS.includes(request.definitionName),
+    isStarted: false,
+  };
+  const position = queued.isPriority
+    ? state.queue.filter((q) => q.isPriority).length
+    : state.queue.length;
+  state.queue.splice(position, 0, queued);
+  try {
+    await startChild(operationWorkflow, {
+      workflowId: request.id,
+      args: [{ ...request, schedulerName: input.schedulerName }],
+      // Operations outlive this run's continue-as-new; an id is never reused for another operation.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: schedulerNameKey, value: input.schedulerName },
+        { key: operationDefinitionKey, value: request.definitionName },
+        { key: operationStatusKey, value: OperationStatus.PENDING },
+      ],
+    });
+    queued.isStarted = true;
+  } catch (error) {
+    // The id belongs to an operation that left the listing long ago: it is not run twice.
+    state.queue = state.queue.filter((q) => q !== queued);
+    log.warn('operation not queued: its id was already used', {
+      operationId: request.id,
+      error: String(error),
+    });
+  }
+}
+
+async function startNext(state: SchedulerWorkflowState) {
+  const next = state.queue.shift();
+  if (!next) return;
+  state.active = {
+    ...next.summary,
+    status: OperationStatus.IN_PROGRESS,
+    updatedAt: new Date().toISOString(),
+  };
+  await getExternalWorkflowHandle(next.summary.id).signal(startOperationSignal);
+}
+
+function recordFinished(
+  input: SchedulerWorkflowInput,
+  state: SchedulerWorkflowState,
+  summary: OperationSummary,
+) {
+  if (state.active?.id === summary.id) state.active = null;
+  state.queue = state.queue.filter((queued) => queued.summary.id !== summary.id);
+  state.finished = [...state.finished.filter((f) => f.id !== summary.id), summary].slice(
+    -input.finishedOperationsLimit,
+  );
+  if (
+    summary.definitionName === OperationName.DELETE_SCHEDULER &&
+    summary.status === OperationStatus.FINISHED
+  ) {
+    state.isDeleted = true;
+  }
+}
+
+/** After the scheduler is deleted, what is still queued cannot run: cancel it. */
+async function cancelPending(state: SchedulerWorkflowState) {
+  await Promise.all(
+    state.queue
+      .filter((q) => q.isStarted)
+      .map((q) => getExternalWorkflowHandle(q.summary.id).cancel()),
+  );
+}
+
+function internalOperation(definitionName: OperationName): EnqueueOperationRequest {
+  return { id: uuid4(), definitionName, input: {}, createdAt: new Date().toISOString() };
+}
+
+const isNextReady = (state: SchedulerWorkflowState) =>
+  !state.isDeleted && state.active === null && state.queue[0]?.isStarted === true;
+const isOver = (state: SchedulerWorkflowState) => state.isDeleted && state.active === null;
+const isKnown = (state: SchedulerWorkflowState, id: string) =>
+  state.active?.id === id ||
+  state.queue.some((q) => q.summary.id === id) ||
+  state.finished.some((f) => f.id === id);
+const isQueuedOrActive = (state: SchedulerWorkflowState, name: OperationName) =>
+  state.active?.definitionName === name ||
+  state.queue.some((q) => q.summary.definitionName === name);
