@@ -27,7 +27,9 @@ const log = pino({ level: 'silent' });
  */
 export class OperationsHarness {
   readonly suffix = uniqueSuffix();
-  readonly taskQueue = `it-ops-${this.suffix}`;
+  /** Task-queue prefix of a `maestro start worker` process serving this harness. */
+  readonly taskQueuePrefix = `it-ops-${this.suffix}`;
+  readonly taskQueue = `${this.taskQueuePrefix}-operations`;
   readonly runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'maestro-ops-rooms-'));
   readonly runtime = new LocalRuntime(
     { stateDir: this.runtimeDir, advertisedHost: '127.0.0.1', pollIntervalMs: 100 },
@@ -40,7 +42,7 @@ export class OperationsHarness {
   client!: Client;
   redis!: Redis;
   private pool!: Pool;
-  private database!: Awaited<ReturnType<typeof createTestDatabase>>;
+  database!: Awaited<ReturnType<typeof createTestDatabase>>;
   private connection!: Connection;
   private workerConnection!: NativeConnection;
   private worker?: Worker;
@@ -119,6 +121,20 @@ export class OperationsHarness {
     throw new Error(
       `operation ${operationId} is ${last?.status ?? 'unknown'}, not ${status}: ${JSON.stringify(last?.executionHistory)}`,
     );
+  }
+
+  /** The environment of a maestro process sharing this harness's services and rooms. */
+  maestroEnvironment(): Record<string, string> {
+    return {
+      MAESTRO_BIND_HOST: '127.0.0.1',
+      MAESTRO_POSTGRES_URL: this.database.url,
+      MAESTRO_REDIS_URL: sharedInfra().redisUrl,
+      MAESTRO_REDIS_KEY_PREFIX: `it-ops-${this.suffix}:`,
+      MAESTRO_TEMPORAL_ADDRESS: sharedInfra().temporalAddress,
+      MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: this.taskQueuePrefix,
+      MAESTRO_RUNTIME: 'local',
+      MAESTRO_LOCAL_RUNTIME_DIR: this.runtimeDir,
+    };
   }
 
   /** A valid scheduler for the local runtime, running the sample game room. */

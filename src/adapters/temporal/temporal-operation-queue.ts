@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DomainError, ErrorCode } from '../../domain/errors';
 import type { OperationName } from '../../domain/operations/definitions';
-import { isFinalStatus, type OperationDetails } from '../../domain/operations/operation';
+import {
+  isFinalStatus,
+  OperationStatus,
+  type OperationDetails,
+} from '../../domain/operations/operation';
 import type { OperationQueue, OperationsByStage } from '../../ports/operation-queue';
 import {
   enqueueOperationSignal,
@@ -12,7 +16,14 @@ import {
   type EnqueueOperationRequest,
 } from '../../../workflows/messages';
 import type { schedulerWorkflow } from '../../../workflows/scheduler-workflow';
-import { schedulerNameKey } from '../../../workflows/search-attributes';
+import {
+  operationDefinitionKey,
+  operationStatusKey,
+  schedulerNameKey,
+} from '../../../workflows/search-attributes';
+
+/** Queries need a worker; past this the answer comes from Temporal's own records. */
+const QUERY_TIMEOUT_MS = 3_000;
 
 export interface TemporalOperationQueueConfig {
   taskQueue: string;
@@ -64,13 +75,19 @@ export class TemporalOperationQueue implements OperationQueue {
     }
   }
 
-  /** Falls back to the queue's row while the operation's workflow is still being started. */
+  /**
+   * The operation workflow answers a query. While it is still being started, the queue's row
+   * stands in; while no worker can answer (all down), its search attributes do.
+   */
   async get(schedulerName: string, operationId: string): Promise<OperationDetails | undefined> {
     try {
-      const details = await this.client.workflow.getHandle(operationId).query(getOperationQuery);
+      const details = await this.client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        this.client.workflow.getHandle(operationId).query(getOperationQuery),
+      );
       return details.schedulerName === schedulerName ? details : undefined;
     } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      if (!(error instanceof WorkflowNotFoundError))
+        return this.describeWithoutWorker(schedulerName, operationId);
       const queued = (await this.list(schedulerName)).pending.find((op) => op.id === operationId);
       return (
         queued && {
@@ -98,6 +115,27 @@ export class TemporalOperationQueue implements OperationQueue {
     }
     await this.whenStarted(operationId);
     await this.client.workflow.getHandle(operationId).cancel();
+  }
+
+  private async describeWithoutWorker(
+    schedulerName: string,
+    operationId: string,
+  ): Promise<OperationDetails | undefined> {
+    const description = await this.client.workflow.getHandle(operationId).describe();
+    const attributes = description.typedSearchAttributes;
+    if (attributes.get(schedulerNameKey) !== schedulerName) return undefined;
+    const createdAt = description.startTime.toISOString();
+    return {
+      id: operationId,
+      schedulerName,
+      definitionName: attributes.get(operationDefinitionKey) ?? '',
+      status: (attributes.get(operationStatusKey) ?? OperationStatus.PENDING) as OperationStatus,
+      createdAt,
+      updatedAt: (description.closeTime ?? description.startTime).toISOString(),
+      hasNoAction: false,
+      input: {},
+      executionHistory: [{ createdAt, event: 'Created' }],
+    };
   }
 
   /**
