@@ -167,6 +167,7 @@ describe('scheduler operations on Temporal', () => {
       );
     }
 
+    await eventuallyFinal(scheduler, 4); // the scheduler workflow learns of the last one by signal
     const firstPage = await harness.operations.list({
       schedulerName: scheduler,
       stage: 'final',
