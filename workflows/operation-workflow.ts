@@ -23,6 +23,8 @@ import { operationStatusKey } from './search-attributes';
 
 export interface OperationWorkflowInput extends EnqueueOperationRequest {
   schedulerName: string;
+  /** Its scheduler had nothing else to run: no need to wait for the turn signal. */
+  startImmediately?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     setInput: (patch) => (details.input = { ...details.input, ...patch }),
     markNoAction: () => (details.hasNoAction = true),
   };
-  let isStarted = false;
+  let isStarted = input.startImmediately ?? false;
   setHandler(getOperationQuery, () => details);
   setHandler(startOperationSignal, () => void (isStarted = true));
 

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { NON_RETRYABLE_ERROR_CODES } from '../../src/domain/errors';
 
@@ -12,6 +12,19 @@ export const activities = proxyActivities<Activities>({
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_CODES],
+  },
+});
+
+/**
+ * Short steps that only touch PostgreSQL run as local activities: same idempotence, but no round
+ * trip through the activity task queue (switch_active_version's latency is mostly such trips).
+ */
+export const localActivities = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '500 milliseconds',
+    maximumInterval: '10 seconds',
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_CODES],
   },
 });

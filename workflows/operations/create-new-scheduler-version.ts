@@ -2,7 +2,7 @@ import { ApplicationFailure, getExternalWorkflowHandle, uuid4 } from '@temporali
 import type { OperationContext, OperationExecutor } from '.';
 import { OperationName } from '../../src/domain/operations/definitions';
 import { enqueueOperationSignal, schedulerWorkflowId } from '../messages';
-import { activities } from './activities';
+import { activities, localActivities } from './activities';
 import { newRoomId } from './room-ids';
 
 /** Maestro's roomValidationAttempts and roomValidationTimeoutMillis. */
@@ -17,13 +17,13 @@ const VALIDATION_TIMEOUT_MS = 120_000;
 export const createNewSchedulerVersion: OperationExecutor = {
   async execute(context, input) {
     const { schedulerName, record } = context;
-    const prepared = await activities.prepareSchedulerVersion({
+    const prepared = await localActivities.prepareSchedulerVersion({
       schedulerName,
       scheduler: input['scheduler'],
     });
     record(`new version ${prepared.version} is ${prepared.isMajor ? 'major' : 'minor'}`);
     if (prepared.isMajor) await validate(context, prepared.scheduler);
-    await activities.saveSchedulerVersion({ schedulerName, scheduler: prepared.scheduler });
+    await localActivities.saveSchedulerVersion({ schedulerName, scheduler: prepared.scheduler });
     const switchOperationId = uuid4();
     await getExternalWorkflowHandle(schedulerWorkflowId(schedulerName)).signal(
       enqueueOperationSignal,
@@ -37,7 +37,7 @@ export const createNewSchedulerVersion: OperationExecutor = {
     record(`enqueued switch active version operation with id: ${switchOperationId}`);
   },
   async rollback({ schedulerName }) {
-    await activities.setSchedulerState({ schedulerName, state: 'in-sync' });
+    await localActivities.setSchedulerState({ schedulerName, state: 'in-sync' });
   },
 };
 

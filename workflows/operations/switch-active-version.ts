@@ -1,6 +1,6 @@
 import type { OperationExecutor } from '.';
 import { OperationName, operationInputSchemas } from '../../src/domain/operations/definitions';
-import { activities } from './activities';
+import { localActivities } from './activities';
 
 const inputSchema = operationInputSchemas[OperationName.SWITCH_ACTIVE_VERSION];
 
@@ -11,7 +11,7 @@ const inputSchema = operationInputSchemas[OperationName.SWITCH_ACTIVE_VERSION];
 export const switchActiveVersion: OperationExecutor = {
   async execute({ schedulerName, record }, input) {
     const { newActiveVersion } = inputSchema.parse(input);
-    await activities.switchActiveVersion({ schedulerName, version: newActiveVersion });
+    await localActivities.switchActiveVersion({ schedulerName, version: newActiveVersion });
     record(`switched active version to ${newActiveVersion}`);
   },
   async rollback() {
