@@ -24,7 +24,10 @@ const root = path.resolve(__dirname, '..');
 const stateDir = path.resolve(
   process.env['MAESTRO_DEV_STATE_DIR'] ?? path.join(root, '.maestro', 'dev'),
 );
-const devEnv: Record<string, string> = { MAESTRO_BIND_HOST: '127.0.0.1' };
+const devEnv: Record<string, string> = {
+  MAESTRO_BIND_HOST: '127.0.0.1',
+  MAESTRO_LOCAL_RUNTIME_DIR: path.join(stateDir, 'rooms'),
+};
 const started: ServiceProcess[] = [];
 const say = (message: string) => console.log(`[dev] ${message}`);
 

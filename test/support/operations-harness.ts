@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -88,6 +88,14 @@ export class OperationsHarness {
   async stop() {
     this.worker?.shutdown();
     await this.running;
+    // Rooms outlive maestro by design: stop every room this file created before leaving.
+    mkdirSync(path.join(this.runtimeDir, 'rooms'), { recursive: true });
+    const schedulersWithRooms = readdirSync(path.join(this.runtimeDir, 'rooms'), {
+      withFileTypes: true,
+    })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    await Promise.all(schedulersWithRooms.map((name) => this.runtime.deleteSchedulerSpace(name)));
     await Promise.all([
       this.pool.end(),
       this.redis.quit(),
