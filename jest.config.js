@@ -1,11 +1,23 @@
-/** @type {import('jest').Config} */
-const transform = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-  ],
-};
+/** @param {'typescript' | 'ecmascript'} syntax */
+const swc = (syntax) => [
+  '@swc/jest',
+  { jsc: { parser: { syntax }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 
+/**
+ * `@kubernetes/client-node` 1.x is ESM-only, as are the packages it imports that offer no
+ * `require` entry point. Node ≥ 20.19 loads them through `require`, but jest's CommonJS module
+ * system does not (before Node 24.9), so jest compiles them to CommonJS with the same transformer.
+ */
+const esmPackages = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose'];
+
+const transform = {
+  '^.+\\.ts$': swc('typescript'),
+  [`node_modules/(${esmPackages.join('|')})/.+\\.js$`]: swc('ecmascript'),
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${esmPackages.join('|')})/)`];
+
+/** @type {import('jest').Config} */
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
@@ -13,11 +25,13 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       transform,
+      transformIgnorePatterns,
     },
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/k8s/**/*.test.ts'],
       transform,
+      transformIgnorePatterns,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
