@@ -1,9 +1,13 @@
+import { sleep } from '@temporalio/activity';
 import { DomainError, ErrorCode } from '../src/domain/errors';
 import { SchedulerState, type Scheduler } from '../src/domain/scheduler/scheduler';
 import { validateScheduler } from '../src/domain/scheduler/validation';
 import { isMajorChange, nextVersion } from '../src/domain/scheduler/versioning';
 import type { Runtime } from '../src/ports/runtime';
 import type { SchedulerStore } from '../src/ports/scheduler-store';
+
+/** How long delete_scheduler waits for the rooms to go before it removes the rows anyway. */
+const ROOMS_GONE_TIMEOUT_MS = 10 * 60_000;
 
 export interface SchedulerActivityDeps {
   schedulers: SchedulerStore;
@@ -35,9 +39,16 @@ export function createSchedulerActivities({ schedulers, runtime }: SchedulerActi
       await schedulers.updateState(input.schedulerName, SchedulerState.IN_SYNC);
     },
 
-    /** Deletes rooms and runtime space (the runtime waits for the rooms to go), then the rows. */
+    /**
+     * Deletes the runtime space and waits until its rooms are gone (as Maestro, bounded: rooms
+     * still terminating after the wait are the runtime's to finish), then the rows.
+     */
     async deleteScheduler(input: { schedulerName: string }): Promise<void> {
       await runtime.deleteSchedulerSpace(input.schedulerName);
+      const deadline = Date.now() + ROOMS_GONE_TIMEOUT_MS;
+      while (Date.now() < deadline && (await runtime.listRooms(input.schedulerName)).length > 0) {
+        await sleep(1_000);
+      }
       await schedulers.deleteScheduler(input.schedulerName);
     },
 

@@ -11,7 +11,9 @@ import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-sch
 import { createPostgresPool } from '../../src/adapters/postgres/pool';
 import { createRedisClient } from '../../src/adapters/redis/client';
 import { RedisPortAllocator } from '../../src/adapters/redis/redis-port-allocator';
+import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
 import { LocalRuntime } from '../../src/adapters/runtime/local/local-runtime';
+import type { Runtime } from '../../src/ports/runtime';
 import { TemporalOperationQueue } from '../../src/adapters/temporal/temporal-operation-queue';
 import { OperationCommands } from '../../src/app/operation-commands';
 import { SchedulerCommands } from '../../src/app/scheduler-commands';
@@ -31,10 +33,27 @@ export class OperationsHarness {
   readonly taskQueuePrefix = `it-ops-${this.suffix}`;
   readonly taskQueue = `${this.taskQueuePrefix}-operations`;
   readonly runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'maestro-ops-rooms-'));
-  readonly runtime = new LocalRuntime(
-    { stateDir: this.runtimeDir, advertisedHost: '127.0.0.1', pollIntervalMs: 100 },
-    log,
-  );
+  readonly runtime: Runtime;
+
+  /** Rooms run as local processes, or as pods on the run's Kubernetes API server (kwok nodes). */
+  constructor(readonly runtimeKind: 'local' | 'kubernetes' = 'local') {
+    this.runtime =
+      runtimeKind === 'local'
+        ? new LocalRuntime(
+            { stateDir: this.runtimeDir, advertisedHost: '127.0.0.1', pollIntervalMs: 100 },
+            log,
+          )
+        : new KubernetesRuntime(
+            {
+              kubeconfigPath: sharedInfra().kubeconfig,
+              inCluster: false,
+              qps: 200,
+              burst: 400,
+              resyncIntervalMs: 30_000,
+            },
+            log,
+          );
+  }
   schedulers!: PostgresSchedulerStore;
   commands!: SchedulerCommands;
   operations!: OperationCommands;
@@ -90,12 +109,12 @@ export class OperationsHarness {
     await this.running;
     // Rooms outlive maestro by design: stop every room this file created before leaving.
     mkdirSync(path.join(this.runtimeDir, 'rooms'), { recursive: true });
-    const schedulersWithRooms = readdirSync(path.join(this.runtimeDir, 'rooms'), {
-      withFileTypes: true,
-    })
+    const localSpaces = readdirSync(path.join(this.runtimeDir, 'rooms'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
-    await Promise.all(schedulersWithRooms.map((name) => this.runtime.deleteSchedulerSpace(name)));
+    const stored = (await this.schedulers.listSchedulers()).map((scheduler) => scheduler.name);
+    const spaces = [...new Set([...localSpaces, ...stored])];
+    await Promise.all(spaces.map((name) => this.runtime.deleteSchedulerSpace(name)));
     await Promise.all([
       this.pool.end(),
       this.redis.quit(),
