@@ -20,6 +20,6 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/bin bin
 COPY --from=build /app/dist dist
 USER node
-EXPOSE 8080 8081 8070 8071 8091 8092 8093
+EXPOSE 8080 8081 9090 8070 8071 9070 8091 8092 8093
 ENTRYPOINT ["node", "bin/maestro.js"]
 CMD ["start", "all"]

@@ -51,10 +51,14 @@ async function waitForState(stack: Awaited<ReturnType<typeof startStack>>, name:
 }
 
 /** The operation's workflow is started by the scheduler workflow just after the enqueue signal. */
-async function resultOf(stack: Awaited<ReturnType<typeof startStack>>, operationId: string) {
+async function resultOf(
+  stack: Awaited<ReturnType<typeof startStack>>,
+  operationId: string,
+): Promise<void> {
   for (;;) {
     try {
-      return await stack.client.workflow.getHandle(operationId).result();
+      await stack.client.workflow.getHandle(operationId).result();
+      return;
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -30,14 +30,34 @@ export interface Config {
   /** Each module's internal port serves /healthz, /readyz and /metrics. */
   internalServers: Record<ModuleName, HttpServerConfig>;
   managementApi: HttpServerConfig;
+  /** The Management API's native gRPC server. */
+  managementApiGrpc: HttpServerConfig;
   roomsApi: HttpServerConfig;
+  /** The Rooms API's native gRPC server. */
+  roomsApiGrpc: HttpServerConfig;
+  rooms: RoomsConfig;
   runtime: RuntimeConfig;
   operations: { healthControllerIntervalMs: number; finishedOperationsLimit: number };
 }
 
+/** Room state, allocation, the scheduler cache and room authentication. */
+export interface RoomsConfig {
+  allocationTtlMs: number;
+  schedulerCacheTtlMs: number;
+  /** `secret` empty: rooms get no token; `isRequired`: the Rooms API demands it. */
+  auth: { secret: string; isRequired: boolean };
+}
+
 export type RuntimeConfig =
   | { kind: 'local'; stateDir: string; advertisedHost: string; pollIntervalMs: number }
-  | { kind: 'kubernetes' };
+  | {
+      kind: 'kubernetes';
+      kubeconfigPath?: string;
+      inCluster: boolean;
+      qps: number;
+      burst: number;
+      resyncIntervalMs: number;
+    };
 
 /** One problem with one variable, as reported to the operator. */
 export interface ConfigProblem {
@@ -61,7 +81,32 @@ export class ConfigError extends Error {
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = environmentSchema.safeParse(pickMaestroVariables(env));
   if (!parsed.success) throw new ConfigError(toProblems(parsed.error));
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems);
   return toConfig(parsed.data);
+}
+
+/** Rules between variables, checked once each variable is valid on its own. */
+function crossCheck(env: Environment): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (env.MAESTRO_ROOM_AUTH_REQUIRED && env.MAESTRO_ROOM_AUTH_SECRET === '') {
+    problems.push({
+      variable: 'MAESTRO_ROOM_AUTH_REQUIRED',
+      message: 'needs MAESTRO_ROOM_AUTH_SECRET to be set',
+    });
+  }
+  if (
+    env.MAESTRO_RUNTIME === 'kubernetes' &&
+    env.MAESTRO_KUBERNETES_IN_CLUSTER === 'false' &&
+    env.MAESTRO_KUBERNETES_KUBECONFIG === ''
+  ) {
+    problems.push({
+      variable: 'MAESTRO_KUBERNETES_KUBECONFIG',
+      message:
+        'is required when MAESTRO_RUNTIME is kubernetes and MAESTRO_KUBERNETES_IN_CLUSTER is not true',
+    });
+  }
+  return problems;
 }
 
 /** The MAESTRO_* variables that are set; an empty one counts as unset, so its default applies. */
@@ -112,7 +157,17 @@ function toConfig(env: Environment): Config {
       'metrics-reporter': internal('MAESTRO_METRICS_REPORTER_INTERNAL_PORT'),
     },
     managementApi: { host, port: env.MAESTRO_MANAGEMENT_API_PORT },
+    managementApiGrpc: { host, port: env.MAESTRO_MANAGEMENT_API_GRPC_PORT },
     roomsApi: { host, port: env.MAESTRO_ROOMS_API_PORT },
+    roomsApiGrpc: { host, port: env.MAESTRO_ROOMS_API_GRPC_PORT },
+    rooms: {
+      allocationTtlMs: env.MAESTRO_ROOM_ALLOCATION_TTL_MS,
+      schedulerCacheTtlMs: env.MAESTRO_SCHEDULER_CACHE_TTL_MS,
+      auth: {
+        secret: env.MAESTRO_ROOM_AUTH_SECRET,
+        isRequired: env.MAESTRO_ROOM_AUTH_REQUIRED,
+      },
+    },
     runtime:
       env.MAESTRO_RUNTIME === 'local'
         ? {
@@ -121,7 +176,16 @@ function toConfig(env: Environment): Config {
             advertisedHost: env.MAESTRO_LOCAL_RUNTIME_HOST,
             pollIntervalMs: env.MAESTRO_LOCAL_RUNTIME_POLL_INTERVAL_MS,
           }
-        : { kind: 'kubernetes' },
+        : {
+            kind: 'kubernetes',
+            ...(env.MAESTRO_KUBERNETES_KUBECONFIG && {
+              kubeconfigPath: env.MAESTRO_KUBERNETES_KUBECONFIG,
+            }),
+            inCluster: env.MAESTRO_KUBERNETES_IN_CLUSTER === 'true',
+            qps: env.MAESTRO_KUBERNETES_QPS,
+            burst: env.MAESTRO_KUBERNETES_BURST,
+            resyncIntervalMs: env.MAESTRO_KUBERNETES_RESYNC_INTERVAL_MS,
+          },
     operations: {
       healthControllerIntervalMs: env.MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS,
       finishedOperationsLimit: env.MAESTRO_OPERATIONS_FINISHED_LIMIT,

@@ -37,7 +37,7 @@ export const environmentSchema = z
       .describe('Minimum level of the JSON logs written to stdout.'),
     MAESTRO_BIND_HOST: text()
       .default('0.0.0.0')
-      .describe('Address every HTTP server (APIs and internal ports) listens on.'),
+      .describe('Address every HTTP and gRPC server (APIs and internal ports) listens on.'),
     MAESTRO_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000)
       .default(30_000)
       .describe('How long a module may drain on SIGTERM/SIGINT before it is forced to exit 1.'),
@@ -74,6 +74,11 @@ export const environmentSchema = z
     MAESTRO_MANAGEMENT_API_PORT: port()
       .default(8080)
       .describe('Management API HTTP port (schedulers and operations).'),
+    MAESTRO_MANAGEMENT_API_GRPC_PORT: port()
+      .default(9090)
+      .describe(
+        'Management API native gRPC port (api.v1.SchedulersService and api.v1.OperationsService).',
+      ),
     MAESTRO_MANAGEMENT_API_INTERNAL_PORT: port()
       .default(8081)
       .describe('Management API /healthz, /readyz and /metrics port.'),
@@ -83,6 +88,35 @@ export const environmentSchema = z
     MAESTRO_ROOMS_API_INTERNAL_PORT: port()
       .default(8071)
       .describe('Rooms API /healthz, /readyz and /metrics port.'),
+    MAESTRO_ROOMS_API_GRPC_PORT: port()
+      .default(9070)
+      .describe('Rooms API native gRPC port (api.v1.RoomsService).'),
+    MAESTRO_ROOM_ALLOCATION_TTL_MS: integer(1_000, 86_400_000)
+      .default(300_000)
+      .describe(
+        'How long an allocated room that has not reported occupied is held before it is ready again.',
+      ),
+    MAESTRO_SCHEDULER_CACHE_TTL_MS: integer(1_000, 86_400_000)
+      .default(60_000)
+      .describe(
+        'How long a process keeps a scheduler it read; changes invalidate it at once over Redis pub/sub.',
+      ),
+    MAESTRO_ROOM_AUTH_SECRET: z
+      .string()
+      .refine((value) => value === '' || value.length >= 32, {
+        error: 'must be at least 32 characters',
+      })
+      .default('')
+      .describe(
+        'Secret of room tokens: when set, new rooms get `MAESTRO_ROOM_TOKEN` (HMAC of scheduler and room id).',
+      ),
+    MAESTRO_ROOM_AUTH_REQUIRED: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true')
+      .describe(
+        'Rooms API rejects room requests without the room token (401); needs MAESTRO_ROOM_AUTH_SECRET.',
+      ),
     MAESTRO_WORKER_INTERNAL_PORT: port()
       .default(8091)
       .describe('Operation execution worker /healthz, /readyz and /metrics port.'),
@@ -105,6 +139,24 @@ export const environmentSchema = z
     MAESTRO_LOCAL_RUNTIME_POLL_INTERVAL_MS: integer(10, 60_000)
       .default(500)
       .describe('Local runtime: how often watches look for room changes.'),
+    MAESTRO_KUBERNETES_KUBECONFIG: text()
+      .default('')
+      .describe(
+        'Kubernetes runtime: kubeconfig file; required unless MAESTRO_KUBERNETES_IN_CLUSTER is true.',
+      ),
+    MAESTRO_KUBERNETES_IN_CLUSTER: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .describe("Kubernetes runtime: use the pod's service account."),
+    MAESTRO_KUBERNETES_QPS: integer(0, 10_000)
+      .default(100)
+      .describe('Kubernetes runtime: API requests per second after the burst (0: no limit).'),
+    MAESTRO_KUBERNETES_BURST: integer(1, 10_000)
+      .default(200)
+      .describe('Kubernetes runtime: API requests allowed at once before QPS applies.'),
+    MAESTRO_KUBERNETES_RESYNC_INTERVAL_MS: integer(1_000, 3_600_000)
+      .default(30_000)
+      .describe('Kubernetes runtime: how often room watches re-list to repair anything missed.'),
     MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: integer(1_000, 86_400_000)
       .default(60_000)
       .describe('How often each scheduler enqueues its health controller.'),

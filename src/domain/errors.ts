@@ -10,6 +10,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   RESOURCE_EXHAUSTED: 'RESOURCE_EXHAUSTED',
   UNAVAILABLE: 'UNAVAILABLE',
+  /** The caller did not prove who it is (a room without its token). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -22,6 +24,7 @@ export const NON_RETRYABLE_ERROR_CODES: readonly ErrorCode[] = [
   ErrorCode.FAILED_PRECONDITION,
   ErrorCode.CONFLICT,
   ErrorCode.RESOURCE_EXHAUSTED,
+  ErrorCode.UNAUTHENTICATED,
 ];
 
 /** A failure the system anticipates, with a code saying what kind it is. */

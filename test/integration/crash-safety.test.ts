@@ -30,7 +30,9 @@ describe('operation execution when the worker process is killed', () => {
   it('finishes add_rooms with exactly 100 distinct rooms when the worker dies mid-way and comes back', async () => {
     const scheduler = `crash-${harness.suffix}`;
     worker = await startWorker();
-    await harness.commands.createScheduler(harness.schedulerInput(scheduler));
+    const input = harness.schedulerInput(scheduler);
+    input.spec.containers[0]!.command = ['sleep', '600']; // counted, not played: no port to bind
+    await harness.commands.createScheduler(input);
     const roomsDir = path.join(harness.runtimeDir, 'rooms', scheduler);
     await waitUntil(
       () => harness.schedulers.getScheduler(scheduler).then((s) => s?.state === 'in-sync'),

@@ -54,6 +54,8 @@ describe('maestro start all', () => {
       MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: `it-${suffix}`,
       MAESTRO_MANAGEMENT_API_PORT: String(await freePort()),
       MAESTRO_ROOMS_API_PORT: String(await freePort()),
+      MAESTRO_MANAGEMENT_API_GRPC_PORT: String(await freePort()),
+      MAESTRO_ROOMS_API_GRPC_PORT: String(await freePort()),
       ...Object.fromEntries(MODULE_NAMES.map((m) => [internalPortVariable[m], String(ports[m])])),
     });
   });

@@ -10,7 +10,7 @@ import type { ServiceProcess } from '../../scripts/local-infra/process';
 import { startRedis } from '../../scripts/local-infra/redis';
 import { startTemporal } from '../../scripts/local-infra/temporal';
 import { startKubeCluster } from '../../scripts/local-infra/kube-cluster';
-import { TEMPLATE_DATABASE, type SharedInfra } from './infra';
+import { CONTINUE_AS_NEW_AFTER_EVENTS, TEMPLATE_DATABASE, type SharedInfra } from './infra';
 
 /**
  * Starts the run's own Temporal dev server, PostgreSQL cluster, Redis and Kubernetes API server
@@ -27,7 +27,12 @@ export default async function globalSetup(): Promise<void> {
     await freePort(),
   ];
   const [temporal, postgres, redis, kube] = await Promise.all([
-    startTemporal({ dir: path.join(workDir, 'temporal'), port: temporalPort }),
+    startTemporal({
+      dir: path.join(workDir, 'temporal'),
+      port: temporalPort,
+      // Scheduler workflows continue-as-new every few operations in tests, not every few thousand.
+      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_AFTER_EVENTS },
+    }),
     startPostgres({
       dir: path.join(workDir, 'postgres'),
       port: postgresPort,

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { ensureDatabase } from '../../scripts/local-infra/postgres';
 
+/** History length at which the test server suggests continue-as-new (default: 4 Ki events). */
+export const CONTINUE_AS_NEW_AFTER_EVENTS = 120;
+
 /** The migrated database every test file clones its own database from. */
 export const TEMPLATE_DATABASE = 'maestro_template';
 

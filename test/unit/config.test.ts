@@ -71,6 +71,37 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig for the Kubernetes runtime', () => {
+  it('requires a kubeconfig when maestro does not run in the cluster', () => {
+    const attempt = () => loadConfig({ MAESTRO_RUNTIME: 'kubernetes' });
+
+    expect(captureProblems(attempt)).toEqual([
+      {
+        variable: 'MAESTRO_KUBERNETES_KUBECONFIG',
+        message:
+          'is required when MAESTRO_RUNTIME is kubernetes and MAESTRO_KUBERNETES_IN_CLUSTER is not true',
+      },
+    ]);
+  });
+
+  it('passes the client settings through when a kubeconfig is given', () => {
+    const config = loadConfig({
+      MAESTRO_RUNTIME: 'kubernetes',
+      MAESTRO_KUBERNETES_KUBECONFIG: '/etc/maestro/kubeconfig',
+      MAESTRO_KUBERNETES_QPS: '50',
+    });
+
+    expect(config.runtime).toEqual({
+      kind: 'kubernetes',
+      kubeconfigPath: '/etc/maestro/kubeconfig',
+      inCluster: false,
+      qps: 50,
+      burst: 200,
+      resyncIntervalMs: 30_000,
+    });
+  });
+});
+
 describe('listSettings', () => {
   it('documents every variable with a description', () => {
     const settings = listSettings();

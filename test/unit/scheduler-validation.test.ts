@@ -245,3 +245,21 @@ describe('validateScheduler', () => {
     expect(validateScheduler(once)).toEqual(once);
   });
 });
+
+describe('validateScheduler with NUL characters', () => {
+  it('names every value and key holding U+0000, which PostgreSQL cannot store', () => {
+    const input = withValue('spec.containers[0].environment[0].value', 'a\u0000b') as Record<
+      string,
+      unknown
+    >;
+    input['annotations'] = { 'bad\u0000key': 'x' };
+
+    expect(problemsOf(input)).toEqual([
+      {
+        field: 'spec.containers[0].environment[0].value',
+        message: 'must not contain NUL characters',
+      },
+      { field: 'annotations.bad\u0000key', message: 'must not contain NUL characters' },
+    ]);
+  });
+});

@@ -15,6 +15,7 @@ export function createRedisClient(config: RedisConfig, log: Logger): Redis {
   const client = new Redis(config.url, {
     keyPrefix: config.keyPrefix,
     enableOfflineQueue: false,
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
   });

@@ -8,6 +8,7 @@ import {
   type OperationDetails,
 } from '../../domain/operations/operation';
 import type { OperationQueue, OperationsByStage } from '../../ports/operation-queue';
+import { operationLeaseTtl } from './operation-lease';
 import {
   enqueueOperationSignal,
   getOperationQuery,
@@ -64,13 +65,33 @@ export class TemporalOperationQueue implements OperationQueue {
     return id;
   }
 
+  /** Active operations come with their lease (`leaseTtl`, see `leaseOf`). */
   async list(schedulerName: string): Promise<OperationsByStage> {
+    let stages: OperationsByStage;
     try {
-      return await this.client.workflow
+      stages = await this.client.workflow
         .getHandle(schedulerWorkflowId(schedulerName))
         .query(listOperationsQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return { pending: [], active: [], finished: [] };
+      throw error;
+    }
+    const active = await Promise.all(
+      stages.active.map(async (operation) => ({
+        ...operation,
+        leaseTtl: await this.leaseOf(operation.id),
+      })),
+    );
+    return { ...stages, active };
+  }
+
+  /** The operation's lease (see `operationLeaseTtl`), or undefined when it has none. */
+  private async leaseOf(operationId: string): Promise<string | undefined> {
+    try {
+      const { raw } = await this.client.workflow.getHandle(operationId).describe();
+      return operationLeaseTtl(raw.pendingActivities ?? []);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
     }
   }

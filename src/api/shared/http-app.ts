@@ -1,28 +1,67 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { gatewayErrorBody, GrpcStatus, toWireError } from './error-mapping';
+import { MalformedRequestError } from './malformed-request-error';
 
-/** gRPC status codes used in grpc-gateway error bodies. */
-const GrpcCode = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, UNKNOWN: 2 } as const;
+export interface HttpAppOptions {
+  /**
+   * True when some route serves this path with another method: the request then gets
+   * grpc-gateway's 405 answer (`501 {"code":12,"message":"Method Not Allowed"}`), not a 404.
+   */
+  hasRouteForPath?: (path: string) => boolean;
+}
+
+/** grpc-gateway accepts as much as gRPC does by default (4 MiB messages). */
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
- * A fastify app with Maestro's (grpc-gateway's) error conventions: every error body is
- * `{code, message, details}` with the gRPC code; unknown paths are 404 `Not Found`; a body that is
- * not valid JSON is 400; anything unexpected is logged and answered 500 without leaking internals.
+ * A fastify app with Maestro's (grpc-gateway's) conventions: every error body is
+ * `{code, message, details}` with the gRPC code and the HTTP status of the one error table; unknown
+ * paths are 404 `Not Found`, known paths with another method 501; bodies are JSON whatever their
+ * content type, and one that is not valid JSON is 400; anything unexpected is logged and answered
+ * 500 without leaking internals.
  */
-export function createHttpApp(log: Logger): FastifyInstance {
-  const app = Fastify({ logger: false });
-  app.setNotFoundHandler(async (_request, reply) =>
-    reply.code(404).send({ code: GrpcCode.NOT_FOUND, message: 'Not Found', details: [] }),
-  );
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      return reply
-        .code(400)
-        .send({ code: GrpcCode.INVALID_ARGUMENT, message: error.message, details: [] });
+export function createHttpApp(log: Logger, options: HttpAppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Path variables are single segments of any length (grpc-gateway's `{x=*}`).
+    routerOptions: { maxParamLength: 4096 },
+    // grpc-gateway has no HEAD routes: HEAD on a GET path is "Method Not Allowed".
+    exposeHeadRoutes: false,
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      done(
+        new MalformedRequestError([{ field: 'body', message: `must be valid JSON (${reason})` }]),
+      );
     }
-    log.error({ err: error, method: request.method, url: request.url }, 'request failed');
-    return reply.code(500).send({ code: GrpcCode.UNKNOWN, message: 'internal error', details: [] });
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (options.hasRouteForPath?.(path)) {
+      return reply
+        .code(501)
+        .send(
+          gatewayErrorBody({ grpcStatus: GrpcStatus.UNIMPLEMENTED, message: 'Method Not Allowed' }),
+        );
+    }
+    return reply
+      .code(404)
+      .send(gatewayErrorBody({ grpcStatus: GrpcStatus.NOT_FOUND, message: 'Not Found' }));
+  });
+  app.setErrorHandler(async (error: unknown, request, reply) => {
+    const wire = toWireError(error);
+    if (wire.isUnexpected) {
+      log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    }
+    return reply.code(wire.httpStatus).send(gatewayErrorBody(wire));
   });
   return app;
 }

@@ -35,3 +35,21 @@ export class PortsExhaustedError extends DomainError {
     );
   }
 }
+
+/** Allocation found no ready room: retryable once the scheduler has more rooms ready. */
+export class NoReadyRoomError extends DomainError {
+  constructor(readonly scheduler: string) {
+    super(ErrorCode.RESOURCE_EXHAUSTED, `no ready rooms available for scheduler ${scheduler}`);
+  }
+}
+
+/** A Rooms API call for a room without that room's token, while room authentication is on. */
+export class RoomAuthenticationError extends DomainError {
+  constructor(
+    readonly scheduler: string,
+    readonly roomId: string,
+    reason: string,
+  ) {
+    super(ErrorCode.UNAUTHENTICATED, `room ${roomId} of scheduler ${scheduler}: ${reason}`);
+  }
+}

@@ -342,8 +342,37 @@ function typeProblem(issue: z.core.$ZodRawIssue): string | undefined {
  */
 export function validateScheduler(candidate: unknown): Scheduler {
   const result = schedulerSchema.safeParse(candidate, { error: typeProblem });
-  if (result.success) return result.data;
-  throw new SchedulerValidationError(
-    result.error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message })),
-  );
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        field: fieldPath(issue.path),
+        message: issue.message,
+      }));
+  problems.push(...nulCharacterProblems(candidate, []));
+  if (result.success && problems.length === 0) return result.data;
+  throw new SchedulerValidationError(problems);
+}
+
+/**
+ * Text may not contain U+0000 anywhere (names, values, keys): PostgreSQL cannot store it, and no
+ * legitimate scheduler needs it.
+ */
+function nulCharacterProblems(
+  value: unknown,
+  path: PropertyKey[],
+): { field: string; message: string }[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000')
+      ? [{ field: fieldPath(path), message: 'must not contain NUL characters' }]
+      : [];
+  }
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => nulCharacterProblems(item, [...path, index]));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) => [
+    ...(key.includes('\u0000')
+      ? [{ field: fieldPath([...path, key]), message: 'must not contain NUL characters' }]
+      : []),
+    ...nulCharacterProblems(item, [...path, key]),
+  ]);
 }

@@ -13,12 +13,19 @@ import {
 import { loadWorkflowBundle } from '../../adapters/temporal/workflow-bundle';
 import { PostgresSchedulerStore } from '../../adapters/postgres/postgres-scheduler-store';
 import { RedisPortAllocator } from '../../adapters/redis/redis-port-allocator';
+import { RedisRoomStore } from '../../adapters/redis/redis-room-store';
+import {
+  RedisSchedulerCache,
+  RedisSchedulerCacheInvalidator,
+} from '../../adapters/redis/redis-scheduler-cache';
+import { KubernetesRuntime } from '../../adapters/runtime/kubernetes/kubernetes-runtime';
 import { LocalRuntime } from '../../adapters/runtime/local/local-runtime';
 import { TemporalOperationQueue } from '../../adapters/temporal/temporal-operation-queue';
 import type { OperationQueue } from '../../ports/operation-queue';
 import type { PortAllocator } from '../../ports/port-allocator';
 import type { Runtime } from '../../ports/runtime';
 import type { SchedulerStore } from '../../ports/scheduler-store';
+import type { SchedulerCache, SchedulerCacheInvalidator } from '../../ports/scheduler-cache';
 import type { Config } from '../../config/load';
 import type { ReadinessCheck } from './readiness';
 
@@ -35,6 +42,7 @@ export class Resources {
   private workerConnection?: Promise<NativeConnection>;
   private bundle?: Promise<WorkflowBundleOption>;
   private gameRoomRuntime?: Runtime;
+  private activeSchedulers?: RedisSchedulerCache;
   /** Aborted on shutdown so a connection still being retried gives up. */
   readonly shutdownSignal: AbortSignal;
   private readonly shutdownController = new AbortController();
@@ -105,6 +113,36 @@ export class Resources {
     return new PostgresSchedulerStore(this.postgres());
   }
 
+  /** Rooms' state in Redis; also the room counts of GET /schedulers/info. */
+  roomStore(): RedisRoomStore {
+    return new RedisRoomStore(this.redis(), {
+      allocationTtlMs: this.config.rooms.allocationTtlMs,
+    });
+  }
+
+  /** Active schedulers cached in this process, invalidated over Redis pub/sub (one per process). */
+  schedulerCache(): SchedulerCache {
+    if (!this.activeSchedulers) {
+      const cache = new RedisSchedulerCache(
+        this.schedulerStore(),
+        this.redis().duplicate(),
+        { ttlMs: this.config.rooms.schedulerCacheTtlMs, keyPrefix: this.config.redis.keyPrefix },
+        this.log.child({ component: 'scheduler-cache' }),
+      );
+      this.activeSchedulers = cache;
+      this.closers.push({
+        name: 'scheduler cache',
+        close: () => Promise.resolve(cache.close()),
+      });
+    }
+    return this.activeSchedulers;
+  }
+
+  /** Call `invalidate(name)` after a scheduler's active version changes (see SchedulerCache). */
+  schedulerCacheInvalidator(): SchedulerCacheInvalidator {
+    return new RedisSchedulerCacheInvalidator(this.redis(), this.config.redis.keyPrefix);
+  }
+
   portAllocator(): PortAllocator {
     return new RedisPortAllocator(this.redis());
   }
@@ -126,7 +164,8 @@ export class Resources {
           this.gameRoomRuntime = new LocalRuntime(config, log);
           break;
         case 'kubernetes':
-          throw new Error('the kubernetes runtime is not wired yet');
+          this.gameRoomRuntime = new KubernetesRuntime(config, log);
+          break;
       }
     }
     return this.gameRoomRuntime;

@@ -1,19 +1,30 @@
+import type { Server } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
+import { closeGrpc, listenGrpc } from '../../api/shared/grpc-listen';
 import type { HttpServerConfig, ModuleName } from '../../config/load';
 import type { ReadinessCheck } from '../infra/readiness';
 import type { Module, ModuleDeps } from './module';
+
+/** In-flight gRPC calls get this long to finish on stop before they are cancelled. */
+const GRPC_DRAIN_TIMEOUT_MS = 10_000;
 
 export interface HttpApiModuleOptions {
   name: ModuleName;
   server: HttpServerConfig;
   app: FastifyInstance;
+  /** The same API over native gRPC, served beside the HTTP one. */
+  grpc?: { server: Server; address: HttpServerConfig };
   checks: readonly ReadinessCheck[];
 }
 
-/** A module whose job is an HTTP API: listens on start, stops accepting and drains on stop. */
+/**
+ * A module whose job is an API: HTTP (and optionally native gRPC) listen on start, stop accepting
+ * and drain on stop.
+ */
 export function httpApiModule(options: HttpApiModuleOptions, deps: ModuleDeps): Module {
   const log = deps.log.child({ module: options.name });
   let isListening = false;
+  let isGrpcBound = false;
   return {
     name: options.name,
     checks: options.checks,
@@ -24,12 +35,28 @@ export function httpApiModule(options: HttpApiModuleOptions, deps: ModuleDeps): 
       });
       isListening = true;
       log.info({ address }, 'http api listening');
+      if (options.grpc) {
+        const { host, port } = options.grpc.address;
+        const bound = await listenGrpc(options.grpc.server, host, port);
+        isGrpcBound = true;
+        log.info({ address: `${host}:${bound}` }, 'grpc api listening');
+      }
     },
     async stop() {
-      if (!isListening) return;
-      isListening = false;
-      await options.app.close();
-      log.info('http api closed');
+      const closing: Promise<void>[] = [];
+      if (isListening) {
+        isListening = false;
+        closing.push(options.app.close().then(() => log.info('http api closed')));
+      }
+      if (isGrpcBound && options.grpc) {
+        isGrpcBound = false;
+        closing.push(
+          closeGrpc(options.grpc.server, GRPC_DRAIN_TIMEOUT_MS).then(() =>
+            log.info('grpc api closed'),
+          ),
+        );
+      }
+      await Promise.all(closing);
     },
   };
 }

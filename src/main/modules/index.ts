@@ -1,8 +1,17 @@
+import type { Logger } from 'pino';
 import type { ModuleName } from '../../config/load';
 import { createActivities } from '../../../activities';
-import { createHttpApp } from '../../api/shared/http-app';
+import { buildManagementGrpcServer } from '../../api/management/grpc-server';
+import { buildManagementHttpApp } from '../../api/management/http-routes';
+import type { ManagementApiDeps } from '../../api/management/management-service';
+import { RuntimeRoomCounts } from '../../adapters/runtime/runtime-room-counts';
+import { OperationCommands } from '../../app/operation-commands';
+import { SchedulerCommands } from '../../app/scheduler-commands';
+import { SchedulerQueries } from '../../app/scheduler-queries';
 import { httpApiModule } from './http-api-module';
+import { roomsApiModule } from './rooms-api-module';
 import type { Module, ModuleDeps } from './module';
+import type { Resources } from '../infra/resources';
 import { temporalWorkerModule } from './temporal-worker-module';
 
 /** The composition root of each module: which adapters it gets and what it checks for readiness. */
@@ -10,26 +19,21 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
   const { resources, log } = deps;
   const { config, checks } = resources;
   switch (name) {
-    case 'management-api':
+    case 'management-api': {
+      const api = managementApiDeps(resources, log.child({ module: name }));
       return httpApiModule(
         {
           name,
           server: config.managementApi,
-          app: createHttpApp(log.child({ module: name })),
+          app: buildManagementHttpApp(api),
+          grpc: { server: buildManagementGrpcServer(api), address: config.managementApiGrpc },
           checks: [checks.postgres(), checks.redis(), checks.temporal()],
         },
         deps,
       );
+    }
     case 'rooms-api':
-      return httpApiModule(
-        {
-          name,
-          server: config.roomsApi,
-          app: createHttpApp(log.child({ module: name })),
-          checks: [checks.redis(), checks.postgres()],
-        },
-        deps,
-      );
+      return roomsApiModule(deps);
     case 'worker':
       return temporalWorkerModule(
         {
@@ -65,4 +69,17 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
         deps,
       );
   }
+}
+
+/** The Management API's use cases on the process's shared connections. */
+function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps {
+  const schedulers = resources.schedulerStore();
+  const operations = resources.operationQueue();
+  return {
+    schedulerCommands: new SchedulerCommands({ schedulers, operations }),
+    schedulerQueries: new SchedulerQueries(schedulers),
+    operationCommands: new OperationCommands(operations),
+    roomCounts: new RuntimeRoomCounts(resources.runtime()),
+    log,
+  };
 }

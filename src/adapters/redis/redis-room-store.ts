@@ -1,0 +1,192 @@
+import type { Redis } from 'ioredis';
+import type { GameRoomInstance } from '../../domain/game-room/instance';
+import type { GameRoom, NewGameRoom } from '../../domain/game-room/room';
+import {
+  ROOM_STATUS_CODES,
+  ROOM_STATUSES,
+  roomStatusOfCode,
+  RoomStatus,
+} from '../../domain/game-room/status';
+import type { RoomStatusCounts } from '../../ports/room-counts';
+import type {
+  Allocation,
+  InstanceUpdateResult,
+  PingReport,
+  PingResult,
+  RoomStore,
+} from '../../ports/room-store';
+import { decodeInstance, decodeRoomSnapshot, encodeInstance, schedulerKeys } from './room-codec';
+import {
+  ALLOCATE,
+  COUNT_BY_STATUS,
+  CREATE_ROOM,
+  GET_ROOM,
+  MARK_TERMINATING,
+  PING,
+  REMOVE_ROOM,
+  SUM_RUNNING_MATCHES,
+  UPDATE_INSTANCE,
+} from './room-scripts';
+
+export interface RedisRoomStoreOptions {
+  /** How long an allocated room is held back from `ready` (Maestro's roomAllocationTTLMillis). */
+  allocationTtlMs: number;
+}
+
+const statusOf = (code: unknown) => roomStatusOfCode(Number(code)) ?? RoomStatus.PENDING;
+
+/**
+ * Rooms in Redis: a hash per room and, per scheduler, sorted sets of room ids by status (score =
+ * Maestro's status code), by last ping (epoch ms) and by running matches, plus the allocated
+ * rooms by allocation time. Every write is one Lua script (room-scripts.ts).
+ */
+export class RedisRoomStore implements RoomStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisRoomStoreOptions,
+  ) {}
+
+  async createRoom(room: NewGameRoom): Promise<boolean> {
+    const keys = schedulerKeys(room.scheduler);
+    const created = await CREATE_ROOM.run(
+      this.redis,
+      [keys.room(room.id), keys.status, keys.ping, keys.occupancy],
+      [room.id, room.version, room.isValidationRoom ? '1' : '0'],
+    );
+    return created === 1;
+  }
+
+  async getRoom(scheduler: string, roomId: string): Promise<GameRoom | undefined> {
+    const keys = schedulerKeys(scheduler);
+    const reply = await GET_ROOM.run(this.redis, [keys.room(roomId), keys.status], [roomId]);
+    return decodeRoomSnapshot(scheduler, roomId, reply);
+  }
+
+  async ping(report: PingReport): Promise<PingResult> {
+    const keys = schedulerKeys(report.scheduler);
+    const reply = (await PING.run(
+      this.redis,
+      [keys.room(report.roomId), keys.status, keys.ping, keys.occupancy, keys.allocated],
+      [
+        report.roomId,
+        report.pingStatus,
+        JSON.stringify(report.metadata),
+        report.runningMatches,
+        report.maxMatches,
+        this.options.allocationTtlMs,
+      ],
+    )) as [string, ...unknown[]];
+    const [outcome, previous, status, isValidationRoom, instance] = reply;
+    if (outcome === 'room_not_found') return { outcome };
+    if (outcome === 'invalid_transition') {
+      return { outcome, from: statusOf(previous), to: statusOf(status) };
+    }
+    return {
+      outcome: 'recorded',
+      previous: statusOf(previous),
+      status: statusOf(status),
+      room: snapshotOf(isValidationRoom, decodeInstance(String(instance))),
+    };
+  }
+
+  async updateInstance(
+    instance: GameRoomInstance,
+    options: { maxMatches: number },
+  ): Promise<InstanceUpdateResult> {
+    const keys = schedulerKeys(instance.scheduler);
+    const reply = (await UPDATE_INSTANCE.run(
+      this.redis,
+      [keys.room(instance.id), keys.status, keys.allocated],
+      [
+        instance.id,
+        instance.status,
+        encodeInstance(instance),
+        options.maxMatches,
+        this.options.allocationTtlMs,
+      ],
+    )) as [string, ...unknown[]];
+    const [outcome, previous, status, isValidationRoom, rejected] = reply;
+    if (outcome === 'room_not_found') return { outcome };
+    return {
+      outcome: 'recorded',
+      previous: statusOf(previous),
+      status: statusOf(status),
+      room: snapshotOf(isValidationRoom, instance),
+      ...(rejected === '' ? {} : { rejectedStatus: statusOf(rejected) }),
+    };
+  }
+
+  async markTerminating(scheduler: string, roomId: string): Promise<GameRoom | undefined> {
+    const keys = schedulerKeys(scheduler);
+    const reply = await MARK_TERMINATING.run(
+      this.redis,
+      [keys.room(roomId), keys.status, keys.allocated],
+      [roomId],
+    );
+    return decodeRoomSnapshot(scheduler, roomId, reply);
+  }
+
+  async removeRoom(scheduler: string, roomId: string): Promise<GameRoom | undefined> {
+    const keys = schedulerKeys(scheduler);
+    const reply = await REMOVE_ROOM.run(
+      this.redis,
+      [keys.room(roomId), keys.status, keys.ping, keys.occupancy, keys.allocated],
+      [roomId],
+    );
+    return decodeRoomSnapshot(scheduler, roomId, reply);
+  }
+
+  async allocate(
+    scheduler: string,
+    options: { maxMatches: number },
+  ): Promise<Allocation | undefined> {
+    const keys = schedulerKeys(scheduler);
+    const reply = (await ALLOCATE.run(
+      this.redis,
+      [keys.status, keys.allocated],
+      [options.maxMatches, this.options.allocationTtlMs],
+    )) as string[];
+    const [roomId, instance] = reply;
+    if (roomId === undefined) return undefined;
+    const decoded = decodeInstance(instance);
+    return decoded ? { roomId, instance: decoded } : { roomId };
+  }
+
+  listRoomIds(scheduler: string): Promise<string[]> {
+    return this.redis.zrange(schedulerKeys(scheduler).status, 0, -1);
+  }
+
+  listRoomIdsByStatus(scheduler: string, status: RoomStatus): Promise<string[]> {
+    const code = ROOM_STATUS_CODES[status];
+    return this.redis.zrangebyscore(schedulerKeys(scheduler).status, code, code);
+  }
+
+  listRoomIdsPingedBefore(scheduler: string, before: Date): Promise<string[]> {
+    return this.redis.zrangebyscore(schedulerKeys(scheduler).ping, '-inf', `(${before.getTime()}`);
+  }
+
+  async countRooms(scheduler: string): Promise<Record<RoomStatus, number>> {
+    const counts = (await COUNT_BY_STATUS.run(
+      this.redis,
+      [schedulerKeys(scheduler).status],
+      [],
+    )) as number[];
+    const result = {} as Record<RoomStatus, number>;
+    for (const status of ROOM_STATUSES) result[status] = counts[ROOM_STATUS_CODES[status]] ?? 0;
+    return result;
+  }
+
+  async countByStatus(scheduler: string): Promise<RoomStatusCounts> {
+    const { ready, occupied, pending, terminating } = await this.countRooms(scheduler);
+    return { ready, occupied, pending, terminating };
+  }
+
+  async sumRunningMatches(scheduler: string): Promise<number> {
+    const sum = await SUM_RUNNING_MATCHES.run(this.redis, [schedulerKeys(scheduler).occupancy], []);
+    return Number(sum);
+  }
+}
+
+function snapshotOf(isValidationRoom: unknown, instance: GameRoomInstance | undefined) {
+  return { isValidationRoom: isValidationRoom === '1', ...(instance ? { instance } : {}) };
+}

@@ -1,0 +1,217 @@
+/**
+ * The Redis scripts behind RedisRoomStore. The status rules are not rewritten in Lua by hand: the
+ * composition table and the allowed transitions are serialised from `domain/game-room/status.ts`
+ * into every script, and `calculate` mirrors `calculateRoomStatus` step by step (an integration
+ * test checks both agree on every combination). Each script is one atomic step, with the server
+ * clock (Redis `TIME`) as the only clock.
+ *
+ * Every key of a scheduler carries the `{<scheduler>}` hash tag, so a script touches one slot and
+ * stays valid on Redis Cluster (allocation reads room hashes it derives from the status key).
+ */
+import {
+  ROOM_STATUS_CODES,
+  ROOM_STATUSES,
+  RoomStatus,
+  STATUS_COMPOSITION,
+  VALID_TRANSITIONS,
+} from '../../domain/game-room/status';
+import { LuaScript } from './lua-script';
+
+const code = (status: RoomStatus) => ROOM_STATUS_CODES[status];
+
+function compositionTable(): string {
+  const rows = Object.entries(STATUS_COMPOSITION).map(([ping, row]) => {
+    const cells = Object.entries(row).map(([instance, status]) => `${instance}=${code(status)}`);
+    return `${ping}={${cells.join(',')}}`;
+  });
+  return `{${rows.join(',')}}`;
+}
+
+function transitionTable(): string {
+  const rows = ROOM_STATUSES.map((from) => {
+    const targets = VALID_TRANSITIONS[from].map((to) => `[${code(to)}]=true`);
+    return `[${code(from)}]={${targets.join(',')}}`;
+  });
+  return `{${rows.join(',')}}`;
+}
+
+/** Shared by every script: the tables, the status calculation and the status write. */
+export const STATUS_PRELUDE = `
+local COMPOSE = ${compositionTable()}
+local TRANSITIONS = ${transitionTable()}
+local PENDING, READY, OCCUPIED = ${code(RoomStatus.PENDING)}, ${code(RoomStatus.READY)}, ${code(RoomStatus.OCCUPIED)}
+local TERMINATING = ${code(RoomStatus.TERMINATING)}
+local ACTIVE, ALLOCATED = ${code(RoomStatus.ACTIVE)}, ${code(RoomStatus.ALLOCATED)}
+
+local function calculate(ping, instance, current, running, max_matches, allocated_at, now, ttl)
+  local row = COMPOSE[ping] or COMPOSE.unknown
+  local status = row[instance] or row.unknown
+  if max_matches > 1 and (status == READY or status == OCCUPIED) then
+    if running < 1 then status = READY
+    elseif running >= max_matches then status = OCCUPIED
+    else status = ACTIVE end
+  end
+  if status == READY and current == ALLOCATED and allocated_at and now - allocated_at <= ttl then
+    return ALLOCATED
+  end
+  return status
+end
+
+local function allowed(from, to)
+  return from == to or (TRANSITIONS[from] ~= nil and TRANSITIONS[from][to] == true)
+end
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function set_status(room_key, status_key, allocated_key, id, from, to)
+  redis.call('ZADD', status_key, to, id)
+  if from == ALLOCATED and to ~= ALLOCATED then
+    redis.call('HDEL', room_key, 'allocated_at')
+    redis.call('ZREM', allocated_key, id)
+  end
+end
+
+local function current_status(status_key, id)
+  return tonumber(redis.call('ZSCORE', status_key, id)) or PENDING
+end
+`;
+
+const script = (body: string) => new LuaScript(`${STATUS_PRELUDE}\n${body}`);
+
+/** KEYS: room, status, ping, occupancy. ARGV: id, version, is_validation_room (1/0). */
+export const CREATE_ROOM = script(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local id, now = ARGV[1], now_ms()
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'ping_status', 'unknown', 'metadata', '{}',
+  'running_matches', 0, 'is_validation_room', ARGV[3], 'created_at', now, 'last_ping_at', now,
+  'instance_status', 'unknown')
+redis.call('ZADD', KEYS[2], PENDING, id)
+redis.call('ZADD', KEYS[3], now, id)
+redis.call('ZADD', KEYS[4], 0, id)
+return 1
+`);
+
+/**
+ * KEYS: room, status, ping, occupancy, allocated. ARGV: id, ping status, metadata JSON, running
+ * matches, max matches, allocation TTL ms. All or nothing: a missing room or a forbidden
+ * transition writes nothing.
+ */
+export const PING = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'room_not_found'} end
+local id, now, running = ARGV[1], now_ms(), tonumber(ARGV[4])
+local f = redis.call('HMGET', KEYS[1], 'instance_status', 'allocated_at', 'is_validation_room', 'instance')
+local current = current_status(KEYS[2], id)
+local status = calculate(ARGV[2], f[1] or 'unknown', current, running, tonumber(ARGV[5]),
+  tonumber(f[2]), now, tonumber(ARGV[6]))
+if not allowed(current, status) then return {'invalid_transition', current, status} end
+redis.call('HSET', KEYS[1], 'ping_status', ARGV[2], 'metadata', ARGV[3], 'running_matches', running,
+  'last_ping_at', now)
+redis.call('ZADD', KEYS[3], now, id)
+redis.call('ZADD', KEYS[4], running, id)
+if status ~= current then set_status(KEYS[1], KEYS[2], KEYS[5], id, current, status) end
+return {'recorded', current, status, f[3] or '0', f[4] or ''}
+`);
+
+/**
+ * KEYS: room, status, allocated. ARGV: id, instance status, instance JSON, max matches,
+ * allocation TTL ms. The instance is stored even when the recomputed status is refused.
+ */
+export const UPDATE_INSTANCE = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'room_not_found'} end
+local id, now = ARGV[1], now_ms()
+redis.call('HSET', KEYS[1], 'instance_status', ARGV[2], 'instance', ARGV[3])
+local f = redis.call('HMGET', KEYS[1], 'ping_status', 'running_matches', 'allocated_at', 'is_validation_room')
+local current = current_status(KEYS[2], id)
+local status = calculate(f[1] or 'unknown', ARGV[2], current, tonumber(f[2]) or 0, tonumber(ARGV[4]),
+  tonumber(f[3]), now, tonumber(ARGV[5]))
+if not allowed(current, status) then return {'recorded', current, current, f[4] or '0', status} end
+if status ~= current then set_status(KEYS[1], KEYS[2], KEYS[3], id, current, status) end
+return {'recorded', current, status, f[4] or '0', ''}
+`);
+
+/** KEYS: room, status, allocated. ARGV: id. Returns {status, HGETALL…} as it was, or {}. */
+export const MARK_TERMINATING = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+local current = current_status(KEYS[2], ARGV[1])
+local snapshot = redis.call('HGETALL', KEYS[1])
+set_status(KEYS[1], KEYS[2], KEYS[3], ARGV[1], current, TERMINATING)
+table.insert(snapshot, 1, current)
+return snapshot
+`);
+
+/** KEYS: room, status, ping, occupancy, allocated. ARGV: id. Returns {status, HGETALL…} or {}. */
+export const REMOVE_ROOM = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+local snapshot = redis.call('HGETALL', KEYS[1])
+table.insert(snapshot, 1, current_status(KEYS[2], ARGV[1]))
+redis.call('DEL', KEYS[1])
+for i = 2, 5 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+return snapshot
+`);
+
+/** KEYS: room, status. ARGV: id. Returns {status, HGETALL…} or {}. */
+export const GET_ROOM = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+local snapshot = redis.call('HGETALL', KEYS[1])
+table.insert(snapshot, 1, current_status(KEYS[2], ARGV[1]))
+return snapshot
+`);
+
+/**
+ * KEYS: status, allocated. ARGV: max matches, allocation TTL ms. Returns expired allocations to
+ * the status their reports give, then takes the first ready room that is not a validation room:
+ * {id, instance JSON}, or {} when there is none.
+ */
+export const ALLOCATE = script(`
+local now, max_matches, ttl = now_ms(), tonumber(ARGV[1]), tonumber(ARGV[2])
+local base = string.sub(KEYS[1], 1, -7) .. 'rooms:'
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - ttl, 'LIMIT', 0, 100)) do
+  local room_key = base .. id
+  if tonumber(redis.call('ZSCORE', KEYS[1], id)) == ALLOCATED then
+    local f = redis.call('HMGET', room_key, 'ping_status', 'instance_status', 'running_matches')
+    local status = calculate(f[1] or 'unknown', f[2] or 'unknown', ALLOCATED, tonumber(f[3]) or 0,
+      max_matches, nil, now, ttl)
+    if allowed(ALLOCATED, status) then set_status(room_key, KEYS[1], KEYS[2], id, ALLOCATED, status) end
+  end
+  redis.call('ZREM', KEYS[2], id)
+end
+local offset = 0
+while true do
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[1], READY, READY, 'LIMIT', offset, 16)
+  if #ids == 0 then return {} end
+  for _, id in ipairs(ids) do
+    local room_key = base .. id
+    local f = redis.call('HMGET', room_key, 'is_validation_room', 'instance')
+    if not f[1] then
+      redis.call('ZREM', KEYS[1], id)
+    elseif f[1] == '1' then
+      offset = offset + 1
+    else
+      redis.call('ZADD', KEYS[1], ALLOCATED, id)
+      redis.call('HSET', room_key, 'allocated_at', now)
+      redis.call('ZADD', KEYS[2], now, id)
+      return {id, f[2] or ''}
+    end
+  end
+end
+`);
+
+/** KEYS: status. Returns the count of every status code 0..8, in code order. */
+export const COUNT_BY_STATUS = new LuaScript(`
+local counts = {}
+for status = 0, ${Math.max(...Object.values(ROOM_STATUS_CODES))} do
+  counts[#counts + 1] = redis.call('ZCOUNT', KEYS[1], status, status)
+end
+return counts
+`);
+
+/** KEYS: occupancy. Returns the sum of the running matches, as a string. */
+export const SUM_RUNNING_MATCHES = new LuaScript(`
+local sum = 0
+local scores = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+for i = 2, #scores, 2 do sum = sum + tonumber(scores[i]) end
+return tostring(sum)
+`);

@@ -1,0 +1,123 @@
+/**
+ * `api.v1.SchedulersService` and `api.v1.OperationsService` in protobuf messages: each RPC maps
+ * its request to a use case and the result back, nothing else. HTTP (http-routes.ts) and native
+ * gRPC (grpc-server.ts) both serve exactly these implementations.
+ */
+import type { Logger } from 'pino';
+import type { OperationCommands } from '../../app/operation-commands';
+import type { SchedulerCommands } from '../../app/scheduler-commands';
+import type { SchedulerQueries } from '../../app/scheduler-queries';
+import { OperationsService } from '../../gen/api/v1/operations_pb';
+import { SchedulersService } from '../../gen/api/v1/schedulers_pb';
+import type { RoomCounts } from '../../ports/room-counts';
+import { toProtoListOperationsResponse, toProtoOperation } from '../shared/operation-codec';
+import {
+  explicitPatchFields,
+  fromCreateSchedulerRequest,
+  fromNewSchedulerVersionRequest,
+  toProtoScheduler,
+  toProtoSchedulerInfo,
+  toProtoSchedulerVersion,
+  toProtoSchedulerWithoutSpec,
+  toSchedulerPatch,
+} from '../shared/scheduler-codec';
+import {
+  bindUnaryService,
+  type BoundMethod,
+  type UnaryImplementation,
+} from '../shared/unary-service';
+
+/** What the Management API needs: the use cases, room counts for the overview, a logger. */
+export interface ManagementApiDeps {
+  schedulerCommands: SchedulerCommands;
+  schedulerQueries: SchedulerQueries;
+  operationCommands: OperationCommands;
+  roomCounts: RoomCounts;
+  log: Logger;
+}
+
+/** An empty query parameter or proto3 string is "no filter". */
+const filterOf = (value: string) => (value === '' ? undefined : value);
+
+export function schedulersService(
+  deps: ManagementApiDeps,
+): UnaryImplementation<typeof SchedulersService> {
+  const { schedulerCommands: commands, schedulerQueries: queries } = deps;
+  return {
+    async listSchedulers({ name, game, version }) {
+      const schedulers = await queries.list({
+        name: filterOf(name),
+        game: filterOf(game),
+        version: filterOf(version),
+      });
+      return { schedulers: schedulers.map(toProtoSchedulerWithoutSpec) };
+    },
+    async getScheduler({ schedulerName, version }) {
+      return { scheduler: toProtoScheduler(await queries.get(schedulerName, filterOf(version))) };
+    },
+    async createScheduler(request) {
+      const scheduler = await commands.createScheduler(fromCreateSchedulerRequest(request));
+      return { scheduler: toProtoScheduler(scheduler) };
+    },
+    async newSchedulerVersion(request) {
+      const candidate = fromNewSchedulerVersionRequest(request);
+      return { operationId: await commands.newSchedulerVersion(request.name, candidate) };
+    },
+    async patchScheduler(request, context) {
+      const patch = toSchedulerPatch(request, explicitPatchFields(context.jsonBody));
+      return { operationId: await commands.patchScheduler(request.name, patch) };
+    },
+    async getSchedulerVersions({ schedulerName }) {
+      const versions = await queries.versions(schedulerName);
+      return { versions: versions.map(toProtoSchedulerVersion) };
+    },
+    async switchActiveVersion({ schedulerName, version }) {
+      return { operationId: await commands.switchActiveVersion(schedulerName, version) };
+    },
+    async getSchedulersInfo({ game }) {
+      const schedulers = await queries.list({ game: filterOf(game) });
+      const counts = await Promise.all(
+        schedulers.map((scheduler) => deps.roomCounts.countByStatus(scheduler.name)),
+      );
+      return {
+        schedulers: schedulers.map((scheduler, i) => toProtoSchedulerInfo(scheduler, counts[i])),
+      };
+    },
+    async deleteScheduler({ schedulerName }) {
+      return { operationId: await commands.deleteScheduler(schedulerName) };
+    },
+  };
+}
+
+export function operationsService(
+  deps: ManagementApiDeps,
+): UnaryImplementation<typeof OperationsService> {
+  const operations = deps.operationCommands;
+  return {
+    async listOperations(request) {
+      const result = await operations.list({
+        schedulerName: request.schedulerName,
+        stage: request.stage ?? '',
+        orderBy: filterOf(request.orderBy),
+        page: request.page,
+        perPage: request.perPage,
+      });
+      return toProtoListOperationsResponse(result);
+    },
+    async cancelOperation({ schedulerName, operationId }) {
+      await operations.cancel(schedulerName, operationId);
+      return {};
+    },
+    async getOperation({ schedulerName, operationId }) {
+      return { operation: toProtoOperation(await operations.get(schedulerName, operationId)) };
+    },
+  };
+}
+
+/** Every RPC of the Management API, in declaration order (which HTTP routing relies on). */
+export function managementMethods(deps: ManagementApiDeps): BoundMethod[] {
+  return [
+    ...bindUnaryService(SchedulersService, schedulersService(deps)),
+    ...bindUnaryService(OperationsService, operationsService(deps)),
+  ];
+}

@@ -1,0 +1,54 @@
+/**
+ * The Rooms API over native gRPC (`api.v1.RoomsService`), which Maestro only served through
+ * grpc-gateway: the same RPC implementations as HTTP, the room token read from the
+ * `authorization` metadata, errors through the same table. Built here, bound by the caller.
+ */
+import {
+  Server,
+  type ServerOptions,
+  type handleUnaryCall,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
+import type { Message } from '@bufbuild/protobuf';
+import { decodeBinaryMessage } from '../shared/binary-request';
+import { toWireError } from '../shared/error-mapping';
+import { grpcMethodPath, grpcServerDefinition } from '../shared/grpc-service';
+import type { BoundMethod } from '../shared/unary-service';
+import { RoomsService } from '../../gen/api/v1/rooms_pb';
+import { roomsMethods, type RoomsApiDeps } from './rooms-service';
+
+function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buffer, Message> {
+  const path = grpcMethodPath(rpc.service, rpc.method.name);
+  const fail = (callback: sendUnaryData<Message>, error: unknown) => {
+    const wire = toWireError(error);
+    if (wire.isUnexpected) deps.log.error({ err: error, rpc: path }, 'rpc failed');
+    callback({ code: wire.grpcStatus, details: wire.message });
+  };
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => {
+        const request = decodeBinaryMessage(rpc.method.input, call.request);
+        const [authorization] = call.metadata.get('authorization');
+        deps.auth.checkMessage(
+          rpc.method,
+          request,
+          typeof authorization === 'string' ? authorization : undefined,
+        );
+        return rpc.invoke(request, {});
+      })
+      .then(
+        (response) => callback(null, response),
+        (error: unknown) => fail(callback, error),
+      );
+  };
+}
+
+/** A grpc-js server with `api.v1.RoomsService` registered, not yet bound. */
+export function buildRoomsGrpcServer(deps: RoomsApiDeps, options?: ServerOptions): Server {
+  const server = new Server(options);
+  const handlers = Object.fromEntries(
+    roomsMethods(deps).map((rpc) => [rpc.method.localName, unaryHandler(rpc, deps)]),
+  );
+  server.addService(grpcServerDefinition(RoomsService), handlers);
+  return server;
+}

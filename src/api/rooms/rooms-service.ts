@@ -1,0 +1,113 @@
+/**
+ * `api.v1.RoomsService` in protobuf messages: each RPC validates what the message cannot express,
+ * calls its use case and maps the result back. HTTP (http-routes.ts) and native gRPC
+ * (grpc-server.ts) serve exactly these implementations.
+ */
+import type { Logger } from 'pino';
+import type { InstancePort } from '../../domain/game-room/instance';
+import {
+  parseReportedPingStatus,
+  REPORTED_PING_STATUSES,
+  type ReportedPingStatus,
+} from '../../domain/game-room/status';
+import type { RoomsAllocation } from '../../app/rooms-allocation';
+import type { RoomsEvents } from '../../app/rooms-events';
+import type { RoomsPing } from '../../app/rooms-ping';
+import { RoomsService } from '../../gen/api/v1/rooms_pb';
+import { MalformedRequestError } from '../shared/malformed-request-error';
+import {
+  bindUnaryService,
+  type BoundMethod,
+  type UnaryImplementation,
+} from '../shared/unary-service';
+import type { RoomAuthenticator } from './room-auth';
+
+/** What the Rooms API needs: its use cases, room authentication and a logger. */
+export interface RoomsApiDeps {
+  ping: RoomsPing;
+  events: RoomsEvents;
+  allocation: RoomsAllocation;
+  auth: RoomAuthenticator;
+  log: Logger;
+}
+
+const invalid = (field: string, message: string) => new MalformedRequestError([{ field, message }]);
+
+/** `status` of a ping or status report: exactly one of Maestro's four values, else 400. */
+function requireStatus(status: string): ReportedPingStatus {
+  const parsed = parseReportedPingStatus(status);
+  if (!parsed) throw invalid('status', `must be one of ${REPORTED_PING_STATUSES.join(', ')}`);
+  return parsed;
+}
+
+function requireRunningMatches(runningMatches: bigint): number {
+  if (runningMatches < 0n || runningMatches > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw invalid('runningMatches', 'must be a non-negative integer');
+  }
+  return Number(runningMatches);
+}
+
+const toProtoPorts = (ports: readonly InstancePort[]) =>
+  ports.map(({ name, protocol, port }) => ({ name, protocol, port }));
+
+export function roomsService(deps: RoomsApiDeps): UnaryImplementation<typeof RoomsService> {
+  return {
+    async updateRoomWithPing(request) {
+      const pingStatus = requireStatus(request.status);
+      const runningMatches = requireRunningMatches(request.runningMatches);
+      const success = await deps.ping.ping({
+        scheduler: request.schedulerName,
+        roomId: request.roomName,
+        pingStatus,
+        metadata: request.metadata ?? {},
+        runningMatches,
+      });
+      return { success };
+    },
+    async forwardRoomEvent(request) {
+      return deps.events.roomEvent({
+        scheduler: request.schedulerName,
+        roomId: request.roomName,
+        event: request.event,
+        metadata: request.metadata ?? {},
+      });
+    },
+    async forwardPlayerEvent(request) {
+      return deps.events.playerEvent({
+        scheduler: request.schedulerName,
+        roomId: request.roomName,
+        event: request.event,
+        metadata: request.metadata ?? {},
+      });
+    },
+    async updateRoomStatus(request) {
+      const status = requireStatus(request.status);
+      const answer = await deps.events.statusEvent({
+        scheduler: request.schedulerName,
+        roomId: request.roomName,
+        status,
+        metadata: request.metadata ?? {},
+      });
+      return { success: answer.success };
+    },
+    async getRoomAddress(request) {
+      const address = await deps.allocation.address(request.schedulerName, request.roomName);
+      return { host: address.host, ports: toProtoPorts(address.ports), ipv6Label: '' };
+    },
+    async allocateRoom(request) {
+      const room = await deps.allocation.allocate(request.schedulerName);
+      return {
+        roomId: room.roomId,
+        success: true,
+        message: '',
+        host: room.host,
+        ports: toProtoPorts(room.ports),
+      };
+    },
+  };
+}
+
+/** Every RPC of the Rooms API, in declaration order. */
+export function roomsMethods(deps: RoomsApiDeps): BoundMethod[] {
+  return bindUnaryService(RoomsService, roomsService(deps));
+}

@@ -1,0 +1,113 @@
+/**
+ * The one table from failure kind to wire status, shared by every transport: HTTP answers with
+ * grpc-gateway's status for the gRPC code and its body `{code, message, details}`; native gRPC
+ * answers with the code and the message. Anything that is not a `DomainError` is a bug or an
+ * outage nobody anticipated: 500 / UNKNOWN with a generic message (the caller logs the real one).
+ */
+import { DomainError, ErrorCode } from '../../domain/errors';
+
+/** gRPC status codes (google.rpc.Code). */
+export const GrpcStatus = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const;
+export type GrpcStatus = (typeof GrpcStatus)[keyof typeof GrpcStatus];
+
+export interface WireStatus {
+  httpStatus: number;
+  grpcStatus: GrpcStatus;
+}
+
+/**
+ * Each error code's HTTP and gRPC status. The HTTP column is grpc-gateway's
+ * `HTTPStatusFromCode` of the gRPC column, so both transports tell a client the same thing.
+ */
+export const ERROR_STATUSES: Readonly<Record<ErrorCode, WireStatus>> = {
+  [ErrorCode.INVALID_ARGUMENT]: { httpStatus: 400, grpcStatus: GrpcStatus.INVALID_ARGUMENT },
+  [ErrorCode.FAILED_PRECONDITION]: { httpStatus: 400, grpcStatus: GrpcStatus.FAILED_PRECONDITION },
+  [ErrorCode.NOT_FOUND]: { httpStatus: 404, grpcStatus: GrpcStatus.NOT_FOUND },
+  [ErrorCode.ALREADY_EXISTS]: { httpStatus: 409, grpcStatus: GrpcStatus.ALREADY_EXISTS },
+  [ErrorCode.CONFLICT]: { httpStatus: 409, grpcStatus: GrpcStatus.ABORTED },
+  [ErrorCode.RESOURCE_EXHAUSTED]: { httpStatus: 429, grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED },
+  [ErrorCode.UNAVAILABLE]: { httpStatus: 503, grpcStatus: GrpcStatus.UNAVAILABLE },
+  [ErrorCode.UNAUTHENTICATED]: { httpStatus: 401, grpcStatus: GrpcStatus.UNAUTHENTICATED },
+  [ErrorCode.INTERNAL]: { httpStatus: 500, grpcStatus: GrpcStatus.INTERNAL },
+};
+
+/** What a transport answers for an error. */
+export interface WireError extends WireStatus {
+  message: string;
+  /** True when the error was not anticipated (or is INTERNAL): the transport logs it. */
+  isUnexpected: boolean;
+}
+
+/** The message of every unexpected failure: internals never reach the client. */
+export const UNEXPECTED_ERROR_MESSAGE = 'internal error';
+
+/**
+ * Fastify's own request errors (`FST_ERR_CTP_BODY_TOO_LARGE`, `FST_ERR_BAD_URL`…) carry a 4xx
+ * status: they are the client's mistake, reported like any malformed request.
+ */
+function isFrameworkClientError(error: unknown): error is Error & { statusCode: number } {
+  if (!(error instanceof Error)) return false;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  return (
+    typeof code === 'string' &&
+    code.startsWith('FST_') &&
+    typeof statusCode === 'number' &&
+    statusCode >= 400 &&
+    statusCode < 500
+  );
+}
+
+/** Maps any thrown value to what the client is told. */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof DomainError) {
+    return {
+      ...ERROR_STATUSES[error.code],
+      message: error.message,
+      isUnexpected: error.code === ErrorCode.INTERNAL,
+    };
+  }
+  if (isFrameworkClientError(error)) {
+    return {
+      ...ERROR_STATUSES[ErrorCode.INVALID_ARGUMENT],
+      message: error.message,
+      isUnexpected: false,
+    };
+  }
+  return {
+    httpStatus: 500,
+    grpcStatus: GrpcStatus.UNKNOWN,
+    message: UNEXPECTED_ERROR_MESSAGE,
+    isUnexpected: true,
+  };
+}
+
+/** grpc-gateway's error body (`google.rpc.Status` in JSON). */
+export interface GatewayErrorBody {
+  code: GrpcStatus;
+  message: string;
+  details: [];
+}
+
+export function gatewayErrorBody(
+  error: Pick<WireError, 'grpcStatus' | 'message'>,
+): GatewayErrorBody {
+  return { code: error.grpcStatus, message: error.message, details: [] };
+}

@@ -1,0 +1,31 @@
+import { ServerCredentials, type Server } from '@grpc/grpc-js';
+
+/** `host:port` for grpc-js, with IPv6 hosts in brackets. */
+const addressOf = (host: string, port: number) =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+
+/** Binds the server (plaintext, as Maestro's API is) and returns the port it listens on. */
+export function listenGrpc(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(addressOf(host, port), ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+}
+
+/**
+ * Stops accepting calls and waits for in-flight ones; after `timeoutMs` the remaining calls are
+ * cancelled.
+ */
+export function closeGrpc(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, timeoutMs);
+    server.tryShutdown(() => {
+      clearTimeout(force);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import { buildRoomsGrpcServer } from '../../api/rooms/grpc-server';
+import { buildRoomsHttpApp } from '../../api/rooms/http-routes';
+import { RoomAuthenticator } from '../../api/rooms/room-auth';
+import type { RoomsApiDeps } from '../../api/rooms/rooms-service';
+import { RoomsAllocation } from '../../app/rooms-allocation';
+import { RoomsEvents } from '../../app/rooms-events';
+import { RoomsPing } from '../../app/rooms-ping';
+import { httpApiModule } from './http-api-module';
+import type { Module, ModuleDeps } from './module';
+import { createRoomsForwarding } from './rooms-wiring';
+
+/**
+ * The Rooms API: HTTP and native gRPC over Redis (rooms), the scheduler cache and the forwarders.
+ * Stopping drains requests first, then the pings' background forwards, then closes the channels.
+ */
+export function roomsApiModule(deps: ModuleDeps): Module {
+  const { resources, registry } = deps;
+  const { config, checks } = resources;
+  const log = deps.log.child({ module: 'rooms-api' });
+  const rooms = resources.roomStore();
+  const schedulers = resources.schedulerCache();
+  const { forwarding, metrics, close } = createRoomsForwarding(registry, log, true);
+  const ping = new RoomsPing({ rooms, schedulers, forwarding, metrics, log });
+  const api: RoomsApiDeps = {
+    ping,
+    events: new RoomsEvents({ rooms, schedulers, forwarding, log }),
+    allocation: new RoomsAllocation({
+      rooms,
+      schedulers,
+      // Only GET …/address needs the runtime: create it on first use.
+      runtime: {
+        roomAddress: (scheduler, roomId) => resources.runtime().roomAddress(scheduler, roomId),
+      },
+    }),
+    auth: new RoomAuthenticator(config.rooms.auth),
+    log,
+  };
+  const module = httpApiModule(
+    {
+      name: 'rooms-api',
+      server: config.roomsApi,
+      app: buildRoomsHttpApp(api),
+      grpc: { server: buildRoomsGrpcServer(api), address: config.roomsApiGrpc },
+      checks: [checks.redis(), checks.postgres()],
+    },
+    deps,
+  );
+  return {
+    ...module,
+    async stop() {
+      await module.stop();
+      await ping.drain();
+      close();
+    },
+  };
+}

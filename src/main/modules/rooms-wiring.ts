@@ -1,0 +1,56 @@
+import type { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import { GrpcForwarderClient } from '../../adapters/forwarder-grpc/grpc-forwarder-client';
+import { ThreadedForwarderClient } from '../../adapters/forwarder-grpc/threaded-forwarder-client';
+import { PrometheusRoomsMetrics } from '../../adapters/metrics/prometheus-rooms-metrics';
+import { RoomsForwarding } from '../../app/rooms-forwarding';
+import { RoomsLifecycle } from '../../app/rooms-lifecycle';
+import { roomTokenEnvironment } from '../../app/rooms-token';
+import type { RoomsConfig } from '../../config/load';
+import type { RoomLifecycle } from '../../ports/room-lifecycle';
+import type { Resources } from '../infra/resources';
+
+/**
+ * Event forwarding with its own gRPC channels, on a worker thread when `isThreaded` (the Rooms
+ * API's hot path); `close()` them when the module stops.
+ */
+export function createRoomsForwarding(registry: Registry, log: Logger, isThreaded = false) {
+  const client = isThreaded ? new ThreadedForwarderClient() : new GrpcForwarderClient();
+  const metrics = new PrometheusRoomsMetrics(registry);
+  return {
+    forwarding: new RoomsForwarding({ client, metrics, log }),
+    metrics,
+    close: () => client.close(),
+  };
+}
+
+/**
+ * What operation activities and the runtime watcher call to keep rooms' state (and forward
+ * `terminated`): see `RoomLifecycle`. `close()` when the module stops.
+ */
+export function createRoomLifecycle(
+  resources: Resources,
+  registry: Registry,
+  log: Logger,
+): { lifecycle: RoomLifecycle; close: () => void } {
+  const { forwarding, close } = createRoomsForwarding(registry, log);
+  const lifecycle = new RoomsLifecycle({
+    rooms: resources.roomStore(),
+    schedulers: resources.schedulerCache(),
+    forwarding,
+    log,
+  });
+  return { lifecycle, close };
+}
+
+/**
+ * The extra environment of a new room (`CreateRoomRequest.environment`): its `MAESTRO_ROOM_TOKEN`
+ * when MAESTRO_ROOM_AUTH_SECRET is set, nothing otherwise.
+ */
+export function roomEnvironmentFor(
+  config: RoomsConfig,
+): (scheduler: string, roomId: string) => Record<string, string> {
+  const { secret } = config.auth;
+  return (scheduler, roomId) =>
+    secret === '' ? {} : roomTokenEnvironment(secret, scheduler, roomId);
+}

@@ -1,0 +1,221 @@
+/**
+ * The Management API over native gRPC, through a grpc-js client built from the same descriptors:
+ * the same use cases as HTTP on real PostgreSQL and Temporal (worker running), errors through the
+ * same table.
+ */
+import path from 'node:path';
+import { create, toBinary, type JsonValue } from '@bufbuild/protobuf';
+import { durationFromMs } from '@bufbuild/protobuf/wkt';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import type { Scheduler } from '../../src/gen/api/v1/messages_pb';
+import {
+  OperationsService,
+  type GetOperationResponse,
+  type ListOperationsResponse,
+} from '../../src/gen/api/v1/operations_pb';
+import {
+  CreateSchedulerRequestSchema,
+  SchedulersService,
+  type CreateSchedulerResponse,
+  type GetSchedulerResponse,
+  type ListSchedulersResponse,
+  type PatchSchedulerResponse,
+} from '../../src/gen/api/v1/schedulers_pb';
+import { grpcClient, rawGrpcCall } from '../support/management-api-grpc-client';
+import {
+  call,
+  startManagementApi,
+  type RunningManagementApi,
+} from '../support/management-api-server';
+import { OperationsHarness } from '../support/operations-harness';
+import { eventually } from '../support/runtime-contract';
+
+describe('Management API over native gRPC', () => {
+  const harness = new OperationsHarness();
+  let api: RunningManagementApi;
+  let schedulers: ReturnType<typeof grpcClient>;
+  let operations: ReturnType<typeof grpcClient>;
+  const name = (label: string) => `${label}-${harness.suffix}`;
+
+  const createRequest = (scheduler: string) =>
+    create(CreateSchedulerRequestSchema, {
+      name: scheduler,
+      game: 'tennis',
+      maxSurge: '25%',
+      portRange: harness.schedulerInput(scheduler).portRange,
+      spec: {
+        terminationGracePeriod: durationFromMs(5_000),
+        containers: [
+          {
+            name: 'game',
+            image: 'sample-game-room',
+            imagePullPolicy: 'IfNotPresent',
+            command: ['node', path.resolve(__dirname, '../../examples/game-room/index.js')],
+            requests: { cpu: '10m', memory: '32Mi' },
+            limits: { cpu: '100m', memory: '64Mi' },
+            ports: [{ name: 'game', protocol: 'tcp', port: 7777 }],
+          },
+        ],
+      },
+      forwarders: [
+        { name: 'mm', enable: true, type: 'gRPC', address: 'mm:9000', options: { timeout: 250n } },
+      ],
+    });
+
+  const rejection = async (promise: Promise<unknown>): Promise<ServiceError> => {
+    try {
+      await promise;
+    } catch (error) {
+      return error as ServiceError;
+    }
+    throw new Error('the call succeeded');
+  };
+
+  beforeAll(async () => {
+    await harness.start();
+    api = await startManagementApi(harness);
+    schedulers = grpcClient(SchedulersService, api.grpcAddress);
+    operations = grpcClient(OperationsService, api.grpcAddress);
+  });
+  afterAll(async () => {
+    schedulers.close();
+    operations.close();
+    await api.close();
+    await harness.stop();
+  });
+  afterEach(() => expect(api.problems()).toEqual([]));
+
+  it('creates a scheduler, gets it and lists its create_scheduler operation when called over gRPC', async () => {
+    const scheduler = name('created');
+
+    const created = await schedulers.call<CreateSchedulerResponse>(
+      'createScheduler',
+      createRequest(scheduler),
+    );
+    await eventually(async () => {
+      const got = await schedulers.call<GetSchedulerResponse>('getScheduler', {
+        schedulerName: scheduler,
+      });
+      expect(got.scheduler?.state).toBe('in-sync');
+    });
+    const listed = await schedulers.call<ListSchedulersResponse>('listSchedulers', {
+      name: scheduler,
+    });
+    const final = await operations.call<ListOperationsResponse>('listOperations', {
+      schedulerName: scheduler,
+      stage: 'final',
+    });
+    const detail = await operations.call<GetOperationResponse>('getOperation', {
+      schedulerName: scheduler,
+      operationId: final.operations[0]?.id,
+    });
+    const overHttp = await call(api, 'GET', `/schedulers/${scheduler}`);
+
+    expect(created.scheduler).toMatchObject<Partial<Scheduler>>({
+      name: scheduler,
+      game: 'tennis',
+      state: 'creating',
+      maxSurge: '25%',
+    });
+    expect(created.scheduler?.matchAllocation?.maxMatches).toBe(1);
+    expect(created.scheduler?.spec?.version).toBe('v1.0.0');
+    expect(created.scheduler?.forwarders[0]?.options?.timeout).toBe(250n);
+    expect(listed.schedulers.map((s) => s.name)).toEqual([scheduler]);
+    expect(final).toMatchObject({ page: 1, pageSize: 15, total: 1 });
+    expect(final.operations.map((op) => [op.definitionName, op.status])).toEqual([
+      ['create_scheduler', 'finished'],
+    ]);
+    expect(detail.operation?.executionHistory.map((e) => e.event)).toEqual([
+      'Created',
+      'Starting operation',
+      'Operation finished',
+    ]);
+    expect(overHttp.status).toBe(200);
+  });
+
+  it('answers NOT_FOUND naming the scheduler when it does not exist', async () => {
+    const missing = name('missing');
+
+    const error = await rejection(schedulers.call('getScheduler', { schedulerName: missing }));
+    const deletion = await rejection(
+      schedulers.call('deleteScheduler', { schedulerName: missing }),
+    );
+
+    expect(error.code).toBe(status.NOT_FOUND);
+    expect(error.details).toBe(`scheduler ${missing} not found`);
+    expect(deletion.code).toBe(status.NOT_FOUND);
+  });
+
+  it('answers INVALID_ARGUMENT listing every broken field when the scheduler is invalid', async () => {
+    const request = createRequest('Bad_Name');
+    request.spec = undefined;
+    request.maxSurge = '0';
+
+    const error = await rejection(schedulers.call('createScheduler', request));
+
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.details.split('\n')).toEqual([
+      'Validation Error:',
+      'name: must contain only lowercase letters, digits and "-", and start and end with a letter or digit (RFC 1123)',
+      'spec.terminationGracePeriod: must be greater than 0',
+      'spec.containers: must have at least 1 container',
+      'maxSurge: must be an integer of at least 1 or a percentage from 1% to 100%',
+    ]);
+    expect(await harness.schedulers.getScheduler('Bad_Name')).toBeUndefined();
+  });
+
+  it('answers INVALID_ARGUMENT naming the field when the request bytes cannot be decoded', async () => {
+    const valid = toBinary(CreateSchedulerRequestSchema, createRequest(name('bytes')));
+    const badUtf8InGame = Buffer.from([...valid, 0x12, 0x02, 0xc3, 0x28]);
+    const truncatedSpec = Buffer.from([...valid, 0x1a, 0x40, 0x0a]);
+    const deepMetadata = create(CreateSchedulerRequestSchema, createRequest(name('deep')));
+    let nested: JsonValue = [];
+    for (let depth = 0; depth < 200; depth++) nested = [nested];
+    deepMetadata.forwarders[0]!.options!.metadata = { nested };
+
+    const utf8 = await rejection(
+      rawGrpcCall(schedulers.client, '/api.v1.SchedulersService/CreateScheduler', badUtf8InGame),
+    );
+    const truncated = await rejection(
+      rawGrpcCall(schedulers.client, '/api.v1.SchedulersService/CreateScheduler', truncatedSpec),
+    );
+
+    expect([utf8.code, utf8.details]).toEqual([
+      status.INVALID_ARGUMENT,
+      'Validation Error:\ngame: must be valid UTF-8',
+    ]);
+    expect([truncated.code, truncated.details]).toEqual([
+      status.INVALID_ARGUMENT,
+      'Validation Error:\nspec: is truncated or malformed',
+    ]);
+    const deep = await rejection(
+      rawGrpcCall(
+        schedulers.client,
+        '/api.v1.SchedulersService/CreateScheduler',
+        Buffer.from(toBinary(CreateSchedulerRequestSchema, deepMetadata)),
+      ),
+    );
+    expect(deep.code).toBe(status.INVALID_ARGUMENT);
+    expect(deep.details).toMatch(
+      /^Validation Error:\nforwarders\[0\]\.options\.metadata: is not a valid google\.protobuf\.Struct \(.*maximum recursion/,
+    );
+  });
+
+  it('answers ABORTED to an empty patch and UNIMPLEMENTED to an unknown method', async () => {
+    const scheduler = name('patch');
+    await schedulers.call('createScheduler', createRequest(scheduler));
+
+    const empty = await rejection(
+      schedulers.call<PatchSchedulerResponse>('patchScheduler', { name: scheduler }),
+    );
+    const unknown = await rejection(
+      rawGrpcCall(schedulers.client, '/api.v1.SchedulersService/NoSuchMethod', Buffer.alloc(0)),
+    );
+
+    expect([empty.code, empty.details]).toEqual([
+      status.ABORTED,
+      `no change found to scheduler ${scheduler}`,
+    ]);
+    expect(unknown.code).toBe(status.UNIMPLEMENTED);
+  });
+});
