@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -166,9 +165,15 @@ describe('local runtime processes', () => {
       ['z1', 'z2', 'z3'].map((id) => eventuallyStatus(runtime, scheduler.name, id, 'ready')),
     );
 
+    const processes = ['z1', 'z2', 'z3'].flatMap((id) => roomProcesses(scheduler.name, id));
+
     await runtime.deleteSchedulerSpace(scheduler.name);
 
-    await eventually(async () => expect(zombieChildren()).toEqual([]));
+    // Each supervisor (our child) and room process (its child) is gone and reaped, not a zombie.
+    await eventually(async () =>
+      expect(processes.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]),
+    );
+    expect(processes).toHaveLength(6);
     expect(existsSync(path.join(stateDir, 'rooms', scheduler.name))).toBe(false);
   });
 
@@ -191,9 +196,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function zombieChildren(): string[] {
-  const lines = execFileSync('sh', ['-c', `ps -o pid=,stat= --ppid ${process.pid} || true`], {
-    encoding: 'utf8',
-  });
-  return lines.split('\n').filter((line) => /\sZ/.test(line));
+/** The supervisor's and the room process's pids, from the room's directory. */
+function roomProcesses(scheduler: string, roomId: string): number[] {
+  const dir = path.join(stateDir, 'rooms', scheduler, roomId);
+  const supervisor = Number(readFileSync(path.join(dir, 'supervisor'), 'utf8').split(' ')[0]);
+  return [supervisor, Number(readFileSync(path.join(dir, 'pid'), 'utf8'))];
 }
