@@ -137,7 +137,7 @@ export async function startRoomsApi(
 
 async function waitUntilSubscribed(cache: RedisSchedulerCache): Promise<void> {
   const deadline = Date.now() + 5_000;
-  while (!(cache as unknown as { isListening: boolean }).isListening) {
+  while (!cache.isSubscribed) {
     if (Date.now() > deadline) throw new Error('scheduler cache never subscribed');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

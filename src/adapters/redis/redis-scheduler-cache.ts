@@ -68,6 +68,11 @@ export class RedisSchedulerCache implements SchedulerCache {
     return load;
   }
 
+  /** True while invalidations arrive (the subscription is up). */
+  get isSubscribed(): boolean {
+    return this.isListening;
+  }
+
   /** Stops listening; the cache then keeps entries at most a second. */
   close(): void {
     this.isListening = false;

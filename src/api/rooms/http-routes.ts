@@ -49,7 +49,9 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
     app.route({
       method: binding.verb,
       url: binding.routerPath,
-      ...(RoomAuthenticator.isRoomScoped(rpc.method) ? { onRequest: authenticate } : {}),
+      ...(deps.auth.isRequired && RoomAuthenticator.isRoomScoped(rpc.method)
+        ? { onRequest: authenticate }
+        : {}),
       handler: async (request, reply) => {
         const message = decodeHttpRequest(binding, request);
         const response = await rpc.invoke(message, { jsonBody: request.body });

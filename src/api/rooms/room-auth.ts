@@ -1,5 +1,4 @@
-import type { Message } from '@bufbuild/protobuf';
-import type { DescMethod } from '@bufbuild/protobuf';
+import type { DescMethod, Message } from '@bufbuild/protobuf';
 import { RoomAuthenticationError } from '../../domain/game-room/errors';
 import { isRoomToken } from '../../app/rooms-token';
 
@@ -19,6 +18,11 @@ const BEARER = /^bearer\s+(\S+)\s*$/i;
  */
 export class RoomAuthenticator {
   constructor(private readonly config: RoomAuthConfig) {}
+
+  /** Whether requests are checked at all. */
+  get isRequired(): boolean {
+    return this.config.isRequired;
+  }
 
   /** True for RPCs whose request names a room (`room_name`). */
   static isRoomScoped(method: DescMethod): boolean {
