@@ -1,39 +1,22 @@
 import http2 from 'node:http2';
+import { status } from '@grpc/grpc-js';
 
-/** gRPC status codes (google.rpc.Code). */
-export const GrpcCode = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
-export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
+/**
+ * gRPC status codes (google.rpc.Code): grpc-js's table, the same one the API transports use.
+ * Only the constants are taken from grpc-js; the forwarder's client is its own.
+ */
+export const GrpcCode = status;
+export type GrpcCode = status;
 
-const NAMES = new Map<number, string>(
-  Object.entries(GrpcCode).map(([name, code]) => [
-    code,
-    // DEADLINE_EXCEEDED → DeadlineExceeded, as Go's codes.Code.String() (Maestro's messages).
-    name
-      .toLowerCase()
-      .replace(/(^|_)([a-z])/g, (_match, _sep: string, c: string) => c.toUpperCase()),
-  ]),
-);
+/** DEADLINE_EXCEEDED → DeadlineExceeded, as Go's codes.Code.String() (Maestro's messages). */
+const goName = (name: string) =>
+  name.toLowerCase().replace(/(^|_)([a-z])/g, (_match, _sep: string, c: string) => c.toUpperCase());
 
 /** The code's name as Maestro (Go) writes it: `DeadlineExceeded`, `Unavailable`. */
-export const grpcCodeName = (code: number): string => NAMES.get(code) ?? `Code(${code})`;
+export const grpcCodeName = (code: number): string => {
+  const name: string | undefined = status[code];
+  return name === undefined ? `Code(${code})` : goName(name);
+};
 
 /** The gRPC spec's mapping of an HTTP status without a gRPC status to a code. */
 export function grpcCodeOfHttpStatus(status: number): GrpcCode {

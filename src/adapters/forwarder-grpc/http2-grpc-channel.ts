@@ -157,10 +157,10 @@ class UnaryCall {
   }
 
   private finish(metadata: http2.IncomingHttpHeaders): void {
-    const code = Number(metadata['grpc-status']);
+    const code = Number(metadata['grpc-status']) as GrpcCode;
     if (code !== GrpcCode.OK) {
       const details = decodeURIComponent(String(metadata['grpc-message'] ?? ''));
-      return this.fail(Number.isInteger(code) ? (code as GrpcCode) : GrpcCode.UNKNOWN, details);
+      return this.fail(Number.isInteger(code) ? code : GrpcCode.UNKNOWN, details);
     }
     const body = Buffer.concat(this.chunks);
     if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) {

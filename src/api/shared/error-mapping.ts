@@ -4,29 +4,12 @@
  * answers with the code and the message. Anything that is not a `DomainError` is a bug or an
  * outage nobody anticipated: 500 / UNKNOWN with a generic message (the caller logs the real one).
  */
+import { status } from '@grpc/grpc-js';
 import { DomainError, ErrorCode } from '../../domain/errors';
 
-/** gRPC status codes (google.rpc.Code). */
-export const GrpcStatus = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const;
-export type GrpcStatus = (typeof GrpcStatus)[keyof typeof GrpcStatus];
+/** gRPC status codes (google.rpc.Code), as grpc-js defines them for every gRPC user here. */
+export const GrpcStatus = status;
+export type GrpcStatus = status;
 
 export interface WireStatus {
   httpStatus: number;
