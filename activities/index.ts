@@ -1,7 +1,12 @@
+import type { HealthTimeouts } from '../src/domain/health/health-plan';
 import type { PortAllocator } from '../src/ports/port-allocator';
+import type { RoomLifecycle } from '../src/ports/room-lifecycle';
+import type { RoomStore } from '../src/ports/room-store';
 import type { Runtime } from '../src/ports/runtime';
+import type { SchedulerCacheInvalidator } from '../src/ports/scheduler-cache';
 import type { SchedulerStore } from '../src/ports/scheduler-store';
 import { withDomainFailures } from './failures';
+import { createHealthActivities } from './health-activities';
 import { createRoomActivities } from './room-activities';
 import { createSchedulerActivities } from './scheduler-activities';
 
@@ -9,6 +14,14 @@ export interface ActivityDeps {
   schedulers: SchedulerStore;
   runtime: Runtime;
   ports: PortAllocator;
+  rooms: RoomStore;
+  lifecycle: RoomLifecycle;
+  cacheInvalidator: SchedulerCacheInvalidator;
+  /** Extra environment of a new room (its token when room authentication is on). */
+  roomEnvironment: (scheduler: string, roomId: string) => Record<string, string>;
+  timeouts: HealthTimeouts;
+  /** How long a validation room has to report ready (each attempt). */
+  validationTimeoutMs: number;
 }
 
 /**
@@ -18,7 +31,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return withDomainFailures({
     ...createSchedulerActivities(deps),
-    ...createRoomActivities(deps),
+    ...createRoomActivities({ ...deps, pingTimeoutMs: deps.timeouts.pingTimeoutMs }),
+    ...createHealthActivities(deps),
   });
 }
 

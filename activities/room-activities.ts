@@ -1,8 +1,11 @@
 import { heartbeat, sleep } from '@temporalio/activity';
-import { InstanceStatus, type GameRoomInstance } from '../src/domain/game-room/instance';
+import { byDeletionPriority } from '../src/domain/health/deletion-priority';
+import { RoomStatus } from '../src/domain/game-room/status';
 import type { Scheduler } from '../src/domain/scheduler/scheduler';
 import { validateScheduler } from '../src/domain/scheduler/validation';
 import type { PortAllocator, PortRequest } from '../src/ports/port-allocator';
+import type { RoomLifecycle } from '../src/ports/room-lifecycle';
+import type { RoomStore } from '../src/ports/room-store';
 import type { Runtime } from '../src/ports/runtime';
 import type { SchedulerStore } from '../src/ports/scheduler-store';
 import { requireScheduler, runtimeSchedulerOf } from './scheduler-activities';
@@ -11,17 +14,30 @@ export interface RoomActivityDeps {
   schedulers: SchedulerStore;
   runtime: Runtime;
   ports: PortAllocator;
+  rooms: RoomStore;
+  lifecycle: RoomLifecycle;
+  /** Extra environment of a new room (its token when room authentication is on). */
+  roomEnvironment: (scheduler: string, roomId: string) => Record<string, string>;
+  /** How long a room may go without pinging before a scale-down treats it as broken. */
+  pingTimeoutMs: number;
+  /** How long a validation room has to report ready (each attempt). */
+  validationTimeoutMs: number;
 }
 
 /** Rooms one activity creates or deletes at the same time. */
 const ROOM_CONCURRENCY = 10;
 
+/** How often `awaitRoomReady` looks at the room. */
+const READY_POLL_MS = 250;
+
 /** Steps that create, delete and choose rooms. Each is idempotent per room id. */
-export function createRoomActivities({ schedulers, runtime, ports }: RoomActivityDeps) {
+export function createRoomActivities(deps: RoomActivityDeps) {
+  const { schedulers, runtime, ports, rooms, lifecycle } = deps;
   return {
     /**
-     * Creates the rooms (host ports, then the runtime instance) from the active version, or from
-     * `scheduler` for a validation room of a version not stored yet.
+     * Registers the rooms in room storage (so their first ping finds them), then creates them
+     * (host ports, then the runtime instance) from the active version, or from `scheduler` for a
+     * validation room of a version not stored yet.
      */
     async createRooms(input: {
       schedulerName: string;
@@ -33,17 +49,28 @@ export function createRoomActivities({ schedulers, runtime, ports }: RoomActivit
         ? validateScheduler(input.scheduler)
         : await requireScheduler(schedulers, input.schedulerName);
       await forEachConcurrently(input.roomIds, async (roomId) => {
+        await lifecycle.roomCreating({
+          id: roomId,
+          scheduler: scheduler.name,
+          version: scheduler.spec.version,
+          isValidationRoom: input.isValidationRoom ?? false,
+        });
         const hostPorts = await ports.allocate(scheduler.name, roomId, portRequestsOf(scheduler));
         await runtime.createRoom({
           scheduler: runtimeSchedulerOf(scheduler),
           roomId,
           spec: scheduler.spec,
           hostPorts,
+          environment: deps.roomEnvironment(scheduler.name, roomId),
         });
         heartbeat();
       });
     },
 
+    /**
+     * Asks the runtime to stop the rooms and marks them terminating (forwarding `terminated`).
+     * Their host ports stay held until the runtime watcher sees them gone.
+     */
     async deleteRooms(input: {
       schedulerName: string;
       roomIds: string[];
@@ -51,14 +78,14 @@ export function createRoomActivities({ schedulers, runtime, ports }: RoomActivit
     }): Promise<void> {
       await forEachConcurrently(input.roomIds, async (roomId) => {
         await runtime.deleteRoom({ scheduler: input.schedulerName, roomId, reason: input.reason });
-        await ports.release(input.schedulerName, roomId);
+        await lifecycle.roomDeleting(input.schedulerName, roomId);
         heartbeat();
       });
     },
 
     /**
-     * `amount` rooms to remove: broken ones first, then rooms of an older version, then pending,
-     * then ready ones; rooms already terminating and `exclude` are never picked.
+     * `amount` rooms to remove by deletion priority (see `byDeletionPriority`: free rooms before
+     * rooms in use, broken and old-version rooms first); `exclude` is never picked.
      */
     async pickRoomsToRemove(input: {
       schedulerName: string;
@@ -66,29 +93,34 @@ export function createRoomActivities({ schedulers, runtime, ports }: RoomActivit
       exclude: string[];
     }): Promise<string[]> {
       const scheduler = await requireScheduler(schedulers, input.schedulerName);
-      const rooms = await runtime.listRooms(input.schedulerName);
-      return rooms
-        .filter(
-          (room) => room.status !== InstanceStatus.TERMINATING && !input.exclude.includes(room.id),
-        )
-        .sort((a, b) => removalRank(a, scheduler) - removalRank(b, scheduler))
+      const excluded = new Set(input.exclude);
+      const candidates = (await rooms.listRooms(input.schedulerName)).filter(
+        (room) => !excluded.has(room.id),
+      );
+      return byDeletionPriority(candidates, {
+        activeVersion: scheduler.spec.version,
+        now: new Date(),
+        pingTimeoutMs: deps.pingTimeoutMs,
+      })
         .slice(0, input.amount)
         .map((room) => room.id);
     },
 
-    /** Waits until the room's instance is ready or failed; `timeout` when neither in time. */
-    async awaitRoomReady(input: {
-      schedulerName: string;
-      roomId: string;
-      timeoutMs: number;
-    }): Promise<string> {
-      const deadline = Date.now() + input.timeoutMs;
+    /**
+     * Waits until the room reports ready (its status, composed from its pings and its instance),
+     * or fails: `error: …` when it errs or its runtime instance fails, `timeout` when neither
+     * happens within the validation timeout.
+     */
+    async awaitRoomReady(input: { schedulerName: string; roomId: string }): Promise<string> {
+      const deadline = Date.now() + deps.validationTimeoutMs;
       while (Date.now() < deadline) {
-        const room = await runtime.getRoom(input.schedulerName, input.roomId);
-        if (room?.status === InstanceStatus.READY) return 'ready';
-        if (room?.status === InstanceStatus.ERROR) return `error: ${room.reason ?? 'unknown'}`;
+        const room = await rooms.getRoom(input.schedulerName, input.roomId);
+        if (room?.status === RoomStatus.READY) return 'ready';
+        if (room?.status === RoomStatus.ERROR) {
+          return `error: ${room.instance?.reason ?? 'the room reported an error'}`;
+        }
         heartbeat();
-        await sleep(500);
+        await sleep(READY_POLL_MS);
       }
       return 'timeout';
     },
@@ -104,22 +136,13 @@ function portRequestsOf(scheduler: Scheduler): PortRequest[] {
   );
 }
 
-const STATUS_RANK: Record<GameRoomInstance['status'], number> = {
-  error: 0,
-  unknown: 1,
-  pending: 3,
-  ready: 4,
-  terminating: 5,
-};
-
-function removalRank(room: GameRoomInstance, scheduler: Scheduler): number {
-  const isOldVersion = room.version !== scheduler.spec.version;
-  return room.status === InstanceStatus.ERROR ? 0 : isOldVersion ? 2 : STATUS_RANK[room.status];
-}
-
-async function forEachConcurrently<T>(items: readonly T[], task: (item: T) => Promise<void>) {
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  task: (item: T) => Promise<void>,
+  concurrency = ROOM_CONCURRENCY,
+) {
   const queue = [...items];
-  const workers = Array.from({ length: Math.min(ROOM_CONCURRENCY, queue.length) }, async () => {
+  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
   });
   await Promise.all(workers);

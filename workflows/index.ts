@@ -4,3 +4,4 @@
  */
 export { schedulerWorkflow } from './scheduler-workflow';
 export { operationWorkflow } from './operation-workflow';
+export { runtimeWatcherWorkflow, metricsReporterWorkflow } from './supervision';

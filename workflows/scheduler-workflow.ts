@@ -5,6 +5,7 @@ import {
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
+  proxyLocalActivities,
   setHandler,
   startChild,
   uuid4,
@@ -24,8 +25,29 @@ import {
   startOperationSignal,
   type EnqueueOperationRequest,
 } from './messages';
+import type { Activities } from '../activities';
 import { operationWorkflow } from './operation-workflow';
 import { operationDefinitionKey, operationStatusKey, schedulerNameKey } from './search-attributes';
+import {
+  metricsReporterWorkflow,
+  metricsReporterWorkflowId,
+  runtimeWatcherWorkflow,
+  runtimeWatcherWorkflowId,
+} from './supervision';
+
+/** The periodic health check: reads room storage, changes nothing. */
+const { checkHealth } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 },
+});
+
+/** Where the scheduler's runtime watcher and metrics reporter run. */
+export interface SupervisionSettings {
+  runtimeWatcherTaskQueue: string;
+  metricsTaskQueue: string;
+  /** Heartbeat timeout of their long-running activities. */
+  heartbeatTimeoutMs: number;
+}
 
 export interface SchedulerWorkflowInput {
   schedulerName: string;
@@ -33,6 +55,7 @@ export interface SchedulerWorkflowInput {
   healthControllerIntervalMs: number;
   /** How many finished operations the listing keeps (the rest stay in Temporal's history). */
   finishedOperationsLimit: number;
+  supervision: SupervisionSettings;
   /** Carried over continue-as-new. */
   state?: SchedulerWorkflowState;
 }
@@ -58,7 +81,11 @@ export interface SchedulerWorkflowState {
  * and runs one operation at a time, in order, with a priority lane for the health controller's
  * add/remove rooms. Each operation is a child workflow whose id is the operation id, started as
  * soon as it is queued so it can be inspected and canceled while pending; it signals back when it
- * ends. The workflow ends once the scheduler is deleted.
+ * ends. Its runtime watcher and metrics reporter run as child workflows on their own task queues.
+ * Every health-controller interval, when nothing is queued, a cheap local check decides whether
+ * the health_controller operation has something to do; only then is it enqueued (an idle, healthy
+ * scheduler costs a timer and a local activity per interval). The workflow ends, with its
+ * children, once the scheduler is deleted.
  */
 export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<void> {
   const state: SchedulerWorkflowState = input.state ?? {
@@ -75,16 +102,22 @@ export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<
   }));
   setHandler(enqueueOperationSignal, (request) => enqueue(input, state, request));
   setHandler(operationFinishedSignal, (summary) => recordFinished(input, state, summary));
+  // Every run (continue-as-new included) makes sure they run: one that was stopped comes back.
+  if (!state.isDeleted) await startSupervisors(input);
 
   for (;;) {
     const isHealthCheckDue = !(await condition(
       () => isNextReady(state) || isOver(state) || workflowInfo().continueAsNewSuggested,
       Math.max(0, state.nextHealthCheckAt - Date.now()),
     ));
-    if (isOver(state)) return cancelPending(state);
+    if (isOver(state)) {
+      await stopSupervisors(input.schedulerName);
+      return cancelPending(state);
+    }
     if (isHealthCheckDue) {
       state.nextHealthCheckAt = Date.now() + input.healthControllerIntervalMs;
-      if (!isQueuedOrActive(state, OperationName.HEALTH_CONTROLLER)) {
+      // Busy: the health controller would run after the queue anyway; check again next time.
+      if (isIdle(state) && (await isHealthActionNeeded(input.schedulerName))) {
         await enqueue(input, state, internalOperation(OperationName.HEALTH_CONTROLLER));
       }
     } else if (workflowInfo().continueAsNewSuggested && !isNextReady(state)) {
@@ -186,6 +219,66 @@ function recordFinished(
   }
 }
 
+async function isHealthActionNeeded(schedulerName: string): Promise<boolean> {
+  try {
+    return (await checkHealth({ schedulerName })).takesAction;
+  } catch (error) {
+    // Storage unreachable: nothing to decide now; the next interval checks again.
+    log.warn('health check failed', { schedulerName, error: String(error) });
+    return false;
+  }
+}
+
+/**
+ * Starts the runtime watcher and the metrics reporter. They outlive this run's continue-as-new
+ * (abandoned, not terminated, when the run closes); one already running is left as it is.
+ */
+async function startSupervisors(input: SchedulerWorkflowInput) {
+  const { supervision, schedulerName } = input;
+  const supervisorInput = { schedulerName, heartbeatTimeoutMs: supervision.heartbeatTimeoutMs };
+  const children = [
+    {
+      workflow: runtimeWatcherWorkflow,
+      workflowId: runtimeWatcherWorkflowId(schedulerName),
+      taskQueue: supervision.runtimeWatcherTaskQueue,
+    },
+    {
+      workflow: metricsReporterWorkflow,
+      workflowId: metricsReporterWorkflowId(schedulerName),
+      taskQueue: supervision.metricsTaskQueue,
+    },
+  ];
+  for (const child of children) {
+    try {
+      await startChild(child.workflow, {
+        workflowId: child.workflowId,
+        taskQueue: child.taskQueue,
+        args: [supervisorInput],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [{ key: schedulerNameKey, value: schedulerName }],
+      });
+    } catch (error) {
+      log.info('supervisor already running', {
+        workflowId: child.workflowId,
+        error: String(error),
+      });
+    }
+  }
+}
+
+async function stopSupervisors(schedulerName: string) {
+  for (const workflowId of [
+    runtimeWatcherWorkflowId(schedulerName),
+    metricsReporterWorkflowId(schedulerName),
+  ]) {
+    try {
+      await getExternalWorkflowHandle(workflowId).cancel();
+    } catch (error) {
+      log.info('supervisor already stopped', { workflowId, error: String(error) });
+    }
+  }
+}
+
 /** After the scheduler is deleted, what is still queued cannot run: cancel it. */
 async function cancelPending(state: SchedulerWorkflowState) {
   await Promise.all(
@@ -206,6 +299,5 @@ const isKnown = (state: SchedulerWorkflowState, id: string) =>
   state.active?.id === id ||
   state.queue.some((q) => q.summary.id === id) ||
   state.finished.some((f) => f.id === id);
-const isQueuedOrActive = (state: SchedulerWorkflowState, name: OperationName) =>
-  state.active?.definitionName === name ||
-  state.queue.some((q) => q.summary.definitionName === name);
+const isIdle = (state: SchedulerWorkflowState) =>
+  !state.isDeleted && state.active === null && state.queue.length === 0;

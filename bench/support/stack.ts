@@ -2,17 +2,16 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { createActivities } from '../../activities';
 import { migrate } from '../../src/adapters/postgres/migrate';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
-import { createRedisClient } from '../../src/adapters/redis/client';
-import { RedisPortAllocator } from '../../src/adapters/redis/redis-port-allocator';
-import { LocalRuntime } from '../../src/adapters/runtime/local/local-runtime';
 import { TemporalOperationQueue } from '../../src/adapters/temporal/temporal-operation-queue';
 import { SchedulerCommands } from '../../src/app/scheduler-commands';
+import { loadConfig, type ModuleName } from '../../src/config/load';
+import { operationQueueConfig } from '../../src/main/infra/resources';
+import { startSystem } from '../../src/main/system';
 import { freePort } from '../../scripts/local-infra/paths';
 import { ensureDatabase, startPostgres } from '../../scripts/local-infra/postgres';
 import { startRedis } from '../../scripts/local-infra/redis';
@@ -20,11 +19,19 @@ import { startTemporal } from '../../scripts/local-infra/temporal';
 
 const log = pino({ level: 'silent' });
 
+export interface StackOptions {
+  healthControllerIntervalMs: number;
+  /** Modules run in-process (default: the worker, runtime watcher and metrics reporter). */
+  modules?: readonly ModuleName[];
+  /** More MAESTRO_* settings. */
+  env?: Record<string, string>;
+}
+
 /**
- * A whole operation-execution stack for a benchmark: its own Temporal dev server, PostgreSQL and
- * Redis on free loopback ports, and an in-process worker running the production workflows.
+ * A whole maestro for a benchmark: its own Temporal dev server, PostgreSQL and Redis on free
+ * loopback ports, and the production modules assembled in-process by `startSystem`.
  */
-export async function startStack(options: { healthControllerIntervalMs: number }) {
+export async function startStack(options: StackOptions) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'maestro-bench-'));
   chmodSync(dir, 0o755);
@@ -41,52 +48,47 @@ export async function startStack(options: { healthControllerIntervalMs: number }
     ),
     freePort().then((port) => startRedis({ dir: path.join(dir, 'redis'), port, durable: false })),
   ]);
-  const pool = new Pool({
-    connectionString: await ensureDatabase(postgres.adminUrl, 'maestro'),
-    max: 10,
-  });
+  const databaseUrl = await ensureDatabase(postgres.adminUrl, 'maestro');
+  const pool = new Pool({ connectionString: databaseUrl, max: 10 });
   await migrate(pool, log);
-  const redisClient = createRedisClient({ url: redis.url, keyPrefix: '' }, log);
-  await new Promise((resolve) => redisClient.once('ready', resolve));
+  const config = loadConfig({
+    MAESTRO_LOG_LEVEL: 'warn',
+    MAESTRO_BIND_HOST: '127.0.0.1',
+    MAESTRO_POSTGRES_URL: databaseUrl,
+    MAESTRO_REDIS_URL: redis.url,
+    MAESTRO_TEMPORAL_ADDRESS: temporal.address,
+    MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: 'bench',
+    MAESTRO_LOCAL_RUNTIME_DIR: path.join(dir, 'rooms'),
+    MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: String(options.healthControllerIntervalMs),
+    MAESTRO_WORKER_INTERNAL_PORT: '0',
+    MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT: '0',
+    MAESTRO_METRICS_REPORTER_INTERNAL_PORT: '0',
+    MAESTRO_ROOMS_API_INTERNAL_PORT: '0',
+    MAESTRO_ROOMS_API_PORT: '0',
+    MAESTRO_ROOMS_API_GRPC_PORT: '0',
+    ...options.env,
+  });
   const schedulers = new PostgresSchedulerStore(pool);
-  const runtime = new LocalRuntime(
-    { stateDir: path.join(dir, 'rooms'), advertisedHost: '127.0.0.1', pollIntervalMs: 500 },
-    log,
-  );
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
-  const taskQueue = 'bench-operations';
-  const queue = new TemporalOperationQueue(client, {
-    taskQueue,
-    finishedOperationsLimit: 500,
-    ...options,
-  });
-  const workerConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await Worker.create({
-    connection: workerConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({
-      schedulers,
-      runtime,
-      ports: new RedisPortAllocator(redisClient),
-    }),
-  });
-  const running = worker.run();
+  const queue = new TemporalOperationQueue(client, operationQueueConfig(config));
+  const system = startSystem(
+    options.modules ?? ['worker', 'runtime-watcher', 'metrics-reporter'],
+    config,
+    pino({ level: 'warn' }),
+    (error) => console.error('module failed', error),
+  );
+  await system.started;
   return {
     client,
     queue,
     schedulers,
+    system,
+    config,
     commands: new SchedulerCommands({ schedulers, operations: queue }),
     async stop() {
-      worker.shutdown();
-      await running;
-      await Promise.all([
-        pool.end(),
-        redisClient.quit(),
-        connection.close(),
-        workerConnection.close(),
-      ]);
+      await system.stop();
+      await Promise.all([pool.end(), connection.close()]);
       await Promise.all([temporal.process.stop(), postgres.process.stop(), redis.process.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -37,7 +37,26 @@ export interface Config {
   roomsApiGrpc: HttpServerConfig;
   rooms: RoomsConfig;
   runtime: RuntimeConfig;
-  operations: { healthControllerIntervalMs: number; finishedOperationsLimit: number };
+  operations: OperationsConfig;
+  health: HealthConfig;
+  runtimeWatcher: { resyncIntervalMs: number; disruptionIntervalMs: number };
+  metricsReporter: { intervalMs: number };
+}
+
+/** What the scheduler workflows are started with (see `SchedulerWorkflowInput`). */
+export interface OperationsConfig {
+  healthControllerIntervalMs: number;
+  finishedOperationsLimit: number;
+  /** Heartbeat timeout of the watcher's and metrics reporter's long-running activities. */
+  supervisionHeartbeatTimeoutMs: number;
+}
+
+/** When the health controller gives up on a room (Maestro's roomManager timeouts). */
+export interface HealthConfig {
+  roomPingTimeoutMs: number;
+  roomInitializationTimeoutMs: number;
+  roomDeletionTimeoutMs: number;
+  roomValidationTimeoutMs: number;
 }
 
 /** Room state, allocation, the scheduler cache and room authentication. */
@@ -189,6 +208,18 @@ function toConfig(env: Environment): Config {
     operations: {
       healthControllerIntervalMs: env.MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS,
       finishedOperationsLimit: env.MAESTRO_OPERATIONS_FINISHED_LIMIT,
+      supervisionHeartbeatTimeoutMs: env.MAESTRO_SUPERVISION_HEARTBEAT_TIMEOUT_MS,
     },
+    health: {
+      roomPingTimeoutMs: env.MAESTRO_ROOM_PING_TIMEOUT_MS,
+      roomInitializationTimeoutMs: env.MAESTRO_ROOM_INITIALIZATION_TIMEOUT_MS,
+      roomDeletionTimeoutMs: env.MAESTRO_ROOM_DELETION_TIMEOUT_MS,
+      roomValidationTimeoutMs: env.MAESTRO_ROOM_VALIDATION_TIMEOUT_MS,
+    },
+    runtimeWatcher: {
+      resyncIntervalMs: env.MAESTRO_RUNTIME_WATCHER_RESYNC_INTERVAL_MS,
+      disruptionIntervalMs: env.MAESTRO_RUNTIME_WATCHER_DISRUPTION_INTERVAL_MS,
+    },
+    metricsReporter: { intervalMs: env.MAESTRO_METRICS_REPORTER_INTERVAL_MS },
   };
 }

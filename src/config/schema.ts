@@ -160,6 +160,42 @@ export const environmentSchema = z
     MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: integer(1_000, 86_400_000)
       .default(60_000)
       .describe('How often each scheduler enqueues its health controller.'),
+    MAESTRO_ROOM_PING_TIMEOUT_MS: integer(1_000, 86_400_000)
+      .default(240_000)
+      .describe('Health controller: a room that has not pinged for this long is replaced.'),
+    MAESTRO_ROOM_INITIALIZATION_TIMEOUT_MS: integer(1_000, 86_400_000)
+      .default(120_000)
+      .describe(
+        'Health controller: a room still pending or unready this long after creation is replaced.',
+      ),
+    MAESTRO_ROOM_DELETION_TIMEOUT_MS: integer(1_000, 86_400_000)
+      .default(120_000)
+      .describe(
+        'Health controller: a room still terminating this long after its last ping is deleted again.',
+      ),
+    MAESTRO_ROOM_VALIDATION_TIMEOUT_MS: integer(1_000, 3_600_000)
+      .default(120_000)
+      .describe(
+        "How long a new major version's validation room has to report ready, in each of 3 attempts.",
+      ),
+    MAESTRO_RUNTIME_WATCHER_RESYNC_INTERVAL_MS: integer(1_000, 3_600_000)
+      .default(60_000)
+      .describe(
+        "Runtime watcher: how often room storage is compared with the runtime's full list of rooms.",
+      ),
+    MAESTRO_RUNTIME_WATCHER_DISRUPTION_INTERVAL_MS: integer(1_000, 3_600_000)
+      .default(60_000)
+      .describe(
+        'Runtime watcher: how often the disruption budget is set from the number of occupied rooms.',
+      ),
+    MAESTRO_METRICS_REPORTER_INTERVAL_MS: integer(1_000, 3_600_000)
+      .default(10_000)
+      .describe("Metrics reporter: how often each scheduler's gauges are refreshed."),
+    MAESTRO_SUPERVISION_HEARTBEAT_TIMEOUT_MS: integer(5_000, 3_600_000)
+      .default(300_000)
+      .describe(
+        "How long a scheduler's watcher or metrics activity may go silent before Temporal restarts it elsewhere.",
+      ),
     MAESTRO_OPERATIONS_FINISHED_LIMIT: integer(10, 5_000)
       .default(500)
       .describe('Finished operations each scheduler keeps for the listing (all stay in Temporal).'),

@@ -1,12 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installTemporalRuntime } from '../adapters/temporal/runtime';
 import type { Config, ModuleName } from '../config/load';
-import { buildInternalServer } from './infra/internal-server';
-import { createMetricsRegistry } from './infra/metrics';
-import { Resources } from './infra/resources';
-import { createModule } from './modules';
-import type { Module } from './modules/module';
+import { startSystem } from './system';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -17,8 +12,6 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  */
 export async function runModules(names: readonly ModuleName[], config: Config, log: Logger) {
   installTemporalRuntime(log);
-  const resources = new Resources(config, log);
-  const registry = createMetricsRegistry();
   let isShuttingDown = false;
   let exitCode = 0;
   let requestShutdown!: (reason: string) => void;
@@ -29,15 +22,6 @@ export async function runModules(names: readonly ModuleName[], config: Config, l
     exitCode = 1;
     requestShutdown('module failure');
   };
-  const modules = names.map((name) => createModule(name, { resources, registry, log, fail }));
-  const internalServers = modules.map((module) =>
-    buildInternalServer({
-      checks: module.checks,
-      registry,
-      readinessTimeoutMs: config.readinessTimeoutMs,
-      isAcceptingTraffic: () => !isShuttingDown,
-    }),
-  );
   for (const signal of SHUTDOWN_SIGNALS) {
     process.on(signal, () => {
       if (isShuttingDown) {
@@ -48,56 +32,18 @@ export async function runModules(names: readonly ModuleName[], config: Config, l
     });
   }
 
-  const startup = startAll(modules, internalServers, config, log).catch((error: unknown) =>
-    fail(error),
-  );
+  const system = startSystem(names, config, log, fail);
+  system.started.catch((error: unknown) => fail(error));
   const reason = await shutdownRequested;
   isShuttingDown = true;
   log.info({ reason }, 'shutting down');
-  resources.beginShutdown();
   const forceExit = setTimeout(() => {
     log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out, exiting');
     process.exit(1);
   }, config.shutdownTimeoutMs);
   forceExit.unref();
 
-  await startup;
-  await stopAll(modules, internalServers, log);
-  await resources.close();
+  await system.stop();
   log.info({ exitCode }, 'stopped');
   process.exit(exitCode);
-}
-
-async function startAll(
-  modules: readonly Module[],
-  internalServers: readonly FastifyInstance[],
-  config: Config,
-  log: Logger,
-) {
-  await Promise.all(
-    modules.map(async (module, index) => {
-      const { host, port } = config.internalServers[module.name];
-      const address = await internalServers[index]!.listen({ host, port });
-      log.info({ module: module.name, address }, 'internal server listening');
-    }),
-  );
-  await Promise.all(modules.map((module) => module.start()));
-  log.info({ modules: modules.map((m) => m.name) }, 'started');
-}
-
-async function stopAll(
-  modules: readonly Module[],
-  internalServers: readonly FastifyInstance[],
-  log: Logger,
-) {
-  const results = await Promise.allSettled(modules.map((module) => module.stop()));
-  results.forEach((result, index) => {
-    if (result.status === 'rejected') {
-      log.error(
-        { err: result.reason, module: modules[index]!.name },
-        'module did not stop cleanly',
-      );
-    }
-  });
-  await Promise.all(internalServers.map((server) => server.close()));
 }

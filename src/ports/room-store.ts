@@ -102,6 +102,12 @@ export interface RoomStore extends RoomCounts {
    */
   allocate(scheduler: string, options: { maxMatches: number }): Promise<Allocation | undefined>;
 
+  /**
+   * Every room of the scheduler (the health controller's and the metrics reporter's view). Not a
+   * snapshot: rooms change while it reads, and rooms removed meanwhile are left out.
+   */
+  listRooms(scheduler: string): Promise<GameRoom[]>;
+
   /** Ids of every room of the scheduler. */
   listRoomIds(scheduler: string): Promise<string[]>;
 

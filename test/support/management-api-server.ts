@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import type { Server } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { RuntimeRoomCounts } from '../../src/adapters/runtime/runtime-room-counts';
 import { buildManagementGrpcServer } from '../../src/api/management/grpc-server';
 import { buildManagementHttpApp } from '../../src/api/management/http-routes';
 import type { ManagementApiDeps } from '../../src/api/management/management-service';
@@ -27,7 +26,7 @@ export function managementApiDeps(harness: OperationsHarness): ManagementApiDeps
     schedulerCommands: harness.commands,
     schedulerQueries: new SchedulerQueries(harness.schedulers),
     operationCommands: harness.operations,
-    roomCounts: new RuntimeRoomCounts(harness.runtime),
+    roomCounts: harness.rooms,
     log: pino({ level: 'silent' }),
   };
 }

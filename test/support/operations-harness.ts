@@ -2,37 +2,58 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import pino from 'pino';
-import { createActivities } from '../../activities';
+import { freePort } from '../../scripts/local-infra/paths';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
 import { createPostgresPool } from '../../src/adapters/postgres/pool';
 import { createRedisClient } from '../../src/adapters/redis/client';
-import { RedisPortAllocator } from '../../src/adapters/redis/redis-port-allocator';
+import { RedisRoomStore } from '../../src/adapters/redis/redis-room-store';
 import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
 import { LocalRuntime } from '../../src/adapters/runtime/local/local-runtime';
-import type { Runtime } from '../../src/ports/runtime';
 import { TemporalOperationQueue } from '../../src/adapters/temporal/temporal-operation-queue';
 import { OperationCommands } from '../../src/app/operation-commands';
 import { SchedulerCommands } from '../../src/app/scheduler-commands';
+import { loadConfig, type ModuleName } from '../../src/config/load';
 import type { OperationDetails, OperationStatus } from '../../src/domain/operations/operation';
+import { operationQueueConfig } from '../../src/main/infra/resources';
+import { startSystem, type System } from '../../src/main/system';
+import type { Runtime } from '../../src/ports/runtime';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from './infra';
 
 const log = pino({ level: 'silent' });
 
+/** Every module but the Management API, whose use cases tests call directly (or serve themselves). */
+const IN_PROCESS_MODULES: readonly ModuleName[] = [
+  'worker',
+  'runtime-watcher',
+  'metrics-reporter',
+  'rooms-api',
+];
+
+export interface HarnessOptions {
+  /** Default one hour: the health controller stays out of tests that do not exercise it. */
+  healthControllerIntervalMs?: number;
+  /** false: no operation execution worker in-process (a test runs `maestro start worker`). */
+  runWorker?: boolean;
+  /** More MAESTRO_* settings for the in-process modules (and `maestroEnvironment()`). */
+  env?: Record<string, string>;
+}
+
 /**
- * The operation execution stack of one test file on the run's real services: its own database,
- * Redis key prefix, local-runtime directory and task queue, and an in-process worker running the
- * production workflows and activities.
+ * The system of one test file on the run's real services, assembled by the production composition
+ * root (`startSystem`): its own database, Redis key prefix, local-runtime directory and task
+ * queues, with the worker, runtime watcher, metrics reporter and Rooms API running in-process.
+ * Tests drive it through the Management API's use cases and inspect the runtime directly.
  */
 export class OperationsHarness {
   readonly suffix = uniqueSuffix();
-  /** Task-queue prefix of a `maestro start worker` process serving this harness. */
+  /** Task-queue prefix of this harness's modules (and of a `maestro start` process joining it). */
   readonly taskQueuePrefix = `it-ops-${this.suffix}`;
   readonly taskQueue = `${this.taskQueuePrefix}-operations`;
   readonly runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'maestro-ops-rooms-'));
+  /** The runtime as tests see it (the modules have their own instance on the same rooms). */
   readonly runtime: Runtime;
 
   /** Rooms run as local processes, or as pods on the run's Kubernetes API server (kwok nodes). */
@@ -60,53 +81,73 @@ export class OperationsHarness {
   queue!: TemporalOperationQueue;
   client!: Client;
   redis!: Redis;
+  /** Rooms' state, as the modules keep it. */
+  rooms!: RedisRoomStore;
+  /** Where rooms ping (`http://127.0.0.1:<port>`). */
+  roomsApiAddress = '';
+  system?: System;
+  /** Failures the in-process modules reported after starting. */
+  readonly failures: unknown[] = [];
+  private environment: Record<string, string> = {};
   private pool!: Pool;
   database!: Awaited<ReturnType<typeof createTestDatabase>>;
   private connection!: Connection;
-  private workerConnection!: NativeConnection;
-  private worker?: Worker;
-  private running?: Promise<void>;
 
-  async start(options: { healthControllerIntervalMs?: number; runWorker?: boolean } = {}) {
+  async start(options: HarnessOptions = {}) {
     const infra = sharedInfra();
     this.database = await createTestDatabase();
+    const roomsApiPort = await freePort();
+    this.roomsApiAddress = `http://127.0.0.1:${roomsApiPort}`;
+    this.environment = {
+      MAESTRO_BIND_HOST: '127.0.0.1',
+      MAESTRO_LOG_LEVEL: 'silent',
+      MAESTRO_POSTGRES_URL: this.database.url,
+      MAESTRO_REDIS_URL: infra.redisUrl,
+      MAESTRO_REDIS_KEY_PREFIX: `it-ops-${this.suffix}:`,
+      MAESTRO_TEMPORAL_ADDRESS: infra.temporalAddress,
+      MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: this.taskQueuePrefix,
+      ...(this.runtimeKind === 'local'
+        ? {
+            MAESTRO_RUNTIME: 'local',
+            MAESTRO_LOCAL_RUNTIME_DIR: this.runtimeDir,
+            MAESTRO_LOCAL_RUNTIME_POLL_INTERVAL_MS: '100',
+          }
+        : { MAESTRO_RUNTIME: 'kubernetes', MAESTRO_KUBERNETES_KUBECONFIG: infra.kubeconfig }),
+      MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: String(
+        options.healthControllerIntervalMs ?? 3_600_000,
+      ),
+      MAESTRO_OPERATIONS_FINISHED_LIMIT: '100',
+      MAESTRO_SUPERVISION_HEARTBEAT_TIMEOUT_MS: '10000',
+      MAESTRO_RUNTIME_WATCHER_RESYNC_INTERVAL_MS: '5000',
+      MAESTRO_METRICS_REPORTER_INTERVAL_MS: '1000',
+      MAESTRO_ROOMS_API_PORT: String(roomsApiPort),
+      MAESTRO_ROOMS_API_GRPC_PORT: '0',
+      MAESTRO_ROOMS_API_INTERNAL_PORT: '0',
+      MAESTRO_WORKER_INTERNAL_PORT: '0',
+      MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT: '0',
+      MAESTRO_METRICS_REPORTER_INTERNAL_PORT: '0',
+      ...options.env,
+    };
+    const config = loadConfig(this.environment);
     this.pool = createPostgresPool({ url: this.database.url, poolSize: 5 }, log);
-    this.redis = createRedisClient(
-      { url: infra.redisUrl, keyPrefix: `it-ops-${this.suffix}:` },
-      log,
-    );
+    this.redis = createRedisClient(config.redis, log);
     await new Promise((resolve) => this.redis.once('ready', resolve));
+    this.rooms = new RedisRoomStore(this.redis, { allocationTtlMs: config.rooms.allocationTtlMs });
     this.schedulers = new PostgresSchedulerStore(this.pool);
     this.connection = await Connection.connect({ address: infra.temporalAddress });
     this.client = new Client({ connection: this.connection });
-    this.queue = new TemporalOperationQueue(this.client, {
-      taskQueue: this.taskQueue,
-      healthControllerIntervalMs: options.healthControllerIntervalMs ?? 3_600_000,
-      finishedOperationsLimit: 100,
-    });
+    this.queue = new TemporalOperationQueue(this.client, operationQueueConfig(config));
     this.commands = new SchedulerCommands({ schedulers: this.schedulers, operations: this.queue });
     this.operations = new OperationCommands(this.queue);
-    this.workerConnection = await NativeConnection.connect({ address: infra.temporalAddress });
-    if (options.runWorker ?? true) await this.startWorker();
-  }
-
-  async startWorker() {
-    this.worker = await Worker.create({
-      connection: this.workerConnection,
-      taskQueue: this.taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
-      activities: createActivities({
-        schedulers: this.schedulers,
-        runtime: this.runtime,
-        ports: new RedisPortAllocator(this.redis),
-      }),
-    });
-    this.running = this.worker.run();
+    const modules = IN_PROCESS_MODULES.filter(
+      (name) => name !== 'worker' || (options.runWorker ?? true),
+    );
+    this.system = startSystem(modules, config, log, (error) => this.failures.push(error));
+    await this.system.started;
   }
 
   async stop() {
-    this.worker?.shutdown();
-    await this.running;
+    await this.system?.stop();
     // Rooms outlive maestro by design: stop every room this file created before leaving.
     mkdirSync(path.join(this.runtimeDir, 'rooms'), { recursive: true });
     const localSpaces = readdirSync(path.join(this.runtimeDir, 'rooms'), { withFileTypes: true })
@@ -115,12 +156,7 @@ export class OperationsHarness {
     const stored = (await this.schedulers.listSchedulers()).map((scheduler) => scheduler.name);
     const spaces = [...new Set([...localSpaces, ...stored])];
     await Promise.all(spaces.map((name) => this.runtime.deleteSchedulerSpace(name)));
-    await Promise.all([
-      this.pool.end(),
-      this.redis.quit(),
-      this.connection.close(),
-      this.workerConnection.close(),
-    ]);
+    await Promise.all([this.pool.end(), this.redis.quit(), this.connection.close()]);
     await this.database.drop();
     rmSync(this.runtimeDir, { recursive: true, force: true });
   }
@@ -150,21 +186,12 @@ export class OperationsHarness {
     );
   }
 
-  /** The environment of a maestro process sharing this harness's services and rooms. */
+  /** The environment of a `maestro start` process joining this harness's system. */
   maestroEnvironment(): Record<string, string> {
-    return {
-      MAESTRO_BIND_HOST: '127.0.0.1',
-      MAESTRO_POSTGRES_URL: this.database.url,
-      MAESTRO_REDIS_URL: sharedInfra().redisUrl,
-      MAESTRO_REDIS_KEY_PREFIX: `it-ops-${this.suffix}:`,
-      MAESTRO_TEMPORAL_ADDRESS: sharedInfra().temporalAddress,
-      MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: this.taskQueuePrefix,
-      MAESTRO_RUNTIME: 'local',
-      MAESTRO_LOCAL_RUNTIME_DIR: this.runtimeDir,
-    };
+    return { ...this.environment };
   }
 
-  /** A valid scheduler for the local runtime, running the sample game room. */
+  /** A valid scheduler for the local runtime, running the sample game room (pinging this harness). */
   schedulerInput(name: string, overrides: Record<string, unknown> = {}) {
     return {
       name,
@@ -183,8 +210,8 @@ export class OperationsHarness {
             imagePullPolicy: 'IfNotPresent',
             command: ['node', path.resolve(__dirname, '../../examples/game-room/index.js')],
             environment: [
-              { name: 'ROOMS_API_ADDRESS', value: 'http://127.0.0.1:1' },
-              { name: 'PING_INTERVAL_MS', value: '60000' },
+              { name: 'ROOMS_API_ADDRESS', value: this.roomsApiAddress },
+              { name: 'PING_INTERVAL_MS', value: '1000' },
             ],
             requests: { cpu: '10m', memory: '32Mi' },
             limits: { cpu: '100m', memory: '64Mi' },

@@ -28,3 +28,14 @@ export const localActivities = proxyLocalActivities<Activities>({
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_CODES],
   },
 });
+
+/** Steps that wait on rooms for minutes (a validation room becoming ready), heartbeating. */
+export const waitingActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_CODES],
+  },
+});

@@ -1,13 +1,12 @@
-import { ApplicationFailure, getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { OperationContext, OperationExecutor } from '.';
 import { OperationName } from '../../src/domain/operations/definitions';
-import { enqueueOperationSignal, schedulerWorkflowId } from '../messages';
-import { activities, localActivities } from './activities';
+import { activities, localActivities, waitingActivities } from './activities';
+import { enqueueFollowUp } from './follow-up';
 import { newRoomId } from './room-ids';
 
-/** Maestro's roomValidationAttempts and roomValidationTimeoutMillis. */
+/** Maestro's roomValidationAttempts (the timeout of each is the worker's configuration). */
 const VALIDATION_ATTEMPTS = 3;
-const VALIDATION_TIMEOUT_MS = 120_000;
 
 /**
  * Stores a new version of the scheduler and enqueues the switch to it. A major version (one that
@@ -24,15 +23,10 @@ export const createNewSchedulerVersion: OperationExecutor = {
     record(`new version ${prepared.version} is ${prepared.isMajor ? 'major' : 'minor'}`);
     if (prepared.isMajor) await validate(context, prepared.scheduler);
     await localActivities.saveSchedulerVersion({ schedulerName, scheduler: prepared.scheduler });
-    const switchOperationId = uuid4();
-    await getExternalWorkflowHandle(schedulerWorkflowId(schedulerName)).signal(
-      enqueueOperationSignal,
-      {
-        id: switchOperationId,
-        definitionName: OperationName.SWITCH_ACTIVE_VERSION,
-        input: { newActiveVersion: prepared.version },
-        createdAt: new Date().toISOString(),
-      },
+    const switchOperationId = await enqueueFollowUp(
+      schedulerName,
+      OperationName.SWITCH_ACTIVE_VERSION,
+      { newActiveVersion: prepared.version },
     );
     record(`enqueued switch active version operation with id: ${switchOperationId}`);
   },
@@ -53,11 +47,7 @@ async function validate(context: OperationContext, scheduler: unknown) {
         scheduler,
         isValidationRoom: true,
       });
-      const status = await activities.awaitRoomReady({
-        schedulerName,
-        roomId,
-        timeoutMs: VALIDATION_TIMEOUT_MS,
-      });
+      const status = await waitingActivities.awaitRoomReady({ schedulerName, roomId });
       if (status === 'ready') {
         record(`validation room ${roomId} became ready`);
         return;

@@ -1,17 +1,66 @@
 import type { OperationExecutor } from '.';
+import { planTakesAction } from '../../src/domain/health/health-plan';
+import { OperationName } from '../../src/domain/operations/definitions';
+import { localActivities } from './activities';
+import { enqueueFollowUp } from './follow-up';
+
+/** Maestro's remove reasons the health controller uses. */
+const RemoveReason = {
+  EXPIRED: 'expired_room',
+  SCALE_DOWN: 'scale_down',
+  ROLLING_UPDATE: 'rolling_update_replace',
+} as const;
 
 /**
- * Enqueued by the scheduler workflow's timer. The reconciliation itself (expired rooms, desired
- * count, autoscaling, rolling updates) is not built yet: the run records that it took no action,
- * so it stays out of the final listing.
+ * The reconciler (Maestro's `health_controller`): removes expired rooms, keeps the desired number
+ * of rooms (roomsReplicas or the autoscaler) and rolls rooms over to a new major version, by
+ * queueing `remove_rooms` and `add_rooms` in the priority lane. The scheduler workflow enqueues
+ * it only when its periodic check finds something to do; a run that finds nothing after all is
+ * recorded with `took_action: false` and stays out of the final listing.
  */
 export const healthController: OperationExecutor = {
-  async execute({ setInput, markNoAction }) {
-    setInput({ took_action: false });
-    markNoAction();
-    return Promise.resolve();
+  async execute({ schedulerName, record, setInput, markNoAction }) {
+    const plan = await localActivities.planHealthActions({ schedulerName });
+    if (!plan || !planTakesAction(plan)) {
+      setInput({ took_action: false });
+      markNoAction();
+      return;
+    }
+    const remove = async (input: Record<string, unknown>, count: number) => {
+      const id = await enqueueFollowUp(schedulerName, OperationName.REMOVE_ROOMS, input);
+      record(`created operation (id: ${id}) to remove ${count} rooms.`);
+    };
+    if (plan.expired.length > 0) {
+      await remove(
+        { amount: 0, rooms_ids: plan.expired, reason: RemoveReason.EXPIRED },
+        plan.expired.length,
+      );
+    }
+    if (plan.replace.length > 0) {
+      await remove(
+        { amount: 0, rooms_ids: plan.replace, reason: RemoveReason.ROLLING_UPDATE },
+        plan.replace.length,
+      );
+    }
+    if (plan.scaleDown > 0) {
+      await remove(
+        { amount: plan.scaleDown, rooms_ids: null, reason: RemoveReason.SCALE_DOWN },
+        plan.scaleDown,
+      );
+    }
+    if (plan.add > 0) {
+      const id = await enqueueFollowUp(schedulerName, OperationName.ADD_ROOMS, {
+        amount: plan.add,
+      });
+      record(`created operation (id: ${id}) to add ${plan.add} rooms.`);
+    }
+    record(
+      `desired rooms: ${plan.desired}, available: ${plan.available}` +
+        (plan.isRollingUpdate ? `, rolling update to ${plan.activeVersion}` : ''),
+    );
+    setInput({ took_action: true });
   },
   async rollback() {
-    return Promise.resolve();
+    // Queued operations run on their own; nothing to undo.
   },
 };

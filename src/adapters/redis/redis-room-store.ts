@@ -33,6 +33,9 @@ export interface RedisRoomStoreOptions {
   allocationTtlMs: number;
 }
 
+/** Room hashes read per pipeline round trip by `listRooms`. */
+const LIST_BATCH = 1_000;
+
 const statusOf = (code: unknown) => roomStatusOfCode(Number(code)) ?? RoomStatus.PENDING;
 
 /**
@@ -150,6 +153,30 @@ export class RedisRoomStore implements RoomStore {
     if (roomId === undefined) return undefined;
     const decoded = decodeInstance(instance);
     return decoded ? { roomId, instance: decoded } : { roomId };
+  }
+
+  async listRooms(scheduler: string): Promise<GameRoom[]> {
+    const keys = schedulerKeys(scheduler);
+    const flat = await this.redis.zrange(keys.status, 0, -1, 'WITHSCORES');
+    const rooms: GameRoom[] = [];
+    for (let start = 0; start < flat.length; start += 2 * LIST_BATCH) {
+      const batch = flat.slice(start, start + 2 * LIST_BATCH);
+      const pipeline = this.redis.pipeline();
+      for (let i = 0; i < batch.length; i += 2) pipeline.hgetall(keys.room(batch[i]!));
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([error, hash], index) => {
+        if (error) throw error;
+        const fields = Object.entries(hash as Record<string, string>).flat();
+        const roomId = batch[2 * index]!;
+        // A room removed between the two reads has an empty hash: it is gone, not listed.
+        const room =
+          fields.length === 0
+            ? undefined
+            : decodeRoomSnapshot(scheduler, roomId, [Number(batch[2 * index + 1]), ...fields]);
+        if (room) rooms.push(room);
+      });
+    }
+    return rooms;
   }
 
   listRoomIds(scheduler: string): Promise<string[]> {

@@ -16,7 +16,7 @@ import {
   schedulerWorkflowId,
   type EnqueueOperationRequest,
 } from '../../../workflows/messages';
-import type { schedulerWorkflow } from '../../../workflows/scheduler-workflow';
+import type { schedulerWorkflow, SupervisionSettings } from '../../../workflows/scheduler-workflow';
 import {
   operationDefinitionKey,
   operationStatusKey,
@@ -30,6 +30,8 @@ export interface TemporalOperationQueueConfig {
   taskQueue: string;
   healthControllerIntervalMs: number;
   finishedOperationsLimit: number;
+  /** Where each scheduler's runtime watcher and metrics reporter run. */
+  supervision: SupervisionSettings;
 }
 
 /** Operations as Temporal workflows: signal-with-start to queue, queries to read, cancel to cancel. */
@@ -55,6 +57,7 @@ export class TemporalOperationQueue implements OperationQueue {
             schedulerName,
             healthControllerIntervalMs: this.config.healthControllerIntervalMs,
             finishedOperationsLimit: this.config.finishedOperationsLimit,
+            supervision: this.config.supervision,
           },
         ],
         signal: enqueueOperationSignal,

@@ -45,3 +45,5 @@ export interface InstanceEvent {
   type: 'added' | 'updated' | 'deleted';
   instance: GameRoomInstance;
 }
+
+export const INSTANCE_STATUSES = Object.values(InstanceStatus);

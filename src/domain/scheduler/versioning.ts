@@ -57,6 +57,16 @@ function parseVersion(version: string): ParsedVersion | undefined {
 }
 
 /**
+ * Whether rooms of version `roomVersion` must be replaced to run `activeVersion`: their major
+ * numbers differ (every major change gets a new major number). Unparsable versions differ.
+ */
+export function isOtherMajor(roomVersion: string, activeVersion: string): boolean {
+  const room = parseVersion(roomVersion);
+  const active = parseVersion(activeVersion);
+  return !room || !active || room.major !== active.major;
+}
+
+/**
  * The version after `existing` (every version the scheduler ever had): major → the highest major
  * plus one (`v3.0.0`); minor → the highest minor within the highest major plus one (`v2.4.0`).
  * Keeps Maestro's `v` prefix; `v1.0.0` when there is none yet.

@@ -20,7 +20,10 @@ import {
 } from '../../adapters/redis/redis-scheduler-cache';
 import { KubernetesRuntime } from '../../adapters/runtime/kubernetes/kubernetes-runtime';
 import { LocalRuntime } from '../../adapters/runtime/local/local-runtime';
-import { TemporalOperationQueue } from '../../adapters/temporal/temporal-operation-queue';
+import {
+  TemporalOperationQueue,
+  type TemporalOperationQueueConfig,
+} from '../../adapters/temporal/temporal-operation-queue';
 import type { OperationQueue } from '../../ports/operation-queue';
 import type { PortAllocator } from '../../ports/port-allocator';
 import type { Runtime } from '../../ports/runtime';
@@ -28,6 +31,21 @@ import type { SchedulerStore } from '../../ports/scheduler-store';
 import type { SchedulerCache, SchedulerCacheInvalidator } from '../../ports/scheduler-cache';
 import type { Config } from '../../config/load';
 import type { ReadinessCheck } from './readiness';
+
+/** How the Management API starts scheduler workflows, from the configuration. */
+export function operationQueueConfig(config: Config): TemporalOperationQueueConfig {
+  const { operations, temporal } = config;
+  return {
+    taskQueue: temporal.taskQueues.operations,
+    healthControllerIntervalMs: operations.healthControllerIntervalMs,
+    finishedOperationsLimit: operations.finishedOperationsLimit,
+    supervision: {
+      runtimeWatcherTaskQueue: temporal.taskQueues.runtimeWatcher,
+      metricsTaskQueue: temporal.taskQueues.metrics,
+      heartbeatTimeoutMs: operations.supervisionHeartbeatTimeoutMs,
+    },
+  };
+}
 
 /**
  * The process's connections, created on first use and shared by every module of the process
@@ -148,10 +166,7 @@ export class Resources {
   }
 
   operationQueue(): OperationQueue {
-    return new TemporalOperationQueue(this.temporalClient(), {
-      taskQueue: this.config.temporal.taskQueues.operations,
-      ...this.config.operations,
-    });
+    return new TemporalOperationQueue(this.temporalClient(), operationQueueConfig(this.config));
   }
 
   /** Where game rooms run, per MAESTRO_RUNTIME. */

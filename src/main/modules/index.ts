@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
-import type { ModuleName } from '../../config/load';
+import type { Config, ModuleName } from '../../config/load';
 import { createActivities } from '../../../activities';
 import { buildManagementGrpcServer } from '../../api/management/grpc-server';
 import { buildManagementHttpApp } from '../../api/management/http-routes';
 import type { ManagementApiDeps } from '../../api/management/management-service';
-import { RuntimeRoomCounts } from '../../adapters/runtime/runtime-room-counts';
+import { createMetricsActivities } from '../../../activities/metrics-activities';
+import { createWatcherActivities } from '../../../activities/watcher-activities';
+import { PrometheusSchedulerMetrics } from '../../adapters/metrics/prometheus-scheduler-metrics';
+import type { HealthTimeouts } from '../../domain/health/health-plan';
 import { OperationCommands } from '../../app/operation-commands';
 import { SchedulerCommands } from '../../app/scheduler-commands';
 import { SchedulerQueries } from '../../app/scheduler-queries';
@@ -12,6 +15,7 @@ import { httpApiModule } from './http-api-module';
 import { roomsApiModule } from './rooms-api-module';
 import type { Module, ModuleDeps } from './module';
 import type { Resources } from '../infra/resources';
+import { createRoomLifecycle, roomEnvironmentFor } from './rooms-wiring';
 import { temporalWorkerModule } from './temporal-worker-module';
 
 /** The composition root of each module: which adapters it gets and what it checks for readiness. */
@@ -34,7 +38,8 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
     }
     case 'rooms-api':
       return roomsApiModule(deps);
-    case 'worker':
+    case 'worker': {
+      const { lifecycle, close } = createRoomLifecycle(resources, deps.registry, log);
       return temporalWorkerModule(
         {
           name,
@@ -43,32 +48,77 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             schedulers: resources.schedulerStore(),
             runtime: resources.runtime(),
             ports: resources.portAllocator(),
+            rooms: resources.roomStore(),
+            lifecycle,
+            cacheInvalidator: resources.schedulerCacheInvalidator(),
+            roomEnvironment: roomEnvironmentFor(config.rooms),
+            timeouts: healthTimeouts(config),
+            validationTimeoutMs: config.health.roomValidationTimeoutMs,
           }),
           checks: [checks.postgres(), checks.redis()],
+          close,
         },
         deps,
       );
-    case 'runtime-watcher':
+    }
+    case 'runtime-watcher': {
+      const { lifecycle, close } = createRoomLifecycle(resources, deps.registry, log);
       return temporalWorkerModule(
         {
           name,
           taskQueue: config.temporal.taskQueues.runtimeWatcher,
-          activities: {},
-          checks: [checks.redis()],
+          activities: createWatcherActivities({
+            schedulers: resources.schedulerStore(),
+            runtime: resources.runtime(),
+            rooms: resources.roomStore(),
+            lifecycle,
+            ports: resources.portAllocator(),
+            log: log.child({ module: name }),
+            ...config.runtimeWatcher,
+            runDurationMs: SUPERVISOR_RUN_MS,
+          }),
+          checks: [checks.postgres(), checks.redis()],
+          maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),
+          close,
         },
         deps,
       );
+    }
     case 'metrics-reporter':
       return temporalWorkerModule(
         {
           name,
           taskQueue: config.temporal.taskQueues.metrics,
-          activities: {},
+          activities: createMetricsActivities({
+            schedulers: resources.schedulerCache(),
+            rooms: resources.roomStore(),
+            gauges: new PrometheusSchedulerMetrics(deps.registry),
+            timeouts: healthTimeouts(config),
+            intervalMs: config.metricsReporter.intervalMs,
+            log: log.child({ module: name }),
+            runDurationMs: SUPERVISOR_RUN_MS,
+          }),
           checks: [checks.redis()],
+          maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),
         },
         deps,
       );
   }
+}
+
+/** A supervisor's activity hands over to a fresh one this often (bounded activity lifetimes). */
+const SUPERVISOR_RUN_MS = 60 * 60_000;
+
+/** Heartbeats of the supervisors' activities: one per 80% of their timeout (each is billed). */
+const supervisionThrottle = (config: Config) =>
+  Math.floor(config.operations.supervisionHeartbeatTimeoutMs * 0.8);
+
+function healthTimeouts(config: Config): HealthTimeouts {
+  return {
+    pingTimeoutMs: config.health.roomPingTimeoutMs,
+    initializationTimeoutMs: config.health.roomInitializationTimeoutMs,
+    deletionTimeoutMs: config.health.roomDeletionTimeoutMs,
+  };
 }
 
 /** The Management API's use cases on the process's shared connections. */
@@ -79,7 +129,7 @@ function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps
     schedulerCommands: new SchedulerCommands({ schedulers, operations }),
     schedulerQueries: new SchedulerQueries(schedulers),
     operationCommands: new OperationCommands(operations),
-    roomCounts: new RuntimeRoomCounts(resources.runtime()),
+    roomCounts: resources.roomStore(),
     log,
   };
 }

@@ -10,6 +10,13 @@ export interface TemporalWorkerModuleOptions {
   activities: object;
   /** Dependencies of the activities, checked by /readyz besides Temporal itself. */
   checks: readonly ReadinessCheck[];
+  /**
+   * Upper bound between two heartbeats the worker sends for an activity (they are billed): the
+   * supervisors' long-running activities send one per 80% of their heartbeat timeout.
+   */
+  maxHeartbeatThrottleIntervalMs?: number;
+  /** Releases what the activities hold, after the worker drained. */
+  close?: () => void;
 }
 
 /**
@@ -55,6 +62,9 @@ export function temporalWorkerModule(
         workflowBundle: await resources.workflowBundle(),
         activities: options.activities,
         shutdownGraceTime: '10s',
+        ...(options.maxHeartbeatThrottleIntervalMs !== undefined && {
+          maxHeartbeatThrottleInterval: options.maxHeartbeatThrottleIntervalMs,
+        }),
       });
       running = worker.run().catch((error: unknown) => {
         log.error({ err: error }, 'temporal worker failed');
@@ -63,10 +73,12 @@ export function temporalWorkerModule(
       log.info('temporal worker polling');
     },
     async stop() {
-      if (!worker || !running) return;
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      log.info('temporal worker drained');
+      if (worker && running) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        log.info('temporal worker drained');
+      }
+      options.close?.();
     },
   };
 }

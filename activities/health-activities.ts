@@ -1,0 +1,56 @@
+import type { HealthTimeouts } from '../src/domain/health/health-plan';
+import { planHealth, planTakesAction, type HealthPlan } from '../src/domain/health/health-plan';
+import type { RoomStore } from '../src/ports/room-store';
+import type { SchedulerCacheInvalidator } from '../src/ports/scheduler-cache';
+import type { SchedulerStore } from '../src/ports/scheduler-store';
+
+export interface HealthActivityDeps {
+  schedulers: SchedulerStore;
+  rooms: RoomStore;
+  cacheInvalidator: SchedulerCacheInvalidator;
+  timeouts: HealthTimeouts;
+}
+
+/** What the health controller decided, without the rooms it looked at. */
+export type HealthDecision = HealthPlan & { activeVersion: string };
+
+/** The health controller's reads: the scheduler and its rooms, then the plan (`planHealth`). */
+export function createHealthActivities(deps: HealthActivityDeps) {
+  const { schedulers, rooms, timeouts } = deps;
+
+  async function plan(schedulerName: string): Promise<HealthDecision | undefined> {
+    const scheduler = await schedulers.getScheduler(schedulerName);
+    if (!scheduler) return undefined;
+    const decision = planHealth(
+      scheduler,
+      await rooms.listRooms(schedulerName),
+      timeouts,
+      new Date(),
+    );
+    return { ...decision, activeVersion: scheduler.spec.version };
+  }
+
+  return {
+    /**
+     * The scheduler workflow's periodic check, cheap enough to run every interval: whether the
+     * health controller would act. Only then is the health_controller operation enqueued.
+     */
+    async checkHealth(input: { schedulerName: string }): Promise<{ takesAction: boolean }> {
+      const decision = await plan(input.schedulerName);
+      return { takesAction: decision !== undefined && planTakesAction(decision) };
+    },
+
+    /**
+     * The health_controller operation's decision, on fresh reads. An autoscaler downscale is
+     * recorded (its time starts the cooldown) before the rooms are removed.
+     */
+    async planHealthActions(input: { schedulerName: string }): Promise<HealthDecision | undefined> {
+      const decision = await plan(input.schedulerName);
+      if (decision?.isAutoscalerDownscale && decision.scaleDown > 0) {
+        await schedulers.setLastDownscaleAt(input.schedulerName, new Date().toISOString());
+        await deps.cacheInvalidator.invalidate(input.schedulerName);
+      }
+      return decision;
+    },
+  };
+}

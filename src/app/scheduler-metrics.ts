@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import { INSTANCE_STATUSES, type InstanceStatus } from '../domain/game-room/instance';
+import type { RoomStatus } from '../domain/game-room/status';
+import { countByStatus, planHealth, type HealthTimeouts } from '../domain/health/health-plan';
+import type { Scheduler } from '../domain/scheduler/scheduler';
+import type { RoomStore } from '../ports/room-store';
+import type { SchedulerCache } from '../ports/scheduler-cache';
+
+/** One scheduler's gauges at one moment (Maestro's metrics reporter). */
+export interface SchedulerMetricsSnapshot {
+  scheduler: string;
+  game: string;
+  rooms: Record<RoomStatus, number>;
+  /** Rooms by their runtime instance's status; `unknown` when none is reported yet. */
+  instances: Record<InstanceStatus, number>;
+  runningMatches: number;
+  maxMatches: number;
+  readyTarget: number;
+  fixedBuffer: number;
+  desiredRooms: number;
+  currentRooms: number;
+}
+
+/** Where the snapshots go (Prometheus gauges on the reporter's `/metrics`). */
+export interface SchedulerGauges {
+  report(snapshot: SchedulerMetricsSnapshot): void;
+  /** Drops every series of the scheduler. */
+  remove(scheduler: string, game: string): void;
+}
+
+export interface SchedulerMetricsDeps {
+  schedulers: SchedulerCache;
+  rooms: RoomStore;
+  gauges: SchedulerGauges;
+  timeouts: HealthTimeouts;
+  intervalMs: number;
+  log: Logger;
+}
+
+/** The snapshot of `scheduler` from its rooms. */
+export async function snapshotOf(
+  scheduler: Scheduler,
+  rooms: RoomStore,
+  timeouts: HealthTimeouts,
+): Promise<SchedulerMetricsSnapshot> {
+  const all = await rooms.listRooms(scheduler.name);
+  const instances = Object.fromEntries(INSTANCE_STATUSES.map((s) => [s, 0])) as Record<
+    InstanceStatus,
+    number
+  >;
+  for (const room of all) instances[room.instance?.status ?? 'unknown'] += 1;
+  const plan = planHealth(scheduler, all, timeouts, new Date());
+  const parameters = scheduler.autoscaling?.policy.parameters;
+  return {
+    scheduler: scheduler.name,
+    game: scheduler.game,
+    rooms: countByStatus(all),
+    instances,
+    runningMatches: all.reduce((sum, room) => sum + room.runningMatches, 0),
+    maxMatches: scheduler.matchAllocation.maxMatches,
+    readyTarget: parameters?.roomOccupancy?.readyTarget ?? 0,
+    fixedBuffer: parameters?.fixedBuffer?.amount ?? 0,
+    desiredRooms: plan.desired,
+    currentRooms: plan.available,
+  };
+}
+
+/**
+ * Refreshes one scheduler's gauges every interval until stopped or the scheduler is gone; its
+ * series are removed when it stops (another run, maybe in another process, reports them next).
+ */
+export class SchedulerMetricsReporter {
+  constructor(
+    private readonly deps: SchedulerMetricsDeps,
+    private readonly schedulerName: string,
+  ) {}
+
+  async run(signal: AbortSignal): Promise<'scheduler_deleted' | 'stopped'> {
+    let game: string | undefined;
+    try {
+      while (!signal.aborted) {
+        const scheduler = await this.deps.schedulers.get(this.schedulerName);
+        if (!scheduler) return 'scheduler_deleted';
+        game = scheduler.game;
+        try {
+          this.deps.gauges.report(await snapshotOf(scheduler, this.deps.rooms, this.deps.timeouts));
+        } catch (error) {
+          this.deps.log.warn(
+            { err: error, scheduler: this.schedulerName },
+            'metrics not refreshed',
+          );
+        }
+        await sleepUnlessAborted(this.deps.intervalMs, signal);
+      }
+      return 'stopped';
+    } finally {
+      if (game !== undefined) this.deps.gauges.remove(this.schedulerName, game);
+    }
+  }
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

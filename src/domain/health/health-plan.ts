@@ -1,0 +1,165 @@
+/**
+ * The health controller's decision for one scheduler (Maestro's `healthcontroller` executor, with
+ * its documented intent where the code falls short): which rooms have expired, how many rooms the
+ * scheduler should have, and how a rolling update to a new major version proceeds. Pure: the
+ * caller reads the rooms and the scheduler, then acts on the plan.
+ */
+import type { GameRoom } from '../game-room/room';
+import { ROOM_STATUSES, RoomStatus } from '../game-room/status';
+import type { Scheduler } from '../scheduler/scheduler';
+import { isOtherMajor } from '../scheduler/versioning';
+import { autoscale, clamp, isCooledDown } from './autoscaling';
+import { byDeletionPriority, IN_USE_STATUSES } from './deletion-priority';
+
+/** When a room is given up on (Maestro's roomManager timeouts). */
+export interface HealthTimeouts {
+  /** Ready, occupied, active or allocated rooms must ping within this. */
+  pingTimeoutMs: number;
+  /** Pending and unready rooms must become ready within this after creation. */
+  initializationTimeoutMs: number;
+  /** Terminating rooms must be gone within this after their last ping. */
+  deletionTimeoutMs: number;
+}
+
+export interface HealthPlan {
+  /** Rooms to remove now (`expired_room`). */
+  expired: string[];
+  /** Rooms that count toward the scheduler's size (neither expired nor on their way out). */
+  available: number;
+  /** The target: `roomsReplicas`, or the autoscaler's clamped result. */
+  desired: number;
+  /** Some available room runs another major version than the active one. */
+  isRollingUpdate: boolean;
+  /** Rooms to create. */
+  add: number;
+  /** Free rooms of an old major version to replace now (`rolling_update_replace`). */
+  replace: string[];
+  /** Rooms to remove by deletion priority (`scale_down`). */
+  scaleDown: number;
+  /** The scale-down is the autoscaler's: its time starts the cooldown. */
+  isAutoscalerDownscale: boolean;
+}
+
+/** Statuses of rooms that count toward the scheduler's size unless expired. */
+const AVAILABLE_STATUSES: readonly RoomStatus[] = [
+  RoomStatus.PENDING,
+  RoomStatus.UNREADY,
+  RoomStatus.READY,
+  RoomStatus.ACTIVE,
+  RoomStatus.ALLOCATED,
+  RoomStatus.OCCUPIED,
+];
+
+const STARTING_STATUSES: readonly RoomStatus[] = [RoomStatus.PENDING, RoomStatus.UNREADY];
+
+/** Whether the room has failed or stopped answering for too long. */
+export function isExpired(room: GameRoom, timeouts: HealthTimeouts, now: Date): boolean {
+  const sincePing = now.getTime() - room.lastPingAt.getTime();
+  switch (room.status) {
+    case RoomStatus.TERMINATED:
+    case RoomStatus.ERROR:
+      return true;
+    case RoomStatus.TERMINATING:
+      return sincePing > timeouts.deletionTimeoutMs;
+    case RoomStatus.PENDING:
+    case RoomStatus.UNREADY:
+      return now.getTime() - room.createdAt.getTime() > timeouts.initializationTimeoutMs;
+    default:
+      return sincePing > timeouts.pingTimeoutMs;
+  }
+}
+
+/** Rooms a rolling update may add on top of `desired`: `"3"` or `"25%"` of it, at least one. */
+export function surgeOf(maxSurge: string, desired: number): number {
+  const percent = /^(-?\d+)%$/.exec(maxSurge);
+  const surge = percent ? Math.ceil((Number(percent[1]) / 100) * desired) : Number(maxSurge);
+  return Number.isFinite(surge) && surge > 0 ? surge : 1;
+}
+
+/** The count of each status among `rooms`. */
+export function countByStatus(rooms: readonly GameRoom[]): Record<RoomStatus, number> {
+  const counts = Object.fromEntries(ROOM_STATUSES.map((s) => [s, 0])) as Record<RoomStatus, number>;
+  for (const room of rooms) counts[room.status] += 1;
+  return counts;
+}
+
+/** The rooms' target count (before any rolling-update surge). */
+export function desiredRooms(scheduler: Scheduler, rooms: readonly GameRoom[]) {
+  const { autoscaling } = scheduler;
+  if (!autoscaling?.enabled) return { desired: scheduler.roomsReplicas, canDownscale: true };
+  return autoscale(autoscaling, {
+    counts: countByStatus(rooms),
+    runningMatches: rooms.reduce((sum, room) => sum + room.runningMatches, 0),
+    maxMatches: scheduler.matchAllocation.maxMatches,
+  });
+}
+
+export function planHealth(
+  scheduler: Scheduler,
+  allRooms: readonly GameRoom[],
+  timeouts: HealthTimeouts,
+  now: Date,
+): HealthPlan {
+  const activeVersion = scheduler.spec.version;
+  // Validation rooms belong to their operation, which removes them.
+  const rooms = allRooms.filter((room) => !room.isValidationRoom);
+  const expired = rooms.filter((room) => isExpired(room, timeouts, now));
+  const expiredIds = new Set(expired.map((room) => room.id));
+  const available = rooms.filter(
+    (room) => AVAILABLE_STATUSES.includes(room.status) && !expiredIds.has(room.id),
+  );
+  const { desired, canDownscale } = desiredRooms(scheduler, rooms);
+  const plan: HealthPlan = {
+    expired: expired.map((room) => room.id),
+    available: available.length,
+    desired,
+    isRollingUpdate: false,
+    add: 0,
+    replace: [],
+    scaleDown: 0,
+    isAutoscalerDownscale: false,
+  };
+
+  const old = available.filter((room) => isOtherMajor(room.version, activeVersion));
+  if (old.length > 0) {
+    // Surge over the target, and retire free old rooms only as new ones are ready to take over;
+    // old rooms in use are left to finish (they stay until they are free).
+    const surge = surgeOf(scheduler.maxSurge, desired);
+    const upper = scheduler.autoscaling?.enabled
+      ? Math.max(desired, clamp({ min: 0, max: scheduler.autoscaling.max }, desired + surge))
+      : desired + surge;
+    const newStarting = available.filter(
+      (room) =>
+        !isOtherMajor(room.version, activeVersion) && STARTING_STATUSES.includes(room.status),
+    ).length;
+    const freeOld = byDeletionPriority(old, {
+      activeVersion,
+      now,
+      pingTimeoutMs: timeouts.pingTimeoutMs,
+    }).filter((room) => !IN_USE_STATUSES.includes(room.status));
+    const replaceable = Math.min(available.length - desired - newStarting, freeOld.length);
+    return {
+      ...plan,
+      isRollingUpdate: true,
+      add: Math.max(0, upper - available.length),
+      replace: freeOld.slice(0, Math.max(0, replaceable)).map((room) => room.id),
+    };
+  }
+
+  if (available.length < desired) return { ...plan, add: desired - available.length };
+  if (available.length > desired) {
+    if (!scheduler.autoscaling?.enabled) {
+      return { ...plan, scaleDown: available.length - desired };
+    }
+    const isAllowed =
+      canDownscale && isCooledDown(scheduler.autoscaling, scheduler.lastDownscaleAt, now);
+    if (isAllowed) {
+      return { ...plan, scaleDown: available.length - desired, isAutoscalerDownscale: true };
+    }
+  }
+  return plan;
+}
+
+/** Whether acting on the plan changes anything. */
+export const planTakesAction = (plan: HealthPlan): boolean =>
+  plan.expired.length > 0 || plan.add > 0 || plan.replace.length > 0 || plan.scaleDown > 0;
