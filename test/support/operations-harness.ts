@@ -21,6 +21,7 @@ import { operationQueueConfig } from '../../src/main/infra/resources';
 import { startSystem, type System } from '../../src/main/system';
 import type { Runtime } from '../../src/ports/runtime';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from './infra';
+import { RoomSimulator } from './room-simulator';
 
 const log = pino({ level: 'silent' });
 
@@ -39,6 +40,13 @@ export interface HarnessOptions {
   runWorker?: boolean;
   /** More MAESTRO_* settings for the in-process modules (and `maestroEnvironment()`). */
   env?: Record<string, string>;
+  /** Leave these modules out (a test runs them as `maestro start` processes). */
+  without?: readonly ModuleName[];
+  /**
+   * Play the rooms (`RoomSimulator`): needed where rooms run no code (kwok pods), the default on
+   * Kubernetes. Local rooms ping by themselves.
+   */
+  simulateRooms?: boolean;
 }
 
 /**
@@ -86,6 +94,8 @@ export class OperationsHarness {
   /** Where rooms ping (`http://127.0.0.1:<port>`). */
   roomsApiAddress = '';
   system?: System;
+  /** Plays the rooms when started (see `HarnessOptions.simulateRooms`). */
+  simulator?: RoomSimulator;
   /** Failures the in-process modules reported after starting. */
   readonly failures: unknown[] = [];
   private environment: Record<string, string> = {};
@@ -139,14 +149,23 @@ export class OperationsHarness {
     this.queue = new TemporalOperationQueue(this.client, operationQueueConfig(config));
     this.commands = new SchedulerCommands({ schedulers: this.schedulers, operations: this.queue });
     this.operations = new OperationCommands(this.queue);
-    const modules = IN_PROCESS_MODULES.filter(
-      (name) => name !== 'worker' || (options.runWorker ?? true),
-    );
+    const without = [
+      ...(options.without ?? []),
+      ...(options.runWorker === false ? ['worker'] : []),
+    ];
+    const modules = IN_PROCESS_MODULES.filter((name) => !without.includes(name));
     this.system = startSystem(modules, config, log, (error) => this.failures.push(error));
     await this.system.started;
+    this.simulator = new RoomSimulator({
+      rooms: this.rooms,
+      schedulers: this.schedulers,
+      roomsApiAddress: this.roomsApiAddress,
+    });
+    if (options.simulateRooms ?? this.runtimeKind === 'kubernetes') this.simulator.start();
   }
 
   async stop() {
+    await this.simulator?.stop();
     await this.system?.stop();
     // Rooms outlive maestro by design: stop every room this file created before leaving.
     mkdirSync(path.join(this.runtimeDir, 'rooms'), { recursive: true });
@@ -191,8 +210,15 @@ export class OperationsHarness {
     return { ...this.environment };
   }
 
-  /** A valid scheduler for the local runtime, running the sample game room (pinging this harness). */
-  schedulerInput(name: string, overrides: Record<string, unknown> = {}) {
+  /**
+   * A valid scheduler running the sample game room, which pings this harness's Rooms API
+   * (`isSelfPinging: false`: it does not, and the simulator plays it).
+   */
+  schedulerInput(
+    name: string,
+    overrides: Record<string, unknown> = {},
+    { isSelfPinging = true } = {},
+  ) {
     return {
       name,
       game: 'tennis',
@@ -210,7 +236,10 @@ export class OperationsHarness {
             imagePullPolicy: 'IfNotPresent',
             command: ['node', path.resolve(__dirname, '../../examples/game-room/index.js')],
             environment: [
-              { name: 'ROOMS_API_ADDRESS', value: this.roomsApiAddress },
+              {
+                name: 'ROOMS_API_ADDRESS',
+                value: isSelfPinging ? this.roomsApiAddress : 'http://127.0.0.1:1',
+              },
               { name: 'PING_INTERVAL_MS', value: '1000' },
             ],
             requests: { cpu: '10m', memory: '32Mi' },

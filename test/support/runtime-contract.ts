@@ -155,6 +155,7 @@ const statusesOf = (events: InstanceEvent[], roomId: string) =>
 export async function eventually(
   assertion: () => Promise<void>,
   timeoutMs = 20_000,
+  intervalMs = 100,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -162,7 +163,7 @@ export async function eventually(
       return await assertion();
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }
 }

@@ -1,0 +1,3 @@
+import { describeHealthScenarios } from '../support/health-scenarios';
+
+describeHealthScenarios('kubernetes');
