@@ -53,7 +53,10 @@ describe('Management API over HTTP', () => {
             image: 'sample-game-room',
             imagePullPolicy: 'IfNotPresent',
             command: ['node', GAME_ROOM],
-            environment: [{ name: 'PING_INTERVAL_MS', value: '60000' }],
+            environment: [
+              { name: 'ROOMS_API_ADDRESS', value: harness.roomsApiAddress },
+              { name: 'PING_INTERVAL_MS', value: '1000' },
+            ],
             requests: { cpu: '10m', memory: '32Mi' },
             limits: { cpu: '100m', memory: '64Mi' },
             ports: [{ name: 'game', protocol: 'tcp', port: 7777 }],

@@ -32,10 +32,10 @@ import { RoomsLifecycle } from '../../src/app/rooms-lifecycle';
 import { RoomsPing } from '../../src/app/rooms-ping';
 import { RoomNotFoundError } from '../../src/domain/game-room/errors';
 import type { Runtime } from '../../src/ports/runtime';
-import { validateScheduler } from '../../src/domain/scheduler/validation';
-import type { Scheduler } from '../../src/domain/scheduler/scheduler';
 import { startTestForwarder, type TestForwarder } from './forwarder-server';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from './infra';
+
+export { testScheduler } from './test-scheduler';
 
 export interface RoomsApiHarness {
   baseUrl: string;
@@ -141,36 +141,6 @@ async function waitUntilSubscribed(cache: RedisSchedulerCache): Promise<void> {
     if (Date.now() > deadline) throw new Error('scheduler cache never subscribed');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** A valid scheduler definition for the local runtime, with the given forwarders. */
-export function testScheduler(
-  name: string,
-  overrides: Omit<Partial<Scheduler>, 'forwarders'> & { forwarders?: unknown[] } = {},
-): Scheduler {
-  return validateScheduler({
-    name,
-    game: 'tennis',
-    maxSurge: '10%',
-    roomsReplicas: 0,
-    portRange: { start: 40000, end: 40999 },
-    spec: {
-      terminationGracePeriodMs: 5_000,
-      containers: [
-        {
-          name: 'game',
-          image: 'tennis',
-          imagePullPolicy: 'IfNotPresent',
-          command: ['sleep', '600'],
-          environment: [],
-          requests: { cpu: '10m', memory: '16Mi' },
-          limits: { cpu: '10m', memory: '16Mi' },
-          ports: [{ name: 'game', protocol: 'udp', port: 7000 }],
-        },
-      ],
-    },
-    ...overrides,
-  });
 }
 
 /** A gRPC forwarder entry pointing at `address`. */

@@ -1,6 +1,6 @@
 import type { Scheduler } from '../../src/domain/scheduler/scheduler';
 import { validateScheduler } from '../../src/domain/scheduler/validation';
-import { isMajorChange, nextVersion } from '../../src/domain/scheduler/versioning';
+import { isMajorChange, isOtherMajor, nextVersion } from '../../src/domain/scheduler/versioning';
 
 const current: Scheduler = validateScheduler({
   name: 'tennis-eu',
@@ -136,5 +136,22 @@ describe('nextVersion', () => {
 
   it.each(cases)('after %j (major: %s) is %s', (existing, isMajor, expected) => {
     expect(nextVersion(existing, isMajor)).toBe(expected);
+  });
+});
+
+describe('isOtherMajor', () => {
+  const cases: [string, string, boolean][] = [
+    ['v1.0.0', 'v1.0.0', false],
+    ['v1.3.0', 'v1.0.0', false],
+    ['1.2.0', 'v1.0.0', false],
+    ['v1.0.0', 'v2.0.0', true],
+    ['v3.0.0', 'v2.1.0', true],
+    ['v10.0.0', 'v1.0.0', true],
+    ['garbage', 'v1.0.0', true],
+    ['v1.0.0', 'garbage', true],
+  ];
+
+  it.each(cases)('a room of %s under active %s is another major: %s', (room, active, expected) => {
+    expect(isOtherMajor(room, active)).toBe(expected);
   });
 });

@@ -138,10 +138,12 @@ export function planHealth(
       pingTimeoutMs: timeouts.pingTimeoutMs,
     }).filter((room) => !IN_USE_STATUSES.includes(room.status));
     const replaceable = Math.min(available.length - desired - newStarting, freeOld.length);
+    // No more new rooms than the target still lacks: the last old rooms need no full surge.
+    const missingNew = desired - (available.length - old.length);
     return {
       ...plan,
       isRollingUpdate: true,
-      add: Math.max(0, upper - available.length),
+      add: Math.max(0, Math.min(upper - available.length, missingNew)),
       replace: freeOld.slice(0, Math.max(0, replaceable)).map((room) => room.id),
     };
   }

@@ -1,0 +1,179 @@
+import type { GameRoom } from '../../src/domain/game-room/room';
+import { byDeletionPriority, IN_USE_STATUSES } from '../../src/domain/health/deletion-priority';
+import { planHealth, planTakesAction, type HealthPlan } from '../../src/domain/health/health-plan';
+import type { Autoscaling, Scheduler } from '../../src/domain/scheduler/scheduler';
+import { NOW, testRooms } from '../support/test-room';
+import { testScheduler } from '../support/test-scheduler';
+
+const TIMEOUTS = {
+  pingTimeoutMs: 240_000,
+  initializationTimeoutMs: 120_000,
+  deletionTimeoutMs: 120_000,
+};
+const OLD = 'v1.0.0';
+const ACTIVE = 'v2.0.0';
+
+/** 10 rooms wanted, 30% surge, and `ACTIVE` a new major version. */
+function scheduler(overrides: Partial<Scheduler> = {}): Scheduler {
+  const base = testScheduler('tennis', { roomsReplicas: 10, maxSurge: '30%', ...overrides });
+  return { ...base, spec: { ...base.spec, version: ACTIVE } };
+}
+
+const plan = (rooms: GameRoom[], s = scheduler()) => planHealth(s, rooms, TIMEOUTS, NOW);
+
+const busyOld = () => testRooms('busy', 4, { status: 'occupied', runningMatches: 1, version: OLD });
+const freeOld = (count = 6) => testRooms('free', count, { version: OLD });
+const fresh = (count: number, status: GameRoom['status']) =>
+  testRooms(`fresh-${status}`, count, { status, version: ACTIVE });
+const ids = (rooms: GameRoom[]) => rooms.map((room) => room.id);
+
+describe('planHealth during a rolling update', () => {
+  it('surges maxSurge new rooms above the desired ones and removes nothing yet', () => {
+    const result = plan([...busyOld(), ...freeOld()]);
+
+    expect(result).toMatchObject({ isRollingUpdate: true, desired: 10, add: 3, replace: [] });
+  });
+
+  it.each(['pending', 'unready'] as const)(
+    'replaces nothing while the new rooms are %s',
+    (status) => {
+      const result = plan([...busyOld(), ...freeOld(), ...fresh(3, status)]);
+
+      expect(result).toMatchObject({ add: 0, replace: [], scaleDown: 0 });
+    },
+  );
+
+  it('replaces as many free old rooms as new rooms became ready, never an occupied one', () => {
+    const result = plan([...busyOld(), ...freeOld(), ...fresh(3, 'ready')]);
+
+    expect(result.add).toBe(0);
+    expect(result.replace).toHaveLength(3);
+    expect(ids(freeOld())).toEqual(expect.arrayContaining(result.replace));
+  });
+
+  it('replaces only the free old rooms when more rooms than that are in excess', () => {
+    const result = plan([...busyOld(), ...freeOld(2), ...fresh(9, 'ready')]);
+
+    expect(result.replace.sort()).toEqual(ids(freeOld(2)));
+  });
+
+  it('leaves old rooms in use alone once no free old room remains', () => {
+    const result = plan([...busyOld(), ...fresh(9, 'ready')]);
+
+    expect(result).toMatchObject({ isRollingUpdate: true, add: 0, replace: [], scaleDown: 0 });
+    expect(planTakesAction(result)).toBe(false);
+  });
+
+  it.each([
+    [12, 2],
+    [-1, 3],
+  ])('caps the surge at the autoscaling max %i: adds %i rooms', (max, add) => {
+    // fixedBuffer: 4 occupied + 6 = 10 desired rooms
+    const autoscaling: Autoscaling = {
+      enabled: true,
+      min: 1,
+      max,
+      cooldown: 0,
+      policy: { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 6 } } },
+    };
+
+    const result = plan([...busyOld(), ...freeOld()], scheduler({ autoscaling }));
+
+    expect(result).toMatchObject({ desired: 10, add });
+  });
+
+  it('is no rolling update when the rooms run another minor version', () => {
+    const rooms = testRooms('room', 10, { version: 'v2.3.0' });
+
+    const result = plan(rooms);
+
+    expect(result.isRollingUpdate).toBe(false);
+    expect(planTakesAction(result)).toBe(false);
+  });
+});
+
+/**
+ * A toy scheduler that acts on each plan as the health controller does: rooms created by one step
+ * are pending when the next plan looks, and ready after it; replaced, expired and scaled-down
+ * rooms disappear.
+ */
+class ToyScheduler {
+  removed: GameRoom[] = [];
+  private created = 0;
+
+  constructor(public rooms: GameRoom[]) {}
+
+  step(): HealthPlan {
+    const result = plan(this.rooms);
+    const scaledDown = byDeletionPriority(this.rooms, {
+      activeVersion: ACTIVE,
+      now: NOW,
+      pingTimeoutMs: TIMEOUTS.pingTimeoutMs,
+    }).slice(0, result.scaleDown);
+    const gone = new Set([...result.expired, ...result.replace, ...ids(scaledDown)]);
+    this.removed.push(...this.rooms.filter((room) => gone.has(room.id)));
+    this.rooms = this.rooms
+      .filter((room) => !gone.has(room.id))
+      .map((room) => (room.status === 'pending' ? { ...room, status: 'ready' } : room));
+    const added = testRooms(`new-${++this.created}`, result.add, {
+      status: 'pending',
+      version: ACTIVE,
+    });
+    this.rooms.push(...added);
+    return result;
+  }
+
+  /** Runs `steps` plans, calling `afterEach` after each; returns the last plan. */
+  run(steps: number, afterEach: () => void = () => {}): HealthPlan {
+    let last = this.step();
+    afterEach();
+    for (let i = 1; i < steps; i++) {
+      last = this.step();
+      afterEach();
+    }
+    return last;
+  }
+
+  withVersion(version: string) {
+    return this.rooms.filter((room) => room.version === version);
+  }
+}
+
+describe('a rolling update, step by step', () => {
+  const capacity = (rooms: GameRoom[]) =>
+    rooms.filter((room) => room.status === 'ready' || room.status === 'occupied').length;
+
+  it('replaces every free room, keeps rooms in use until they are free, then settles at 10', () => {
+    const toy = new ToyScheduler([...busyOld(), ...freeOld()]);
+    const sizes: number[] = [];
+    const capacities: number[] = [];
+
+    const settled = toy.run(20, () => {
+      sizes.push(toy.rooms.length);
+      capacities.push(capacity(toy.rooms));
+    });
+
+    expect(planTakesAction(settled)).toBe(false);
+    expect(toy.rooms.filter((room) => room.status === 'pending')).toEqual([]);
+    expect(toy.withVersion(OLD)).toEqual(busyOld());
+    const others = toy.rooms.filter((room) => room.version !== OLD);
+    expect(others.every((room) => room.version === ACTIVE && room.status === 'ready')).toBe(true);
+    expect(others.length).toBeGreaterThanOrEqual(6); // the free old rooms' capacity, at least
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(13); // never above desired + surge
+    expect(Math.min(...capacities)).toBeGreaterThanOrEqual(10); // never below desired
+    expect(toy.removed.filter((room) => IN_USE_STATUSES.includes(room.status))).toEqual([]);
+
+    // The matches end: the old rooms become free.
+    toy.rooms = toy.rooms.map((room) =>
+      room.status === 'occupied' ? { ...room, status: 'ready', runningMatches: 0 } : room,
+    );
+    const done = toy.run(20);
+
+    expect(planTakesAction(done)).toBe(false);
+    expect(done.isRollingUpdate).toBe(false);
+    expect(toy.rooms).toHaveLength(10);
+    expect(toy.withVersion(ACTIVE)).toHaveLength(10);
+    expect(toy.rooms.every((room) => room.status === 'ready')).toBe(true);
+    expect(toy.removed.filter((room) => IN_USE_STATUSES.includes(room.status))).toEqual([]);
+  });
+});
