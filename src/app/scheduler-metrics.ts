@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { sleep } from '../shared/sleep';
 import { INSTANCE_STATUSES, type InstanceStatus } from '../domain/game-room/instance';
 import type { RoomStatus } from '../domain/game-room/status';
 import { countByStatus, planHealth, type HealthTimeouts } from '../domain/health/health-plan';
@@ -90,23 +91,11 @@ export class SchedulerMetricsReporter {
             'metrics not refreshed',
           );
         }
-        await sleepUnlessAborted(this.deps.intervalMs, signal);
+        await sleep(this.deps.intervalMs, signal);
       }
       return 'stopped';
     } finally {
       if (game !== undefined) this.deps.gauges.remove(this.schedulerName, game);
     }
   }
-}
-
-function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -1,3 +1,15 @@
+import { KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
 import { describeHealthScenarios } from '../support/health-scenarios';
+import { sharedInfra } from '../support/infra';
 
-describeHealthScenarios('kubernetes');
+describeHealthScenarios('kubernetes', {
+  /** The scheduler's PodDisruptionBudget, as the runtime watcher keeps it. */
+  readDisruptionBudget: async (scheduler) => {
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(sharedInfra().kubeconfig);
+    const budget = await kubeConfig
+      .makeApiClient(PolicyV1Api)
+      .readNamespacedPodDisruptionBudget({ name: scheduler, namespace: scheduler });
+    return Number(budget.spec?.minAvailable);
+  },
+});

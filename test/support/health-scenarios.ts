@@ -7,7 +7,13 @@ const HEALTH_ENV = {
   MAESTRO_ROOM_PING_TIMEOUT_MS: '4000',
   MAESTRO_ROOM_INITIALIZATION_TIMEOUT_MS: '60000',
   MAESTRO_ROOM_VALIDATION_TIMEOUT_MS: '30000',
+  MAESTRO_RUNTIME_WATCHER_DISRUPTION_INTERVAL_MS: '1000',
 };
+
+export interface HealthScenarioOptions {
+  /** The runtime's disruption budget of the scheduler (Kubernetes: the PDB's minAvailable). */
+  readDisruptionBudget?: (scheduler: string) => Promise<number>;
+}
 
 const live = (rooms: GameRoom[]) => rooms.filter((room) => room.status !== 'terminating');
 const withStatus = (rooms: GameRoom[], status: string) =>
@@ -18,7 +24,10 @@ const withStatus = (rooms: GameRoom[], status: string) =>
  * replacement of silent rooms and of rooms deleted behind maestro's back. The rooms are played by
  * `RoomSimulator` (pings through the real Rooms API), so both runtimes see the same rooms.
  */
-export function describeHealthScenarios(runtimeKind: 'local' | 'kubernetes') {
+export function describeHealthScenarios(
+  runtimeKind: 'local' | 'kubernetes',
+  options: HealthScenarioOptions = {},
+) {
   describe(`keeping schedulers healthy (${runtimeKind} runtime)`, () => {
     const harness = new OperationsHarness(runtimeKind);
     const name = (label: string) => `hc-${label}-${harness.suffix}`;
@@ -91,6 +100,12 @@ export function describeHealthScenarios(runtimeKind: 'local' | 'kubernetes') {
             .sort(),
         ).toEqual([...occupied].sort()),
       );
+
+      // The runtime watcher keeps the rooms in use through voluntary disruptions.
+      const { readDisruptionBudget } = options;
+      if (readDisruptionBudget) {
+        await eventually(async () => expect(await readDisruptionBudget(scheduler)).toBe(4), 30_000);
+      }
 
       const input = harness.schedulerInput(
         scheduler,

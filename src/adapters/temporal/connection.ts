@@ -1,5 +1,6 @@
 import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { sleep } from '../../shared/sleep';
 
 export interface TemporalConfig {
   address: string;
@@ -33,18 +34,4 @@ export async function connectWorkerConnection(
 /** Readiness: the frontend answers a cheap call. */
 export async function pingTemporal(connection: ConnectionLike): Promise<void> {
   await connection.workflowService.getSystemInfo({});
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -14,16 +14,4 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts (it never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
+export { sleep } from '../../../shared/sleep';

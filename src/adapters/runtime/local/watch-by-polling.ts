@@ -1,4 +1,5 @@
 import type { GameRoomInstance, InstanceEvent } from '../../../domain/game-room/instance';
+import { sleep } from '../../../shared/sleep';
 
 /**
  * A watch over a source that can only be listed: lists every `intervalMs`, and reports what
@@ -29,16 +30,4 @@ export async function* watchByPolling(
 
 function fingerprint(instance: GameRoomInstance): string {
   return JSON.stringify([instance.status, instance.reason, instance.address]);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
