@@ -159,7 +159,9 @@ export const environmentSchema = z
       .describe('Kubernetes runtime: how often room watches re-list to repair anything missed.'),
     MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: integer(1_000, 86_400_000)
       .default(60_000)
-      .describe('How often each scheduler enqueues its health controller.'),
+      .describe(
+        'How often each scheduler checks its rooms; the health_controller operation runs only when there is something to do.',
+      ),
     MAESTRO_ROOM_PING_TIMEOUT_MS: integer(1_000, 86_400_000)
       .default(240_000)
       .describe('Health controller: a room that has not pinged for this long is replaced.'),

@@ -78,8 +78,9 @@ describe('maestro start all', () => {
       ['postgres', 'redis', 'temporal'],
       ['postgres', 'redis'],
       ['postgres', 'redis', 'temporal', 'temporal-worker'],
-      ['redis', 'temporal', 'temporal-worker'],
-      ['redis', 'temporal', 'temporal-worker'],
+      // The runtime watcher and the metrics reporter read schedulers (a deleted one ends them).
+      ['postgres', 'redis', 'temporal', 'temporal-worker'],
+      ['postgres', 'redis', 'temporal', 'temporal-worker'],
     ]);
   });
 

@@ -38,7 +38,17 @@ describe('Management API over HTTP on Kubernetes', () => {
   });
 
   it('creates a scheduler whose pods become ready rooms, rolls a major version, and deletes it all', async () => {
-    const body = harness.schedulerInput(scheduler, { roomsReplicas: 3 }, { isSelfPinging: false });
+    // As a Maestro client writes it: the grace period is a protobuf Duration.
+    const { spec, ...rest } = harness.schedulerInput(
+      scheduler,
+      { roomsReplicas: 3 },
+      { isSelfPinging: false },
+    );
+    const { terminationGracePeriodMs, ...specRest } = spec;
+    const body = {
+      ...rest,
+      spec: { ...specRest, terminationGracePeriod: `${terminationGracePeriodMs / 1000}s` },
+    };
     expect((await http('POST', '/schedulers', body)).status).toBe(200);
     await eventually(
       async () => expect(await info()).toMatchObject({ roomsReady: 3, roomsPending: 0 }),
@@ -65,7 +75,10 @@ describe('Management API over HTTP on Kubernetes', () => {
       500,
     );
 
-    const { body: final } = await http('GET', `/schedulers/${scheduler}/operations?stage=final`);
+    const { body: final } = await http(
+      'GET',
+      `/schedulers/${scheduler}/operations?stage=final&perPage=100`,
+    );
     const names = (final as { operations: Array<{ definitionName: string }> }).operations.map(
       (operation) => operation.definitionName,
     );

@@ -173,6 +173,36 @@ export function describeHealthScenarios(
       expect(instances.map((instance) => instance.id)).not.toContain(silent);
     });
 
+    it('adopts a room the runtime runs without maestro knowing it, then scales back to the target', async () => {
+      const scheduler = await createdScheduler('orphan', { roomsReplicas: 1 });
+      await eventually(
+        async () => expect(withStatus(await rooms(scheduler), 'ready')).toHaveLength(1),
+        60_000,
+      );
+      const definition = (await harness.schedulers.getScheduler(scheduler))!;
+      const orphan = `${scheduler}-zzzzz`;
+      await harness.runtime.createRoom({
+        scheduler: { name: scheduler, labels: {}, annotations: {} },
+        roomId: orphan,
+        spec: definition.spec,
+        hostPorts: { game: definition.portRange!.end },
+      });
+
+      await eventually(
+        async () => expect((await rooms(scheduler)).map((room) => room.id)).toContain(orphan),
+        30_000,
+      );
+      await eventually(
+        async () => {
+          expect(live(await rooms(scheduler))).toHaveLength(1);
+          const instances = await harness.runtime.listRooms(scheduler);
+          expect(instances.filter((instance) => instance.status !== 'terminating')).toHaveLength(1);
+        },
+        60_000,
+        300,
+      );
+    });
+
     it('enqueues nothing for a healthy scheduler, and publishes its gauges until it is deleted', async () => {
       const scheduler = await createdScheduler('idle', { roomsReplicas: 1 });
       await eventually(

@@ -98,7 +98,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             log: log.child({ module: name }),
             runDurationMs: SUPERVISOR_RUN_MS,
           }),
-          checks: [checks.redis()],
+          checks: [checks.postgres(), checks.redis()],
           maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),
         },
         deps,
