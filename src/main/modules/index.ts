@@ -79,6 +79,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
           }),
           checks: [checks.postgres(), checks.redis()],
           maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),
+          maxConcurrentActivityTaskExecutions: SUPERVISED_SCHEDULERS_PER_PROCESS,
           close,
         },
         deps,
@@ -100,6 +101,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
           }),
           checks: [checks.postgres(), checks.redis()],
           maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),
+          maxConcurrentActivityTaskExecutions: SUPERVISED_SCHEDULERS_PER_PROCESS,
         },
         deps,
       );
@@ -108,6 +110,14 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
 
 /** A supervisor's activity hands over to a fresh one this often (bounded activity lifetimes). */
 const SUPERVISOR_RUN_MS = 60 * 60_000;
+
+/**
+ * Each scheduler's watcher (or metrics reporter) holds one activity slot of its module's process
+ * for as long as it runs. With the SDK's default of 100 slots, the 101st scheduler's supervisor
+ * waited unstarted (bench/health/idle-schedulers.ts). Past this many schedulers per process, run
+ * more processes of the module: an activity waiting for a slot starts on any process with one.
+ */
+const SUPERVISED_SCHEDULERS_PER_PROCESS = 1_000;
 
 /** Heartbeats of the supervisors' activities: one per 80% of their timeout (each is billed). */
 const supervisionThrottle = (config: Config) =>

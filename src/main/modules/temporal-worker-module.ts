@@ -15,6 +15,8 @@ export interface TemporalWorkerModuleOptions {
    * supervisors' long-running activities send one per 80% of their heartbeat timeout.
    */
   maxHeartbeatThrottleIntervalMs?: number;
+  /** Activities this worker runs at once (the SDK's default is 100). */
+  maxConcurrentActivityTaskExecutions?: number;
   /** Releases what the activities hold, after the worker drained. */
   close?: () => void;
 }
@@ -64,6 +66,9 @@ export function temporalWorkerModule(
         shutdownGraceTime: '10s',
         ...(options.maxHeartbeatThrottleIntervalMs !== undefined && {
           maxHeartbeatThrottleInterval: options.maxHeartbeatThrottleIntervalMs,
+        }),
+        ...(options.maxConcurrentActivityTaskExecutions !== undefined && {
+          maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
         }),
       });
       running = worker.run().catch((error: unknown) => {
