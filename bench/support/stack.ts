@@ -27,16 +27,9 @@ export interface StackOptions {
   env?: Record<string, string>;
 }
 
-/**
- * A whole maestro for a benchmark: its own Temporal dev server, PostgreSQL and Redis on free
- * loopback ports, and the production modules assembled in-process by `startSystem`.
- */
-export async function startStack(options: StackOptions) {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'maestro-bench-'));
-  chmodSync(dir, 0o755);
-  const [temporal, postgres, redis] = await Promise.all([
-    freePort().then((port) => startTemporal({ dir: path.join(dir, 'temporal'), port })),
+/** PostgreSQL (migrated) and Redis of a benchmark, in `dir`, on free loopback ports. */
+export async function startStores(dir: string) {
+  const [postgres, redis] = await startTogether(
     freePort().then((port) =>
       startPostgres({
         dir: path.join(dir, 'pg'),
@@ -47,15 +40,75 @@ export async function startStack(options: StackOptions) {
       }),
     ),
     freePort().then((port) => startRedis({ dir: path.join(dir, 'redis'), port, durable: false })),
-  ]);
+  );
   const databaseUrl = await ensureDatabase(postgres.adminUrl, 'maestro');
   const pool = new Pool({ connectionString: databaseUrl, max: 10 });
   await migrate(pool, log);
-  const config = loadConfig({
+  return {
+    databaseUrl,
+    redisUrl: redis.url,
+    redisPid: redis.process.pid,
+    pool,
+    async stop() {
+      await pool.end();
+      await Promise.all([postgres.process.stop(), redis.process.stop()]);
+    },
+  };
+}
+
+let isRuntimeInstalled = false;
+
+/** The Temporal SDK's process-wide runtime, once per process (a second install throws). */
+function installTemporalRuntime() {
+  if (isRuntimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  isRuntimeInstalled = true;
+}
+
+/**
+ * Both services, started in parallel; when one fails to start, the other is stopped before the
+ * failure is rethrown (nothing is left running behind a benchmark that could not start).
+ */
+async function startTogether<A extends Service, B extends Service>(
+  first: Promise<A>,
+  second: Promise<B>,
+): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value];
+  await Promise.all(
+    [a, b].map((r) => (r.status === 'fulfilled' ? r.value.process.stop() : Promise.resolve())),
+  );
+  throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason;
+}
+
+interface Service {
+  process: { stop(): Promise<unknown> };
+}
+
+/** A private temporary directory the postgres account can reach. */
+export function benchDirectory(label: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `maestro-bench-${label}-`));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/**
+ * A whole maestro for a benchmark: its own Temporal dev server, PostgreSQL and Redis on free
+ * loopback ports, and the production modules assembled in-process by `startSystem`.
+ * `environment` is what a `maestro start` process joining it needs.
+ */
+export async function startStack(options: StackOptions) {
+  installTemporalRuntime();
+  const dir = benchDirectory('stack');
+  const [temporal, stores] = await startTogether(
+    freePort().then((port) => startTemporal({ dir: path.join(dir, 'temporal'), port })),
+    startStores(dir).then((stores) => ({ ...stores, process: { stop: () => stores.stop() } })),
+  );
+  const environment: Record<string, string> = {
     MAESTRO_LOG_LEVEL: 'warn',
     MAESTRO_BIND_HOST: '127.0.0.1',
-    MAESTRO_POSTGRES_URL: databaseUrl,
-    MAESTRO_REDIS_URL: redis.url,
+    MAESTRO_POSTGRES_URL: stores.databaseUrl,
+    MAESTRO_REDIS_URL: stores.redisUrl,
     MAESTRO_TEMPORAL_ADDRESS: temporal.address,
     MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: 'bench',
     MAESTRO_LOCAL_RUNTIME_DIR: path.join(dir, 'rooms'),
@@ -66,31 +119,52 @@ export async function startStack(options: StackOptions) {
     MAESTRO_ROOMS_API_INTERNAL_PORT: '0',
     MAESTRO_ROOMS_API_PORT: '0',
     MAESTRO_ROOMS_API_GRPC_PORT: '0',
+    MAESTRO_MANAGEMENT_API_PORT: '0',
+    MAESTRO_MANAGEMENT_API_GRPC_PORT: '0',
+    MAESTRO_MANAGEMENT_API_INTERNAL_PORT: '0',
     ...options.env,
-  });
-  const schedulers = new PostgresSchedulerStore(pool);
-  const connection = await Connection.connect({ address: temporal.address });
+  };
+  const config = loadConfig(environment);
+  const schedulers = new PostgresSchedulerStore(stores.pool);
+  const stopServices = async () => {
+    await Promise.all([temporal.process.stop(), stores.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const connection = await Connection.connect({ address: temporal.address }).catch(
+    async (error: unknown) => {
+      await stopServices();
+      throw error;
+    },
+  );
   const client = new Client({ connection });
   const queue = new TemporalOperationQueue(client, operationQueueConfig(config));
   const system = startSystem(
     options.modules ?? ['worker', 'runtime-watcher', 'metrics-reporter'],
     config,
-    pino({ level: 'warn' }),
+    // BENCH_LOG_LEVEL=info: the modules' logs on stdout (exploration).
+    pino({ level: process.env['BENCH_LOG_LEVEL'] ?? 'warn' }),
     (error) => console.error('module failed', error),
   );
-  await system.started;
+  await system.started.catch(async (error: unknown) => {
+    await system.stop();
+    await connection.close();
+    await stopServices();
+    throw error;
+  });
   return {
     client,
     queue,
     schedulers,
     system,
     config,
+    environment,
+    redisPid: stores.redisPid,
+    temporalPid: temporal.process.pid,
     commands: new SchedulerCommands({ schedulers, operations: queue }),
     async stop() {
       await system.stop();
-      await Promise.all([pool.end(), connection.close()]);
-      await Promise.all([temporal.process.stop(), postgres.process.stop(), redis.process.stop()]);
-      rmSync(dir, { recursive: true, force: true });
+      await connection.close();
+      await stopServices();
     },
   };
 }

@@ -1,0 +1,208 @@
+/**
+ * What idle schedulers cost (issue #6): 50, then 100, then 200 idle schedulers (local runtime, no
+ * rooms, the default 60 s health-controller interval) served by maestro processes of the built
+ * package on the benchmark's own Temporal, PostgreSQL and Redis, in two layouts, each on a fresh
+ * stack: one `maestro start <module>` process per module (worker, runtime-watcher,
+ * metrics-reporter), then one `maestro start all`. At each size, after a warm-up: the processes'
+ * resident memory (median and peak over the window, and the growth over their baseline with no
+ * scheduler), their CPU, and the Temporal actions per minute: as the server meters them
+ * (heartbeats included), and as counted in every workflow history (scheduler workflows,
+ * supervisors, operations) next to the heartbeat estimate; the supervisors' hourly activity
+ * rotation is added by calculation. Target: RSS ≤ 1 GB at 200.
+ * Run: npm run bench:health (builds first), or node --import tsx bench/health/idle-schedulers.ts
+ */
+import { temporal } from '@temporalio/proto';
+import { loadConfig } from '../../src/config/load';
+import type { ModuleName } from '../../src/config/load';
+import {
+  mainThreadMemoryOf,
+  rssBytes,
+  sampleRss,
+  startMaestro,
+  type MaestroProcess,
+} from '../support/maestro-process';
+import { commandLine, machineInfo, round, setting, sleep, writeResult } from '../support/results';
+import { benchScheduler, startStack } from '../support/stack';
+import {
+  countActions,
+  heartbeatsPerHour,
+  listRuns,
+  meteredActions,
+  meteredBetween,
+  SUPERVISOR_ROTATIONS_PER_HOUR,
+} from '../support/temporal-actions';
+
+const SIZES = (process.env['BENCH_SIZES'] ?? '50,100,200').split(',').map(Number);
+const WARMUP_MS = setting('BENCH_WARMUP_MS', 90_000);
+/** A multiple of the heartbeat throttle (240 s at the default timeout): every supervisor beats once. */
+const WINDOW_MS = setting('BENCH_WINDOW_MS', 240_000);
+const BASELINE_MS = 30_000;
+/** How the modules are deployed: one process each, or all of them in one (`maestro start all`). */
+const LAYOUTS: Record<string, ReadonlyArray<ModuleName | 'all'>> = {
+  perModule: ['worker', 'runtime-watcher', 'metrics-reporter'],
+  all: ['all'],
+};
+const CHOSEN_LAYOUTS = (process.env['BENCH_LAYOUTS'] ?? 'perModule,all').split(',');
+const DEFAULTS = loadConfig({}).operations;
+const SUPERVISOR_TYPES = ['runtimeWatcherWorkflow', 'metricsReporterWorkflow'];
+const ActivityState = temporal.api.enums.v1.PendingActivityState;
+const MB = 2 ** 20;
+
+type Stack = Awaited<ReturnType<typeof startStack>>;
+
+async function main() {
+  const machine = machineInfo();
+  const layouts: Record<string, unknown> = {};
+  for (const layout of CHOSEN_LAYOUTS) layouts[layout] = await runLayout(LAYOUTS[layout]!);
+  writeResult('idle-schedulers', {
+    benchmark: 'idle schedulers: maestro memory and Temporal actions',
+    command: 'npm run bench:health',
+    exactCommand: commandLine(),
+    machine,
+    setup: {
+      runtime: 'local',
+      roomsPerScheduler: 0,
+      healthControllerIntervalMs: DEFAULTS.healthControllerIntervalMs,
+      supervisionHeartbeatTimeoutMs: DEFAULTS.supervisionHeartbeatTimeoutMs,
+      warmupMs: WARMUP_MS,
+      windowMs: WINDOW_MS,
+    },
+    layouts,
+    target: { rssMbAt200: 1024 },
+  });
+}
+
+/** A fresh stack and maestro processes, then each size in turn (schedulers are only added). */
+async function runLayout(targets: ReadonlyArray<ModuleName | 'all'>) {
+  const stack = await startStack({
+    healthControllerIntervalMs: DEFAULTS.healthControllerIntervalMs,
+    modules: [],
+  });
+  const processes: MaestroProcess[] = [];
+  try {
+    for (const target of targets) processes.push(await startMaestro(target, stack.environment));
+    const baseline = await sampleRss(processes, BASELINE_MS);
+    const steps = [];
+    for (const size of SIZES) {
+      const createdIn = await createSchedulers(stack, size);
+      await sleep(WARMUP_MS);
+      steps.push({
+        schedulers: size,
+        createdInSeconds: createdIn,
+        ...(await measure(stack, processes, size)),
+      });
+      console.log(JSON.stringify(steps.at(-1)));
+    }
+    return {
+      processes: targets.map((target) => `node bin/maestro.js start ${target}`),
+      baselineRssMb: baseline,
+      steps,
+      growthPerSchedulerMb: growth(baseline.median['total']!, steps),
+    };
+  } finally {
+    for (const child of processes) await child.stop();
+    await stack.stop();
+  }
+}
+
+/** Creates schedulers up to `size` (10 at a time) and waits until every one is in sync. */
+async function createSchedulers(stack: Stack, size: number): Promise<number> {
+  const startedAt = Date.now();
+  const existing = (await stack.schedulers.listSchedulers()).length;
+  const names = Array.from({ length: size - existing }, (_, i) => nameOf(existing + i));
+  for (let i = 0; i < names.length; i += 10) {
+    await Promise.all(
+      names.slice(i, i + 10).map((name) => stack.commands.createScheduler(benchScheduler(name))),
+    );
+  }
+  for (;;) {
+    const all = await stack.schedulers.listSchedulers();
+    if (all.filter((s) => s.state === 'in-sync').length === size) break;
+    await sleep(1_000);
+  }
+  return round((Date.now() - startedAt) / 1000, 1);
+}
+
+/** One measurement window: memory sampled, CPU and Temporal actions over the window. */
+async function measure(stack: Stack, processes: readonly MaestroProcess[], size: number) {
+  const cpuBefore = processes.map((p) => p.cpuSeconds());
+  const meteredBefore = await meteredActions(stack.temporalPid);
+  const window = { from: new Date(), to: new Date(Date.now() + WINDOW_MS) };
+  const rss = await sampleRss(processes, WINDOW_MS);
+  const metered = meteredBetween(meteredBefore, await meteredActions(stack.temporalPid));
+  const seconds = WINDOW_MS / 1000;
+  const cpu = Object.fromEntries(
+    processes.map((p, i) => [p.module, round((p.cpuSeconds() - cpuBefore[i]!) / seconds, 3)]),
+  );
+  const counts = await countActions(stack.client, await listRuns(stack.client), window);
+  const minutes = WINDOW_MS / 60_000;
+  const meteredTotal = Object.values(metered).reduce((a, b) => a + b, 0) / minutes;
+  const rotations = (size * SUPERVISOR_ROTATIONS_PER_HOUR) / 60;
+  return {
+    supervisors: await supervisorStates(stack),
+    rssMb: rss,
+    mainThreadMemoryMbAtEnd: await mainThreadMemoryOf(processes),
+    cpuSecondsPerSecond: cpu,
+    temporalServerRssMb: round(rssBytes(stack.temporalPid) / MB, 1),
+    temporalActionsPerMinute: {
+      meteredByServer: round(meteredTotal, 1),
+      meteredByServerByType: perMinute(metered, minutes),
+      supervisorRotationsEstimated: round(rotations, 1),
+      inHistories: round(counts.total / minutes, 1),
+      inHistoriesByKind: perMinute(counts.byKind, minutes),
+      inHistoriesByWorkflowType: perMinute(counts.byWorkflowType, minutes),
+      supervisorHeartbeatsEstimated: round(
+        (size * heartbeatsPerHour(DEFAULTS.supervisionHeartbeatTimeoutMs)) / 60,
+        1,
+      ),
+    },
+    temporalActionsPerSchedulerPerHour: round(((meteredTotal + rotations) * 60) / size, 1),
+  };
+}
+
+/**
+ * Running supervisor workflows, and how many of them have their long-running activity waiting for
+ * a worker slot instead of running (their scheduler then has no watcher or no metrics).
+ */
+async function supervisorStates(stack: Stack) {
+  const runs = (await listRuns(stack.client, 'ExecutionStatus = "Running"')).filter((run) =>
+    SUPERVISOR_TYPES.includes(run.type),
+  );
+  let waiting = 0;
+  for (const run of runs) {
+    const { raw } = await stack.client.workflow.getHandle(run.workflowId).describe();
+    if (
+      raw.pendingActivities?.some((a) => a.state === ActivityState.PENDING_ACTIVITY_STATE_SCHEDULED)
+    )
+      waiting += 1;
+  }
+  return { running: runs.length, activityWaitingForASlot: waiting };
+}
+
+/** MB per added scheduler between consecutive steps (linear growth: about the same each time). */
+function growth(
+  baseline: number,
+  steps: ReadonlyArray<{ schedulers: number; rssMb: { median: Record<string, number> } }>,
+) {
+  let previous = { schedulers: 0, total: baseline };
+  return steps.map((step) => {
+    const total = step.rssMb.median['total']!;
+    const row = {
+      from: previous.schedulers,
+      to: step.schedulers,
+      mbPerScheduler: round((total - previous.total) / (step.schedulers - previous.schedulers), 3),
+    };
+    previous = { schedulers: step.schedulers, total };
+    return row;
+  });
+}
+
+const perMinute = (counts: Record<string, number>, minutes: number) =>
+  Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, round(v / minutes, 1)]));
+
+const nameOf = (index: number) => `idle-${String(index).padStart(4, '0')}`;
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
