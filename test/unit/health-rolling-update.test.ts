@@ -64,6 +64,21 @@ describe('planHealth during a rolling update', () => {
     expect(planTakesAction(result)).toBe(false);
   });
 
+  it('retires a surge of free old rooms first when the autoscaling max leaves no room to surge', () => {
+    const result = plan(freeOld(10), scheduler({ autoscaling: fixedBufferUpTo(10, 10) }));
+
+    expect(result).toMatchObject({ isRollingUpdate: true, desired: 10, add: 0 });
+    expect(result.replace).toHaveLength(3);
+  });
+
+  it('retires nothing at the autoscaling max while new rooms are still starting', () => {
+    const rooms = [...freeOld(7), ...fresh(3, 'pending')];
+
+    const result = plan(rooms, scheduler({ autoscaling: fixedBufferUpTo(10, 10) }));
+
+    expect(result).toMatchObject({ add: 0, replace: [] });
+  });
+
   it.each([
     [12, 2],
     [-1, 3],
@@ -92,6 +107,17 @@ describe('planHealth during a rolling update', () => {
   });
 });
 
+/** Autoscaling that wants `amount` free rooms over the ones in use, at most `max` rooms. */
+function fixedBufferUpTo(amount: number, max: number): Autoscaling {
+  return {
+    enabled: true,
+    min: 1,
+    max,
+    cooldown: 0,
+    policy: { type: 'fixedBuffer', parameters: { fixedBuffer: { amount } } },
+  };
+}
+
 /**
  * A toy scheduler that acts on each plan as the health controller does: rooms created by one step
  * are pending when the next plan looks, and ready after it; replaced, expired and scaled-down
@@ -101,10 +127,13 @@ class ToyScheduler {
   removed: GameRoom[] = [];
   private created = 0;
 
-  constructor(public rooms: GameRoom[]) {}
+  constructor(
+    public rooms: GameRoom[],
+    private readonly target = scheduler(),
+  ) {}
 
   step(): HealthPlan {
-    const result = plan(this.rooms);
+    const result = plan(this.rooms, this.target);
     const scaledDown = byDeletionPriority(this.rooms, {
       activeVersion: ACTIVE,
       now: NOW,
@@ -174,6 +203,29 @@ describe('a rolling update, step by step', () => {
     expect(toy.rooms).toHaveLength(10);
     expect(toy.withVersion(ACTIVE)).toHaveLength(10);
     expect(toy.rooms.every((room) => room.status === 'ready')).toBe(true);
+    expect(toy.removed.filter((room) => IN_USE_STATUSES.includes(room.status))).toEqual([]);
+  });
+
+  it('converges at the autoscaling max without exceeding it or touching a room in use', () => {
+    // 4 occupied + 6 = 10 desired = max: the surge has no room above the target.
+    const toy = new ToyScheduler(
+      [...busyOld(), ...freeOld()],
+      scheduler({ autoscaling: fixedBufferUpTo(6, 10) }),
+    );
+    const sizes: number[] = [];
+    const capacities: number[] = [];
+
+    const settled = toy.run(20, () => {
+      sizes.push(toy.rooms.length);
+      capacities.push(capacity(toy.rooms));
+    });
+
+    expect(planTakesAction(settled)).toBe(false);
+    expect(toy.withVersion(OLD)).toEqual(busyOld());
+    expect(toy.withVersion(ACTIVE)).toHaveLength(6);
+    expect(toy.withVersion(ACTIVE).every((room) => room.status === 'ready')).toBe(true);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+    expect(Math.min(...capacities)).toBeGreaterThanOrEqual(10 - 3); // one surge down, at most
     expect(toy.removed.filter((room) => IN_USE_STATUSES.includes(room.status))).toEqual([]);
   });
 });

@@ -137,14 +137,21 @@ export function planHealth(
       now,
       pingTimeoutMs: timeouts.pingTimeoutMs,
     }).filter((room) => !IN_USE_STATUSES.includes(room.status));
-    const replaceable = Math.min(available.length - desired - newStarting, freeOld.length);
     // No more new rooms than the target still lacks: the last old rooms need no full surge.
     const missingNew = desired - (available.length - old.length);
+    const add = Math.max(0, Math.min(upper - available.length, missingNew));
+    const replaceable = Math.min(available.length - desired - newStarting, freeOld.length);
+    // At the autoscaling max there is no room to surge (Maestro stalls there): once no new room
+    // is starting, retire a surge's worth of free old rooms first and let the next cycles refill.
+    const isCapped = add === 0 && upper <= available.length && newStarting === 0;
+    const retire = isCapped
+      ? Math.max(replaceable, Math.min(surge, freeOld.length))
+      : Math.max(0, replaceable);
     return {
       ...plan,
       isRollingUpdate: true,
-      add: Math.max(0, Math.min(upper - available.length, missingNew)),
-      replace: freeOld.slice(0, Math.max(0, replaceable)).map((room) => room.id),
+      add,
+      replace: freeOld.slice(0, retire).map((room) => room.id),
     };
   }
 
