@@ -31,7 +31,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return withDomainFailures({
     ...createSchedulerActivities(deps),
-    ...createRoomActivities({ ...deps, pingTimeoutMs: deps.timeouts.pingTimeoutMs }),
+    ...createRoomActivities(deps),
     ...createHealthActivities(deps),
   });
 }

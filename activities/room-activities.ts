@@ -1,5 +1,10 @@
 import { heartbeat, sleep } from '@temporalio/activity';
 import { byDeletionPriority } from '../src/domain/health/deletion-priority';
+import {
+  isStuckTerminating,
+  withGracePeriod,
+  type HealthTimeouts,
+} from '../src/domain/health/health-plan';
 import { RoomStatus } from '../src/domain/game-room/status';
 import type { Scheduler } from '../src/domain/scheduler/scheduler';
 import { validateScheduler } from '../src/domain/scheduler/validation';
@@ -18,8 +23,8 @@ export interface RoomActivityDeps {
   lifecycle: RoomLifecycle;
   /** Extra environment of a new room (its token when room authentication is on). */
   roomEnvironment: (scheduler: string, roomId: string) => Record<string, string>;
-  /** How long a room may go without pinging before a scale-down treats it as broken. */
-  pingTimeoutMs: number;
+  /** When a room counts as broken (scale-downs pick it first) or stuck terminating (forced). */
+  timeouts: HealthTimeouts;
   /** How long a validation room has to report ready (each attempt). */
   validationTimeoutMs: number;
 }
@@ -69,15 +74,26 @@ export function createRoomActivities(deps: RoomActivityDeps) {
 
     /**
      * Asks the runtime to stop the rooms and marks them terminating (forwarding `terminated`).
-     * Their host ports stay held until the runtime watcher sees them gone.
+     * Their host ports stay held until the runtime watcher sees them gone. A room terminating for
+     * longer than the deletion timeout is deleted without a grace period (it would never go).
      */
     async deleteRooms(input: {
       schedulerName: string;
       roomIds: string[];
       reason: string;
     }): Promise<void> {
+      const now = new Date();
+      const scheduler = await schedulers.getScheduler(input.schedulerName);
+      const timeouts = scheduler ? withGracePeriod(deps.timeouts, scheduler) : deps.timeouts;
       await forEachConcurrently(input.roomIds, async (roomId) => {
-        await runtime.deleteRoom({ scheduler: input.schedulerName, roomId, reason: input.reason });
+        const room = await rooms.getRoom(input.schedulerName, roomId);
+        const force = room !== undefined && isStuckTerminating(room, timeouts, now);
+        await runtime.deleteRoom({
+          scheduler: input.schedulerName,
+          roomId,
+          reason: input.reason,
+          force,
+        });
         await lifecycle.roomDeleting(input.schedulerName, roomId);
         heartbeat();
       });
@@ -100,7 +116,7 @@ export function createRoomActivities(deps: RoomActivityDeps) {
       return byDeletionPriority(candidates, {
         activeVersion: scheduler.spec.version,
         now: new Date(),
-        pingTimeoutMs: deps.pingTimeoutMs,
+        pingTimeoutMs: deps.timeouts.pingTimeoutMs,
       })
         .slice(0, input.amount)
         .map((room) => room.id);

@@ -26,6 +26,11 @@ export interface DeleteRoomRequest {
   roomId: string;
   /** Why maestro removes the room (Maestro's remove reasons, e.g. `scale_down`); recorded by the runtime. */
   reason: string;
+  /**
+   * Skip the grace period: SIGKILL now, or a Kubernetes delete with `gracePeriodSeconds: 0` (the
+   * pod object goes even if its node never confirms). For rooms whose graceful stop is stuck.
+   */
+  force?: boolean;
 }
 
 /**
@@ -48,9 +53,9 @@ export interface Runtime {
   createRoom(request: CreateRoomRequest): Promise<GameRoomInstance>;
 
   /**
-   * Asks a room to stop gracefully (SIGTERM, then SIGKILL after the spec's grace period), recording
-   * the reason. Returns once the request is accepted; the watch reports `terminating`, then
-   * `deleted`. Succeeds when the room does not exist.
+   * Asks a room to stop gracefully (SIGTERM, then SIGKILL after the spec's grace period; at once
+   * with `force`), recording the reason. Returns once the request is accepted; the watch reports
+   * `terminating`, then `deleted`. Succeeds when the room does not exist.
    */
   deleteRoom(request: DeleteRoomRequest): Promise<void>;
 

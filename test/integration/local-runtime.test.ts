@@ -119,6 +119,31 @@ describe('local runtime processes', () => {
     expect(isAlive(grandchild)).toBe(false);
   });
 
+  it('kills a room stuck terminating at once when its deletion is forced, with everything it spawned', async () => {
+    const stuck = spec(
+      { command: ['sh', '-c', 'trap "" TERM; sleep 600 & echo "child $!"; wait'] },
+      {
+        terminationGracePeriodMs: 600_000,
+      },
+    );
+    await create('stuck', stuck);
+    await eventually(async () => expect(logOf('stuck')).toMatch(/child \d+/));
+    const grandchild = Number(/child (\d+)/.exec(logOf('stuck'))![1]);
+    const deletion = { scheduler: scheduler.name, roomId: 'stuck', reason: 'expired_room' };
+    await runtime.deleteRoom(deletion);
+    await eventuallyStatus(runtime, scheduler.name, 'stuck', 'terminating');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(isAlive(grandchild)).toBe(true); // 10 minutes of grace to go
+
+    await runtime.deleteRoom({ ...deletion, force: true });
+
+    await eventually(
+      async () => expect(await runtime.getRoom(scheduler.name, 'stuck')).toBeUndefined(),
+      5_000,
+    );
+    expect(isAlive(grandchild)).toBe(false);
+  });
+
   it('restarts a failing room when its restart policy is OnFailure', async () => {
     await create(
       'flaky',

@@ -97,6 +97,29 @@ export function describeRuntimeContract(name: string, subject: RuntimeContractSu
       expect(await runtime().listRooms(scheduler.name)).toEqual([]);
     });
 
+    it('removes a room whose deletion is forced, also when it is already terminating', async () => {
+      const [graceful, forced] = [`${scheduler.name}-graceful`, `${scheduler.name}-forced`];
+      await Promise.all([createRoom(graceful), createRoom(forced)]);
+      await eventuallyStatus(runtime(), scheduler.name, graceful, 'ready');
+      await eventuallyStatus(runtime(), scheduler.name, forced, 'ready');
+
+      await runtime().deleteRoom({ scheduler: scheduler.name, roomId: graceful, reason: 'test' });
+      await runtime().deleteRoom({
+        scheduler: scheduler.name,
+        roomId: graceful,
+        reason: 'expired_room',
+        force: true,
+      });
+      await runtime().deleteRoom({
+        scheduler: scheduler.name,
+        roomId: forced,
+        reason: 'expired_room',
+        force: true,
+      });
+
+      await eventually(async () => expect(await runtime().listRooms(scheduler.name)).toEqual([]));
+    });
+
     it('rejects an address request for an unknown room with RoomNotFoundError', async () => {
       await expect(runtime().roomAddress(scheduler.name, 'nope')).rejects.toBeInstanceOf(
         RoomNotFoundError,

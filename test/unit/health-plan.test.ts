@@ -2,9 +2,11 @@ import type { GameRoom } from '../../src/domain/game-room/room';
 import {
   desiredRooms,
   isExpired,
+  isStuckTerminating,
   planHealth,
   planTakesAction,
   surgeOf,
+  withGracePeriod,
   type HealthPlan,
 } from '../../src/domain/health/health-plan';
 import type { Autoscaling, Scheduler } from '../../src/domain/scheduler/scheduler';
@@ -68,6 +70,30 @@ describe('isExpired', () => {
 
     expect(isExpired(room('pending', 100_000, 100_000), timeouts, NOW)).toBe(false);
     expect(isExpired(room('ready', 100_000, 100_000), timeouts, NOW)).toBe(true);
+  });
+});
+
+describe('isStuckTerminating', () => {
+  const silentFor = (status: GameRoom['status'], pingAgo: number) =>
+    testRoom('room', { status, createdAt: msAgo(DAY), lastPingAt: msAgo(pingAgo) });
+
+  it('is a terminating room silent for longer than the deletion timeout, nothing else', () => {
+    expect(isStuckTerminating(silentFor('terminating', 120_001), TIMEOUTS, NOW)).toBe(true);
+    expect(isStuckTerminating(silentFor('terminating', 120_000), TIMEOUTS, NOW)).toBe(false);
+    expect(isStuckTerminating(silentFor('error', DAY), TIMEOUTS, NOW)).toBe(false);
+    expect(isStuckTerminating(silentFor('ready', DAY), TIMEOUTS, NOW)).toBe(false);
+  });
+
+  it("leaves a terminating room its scheduler's grace period when that is longer", () => {
+    const base = testScheduler('tennis');
+    const patient = { ...base, spec: { ...base.spec, terminationGracePeriodMs: 600_000 } };
+    const timeouts = withGracePeriod(TIMEOUTS, patient);
+
+    expect(isStuckTerminating(silentFor('terminating', 599_000), timeouts, NOW)).toBe(false);
+    expect(isStuckTerminating(silentFor('terminating', 600_001), timeouts, NOW)).toBe(true);
+    expect(plan(patient, [silentFor('terminating', 599_000)]).expired).toEqual([]);
+    expect(plan(patient, [silentFor('terminating', 600_001)]).expired).toEqual(['room']);
+    expect(withGracePeriod(TIMEOUTS, base)).toEqual(TIMEOUTS); // a short grace changes nothing
   });
 });
 

@@ -17,8 +17,23 @@ export interface HealthTimeouts {
   pingTimeoutMs: number;
   /** Pending and unready rooms must become ready within this after creation. */
   initializationTimeoutMs: number;
-  /** Terminating rooms must be gone within this after their last ping. */
+  /**
+   * Terminating rooms must be gone within this after their last ping (see `withGracePeriod`: never
+   * before the scheduler's grace period is over).
+   */
   deletionTimeoutMs: number;
+}
+
+/**
+ * The timeouts for the rooms of `scheduler`: a terminating room has at least its grace period to
+ * go (the deletion timeout is global, grace periods are per scheduler).
+ */
+export function withGracePeriod(timeouts: HealthTimeouts, scheduler: Scheduler): HealthTimeouts {
+  const deletionTimeoutMs = Math.max(
+    timeouts.deletionTimeoutMs,
+    scheduler.spec.terminationGracePeriodMs,
+  );
+  return { ...timeouts, deletionTimeoutMs };
 }
 
 export interface HealthPlan {
@@ -69,6 +84,16 @@ export function isExpired(room: GameRoom, timeouts: HealthTimeouts, now: Date): 
   }
 }
 
+/**
+ * Whether the room has been terminating, silent, longer than the deletion timeout (and, with
+ * `withGracePeriod`, its grace period): its graceful stop is not going to finish (a pod on a node
+ * that no longer answers, a process the runtime cannot stop), so deleting it again must skip the
+ * grace period.
+ */
+export function isStuckTerminating(room: GameRoom, timeouts: HealthTimeouts, now: Date): boolean {
+  return room.status === RoomStatus.TERMINATING && isExpired(room, timeouts, now);
+}
+
 /** Rooms a rolling update may add on top of `desired`: `"3"` or `"25%"` of it, at least one. */
 export function surgeOf(maxSurge: string, desired: number): number {
   const percent = /^(-?\d+)%$/.exec(maxSurge);
@@ -97,9 +122,10 @@ export function desiredRooms(scheduler: Scheduler, rooms: readonly GameRoom[]) {
 export function planHealth(
   scheduler: Scheduler,
   allRooms: readonly GameRoom[],
-  timeouts: HealthTimeouts,
+  schedulerTimeouts: HealthTimeouts,
   now: Date,
 ): HealthPlan {
+  const timeouts = withGracePeriod(schedulerTimeouts, scheduler);
   const activeVersion = scheduler.spec.version;
   // Validation rooms belong to their operation, which removes them.
   const rooms = allRooms.filter((room) => !room.isValidationRoom);

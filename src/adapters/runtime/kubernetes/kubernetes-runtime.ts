@@ -96,14 +96,17 @@ export class KubernetesRuntime implements Runtime {
   }
 
   async deleteRoom(request: DeleteRoomRequest): Promise<void> {
-    const { scheduler: namespace, roomId: name, reason } = request;
+    const { scheduler: namespace, roomId: name, reason, force = false } = request;
     const pod = await this.readPod(namespace, name);
     if (!pod) return;
     await this.recordDeletion(pod, reason);
     await this.client.request('delete pod', (options) =>
-      this.client.core.deleteNamespacedPod({ name, namespace }, options),
+      this.client.core.deleteNamespacedPod(
+        { name, namespace, ...(force && { gracePeriodSeconds: 0 }) },
+        options,
+      ),
     );
-    this.log.info({ scheduler: namespace, roomId: name, reason }, 'room pod deleting');
+    this.log.info({ scheduler: namespace, roomId: name, reason, force }, 'room pod deleting');
   }
 
   async getRoom(scheduler: string, roomId: string): Promise<GameRoomInstance | undefined> {

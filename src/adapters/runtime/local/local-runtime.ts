@@ -90,11 +90,19 @@ export class LocalRuntime implements Runtime {
     await writeFile(path.join(dir, 'deleting'), request.reason);
     if (this.isSupervisorAlive(files)) {
       process.kill(files.supervisor!.pid, 'SIGTERM');
+      // The supervisor's child leads the room's process group; killing it ends the room, and the
+      // supervisor, told to stop, removes the directory.
+      if (request.force && files.pid !== undefined) killGroup(files.pid);
     } else {
       await rm(dir, { recursive: true, force: true }); // nothing runs: the deletion is complete
     }
     this.log.info(
-      { scheduler: request.scheduler, roomId: request.roomId, reason: request.reason },
+      {
+        scheduler: request.scheduler,
+        roomId: request.roomId,
+        reason: request.reason,
+        force: request.force ?? false,
+      },
       'local room deleting',
     );
   }
@@ -290,5 +298,14 @@ function killQuietly(pid: number) {
     process.kill(pid, 'SIGKILL');
   } catch {
     // already gone
+  }
+}
+
+/** SIGKILL to every process of the group `leader` leads; gone already is fine. */
+function killGroup(leader: number): void {
+  try {
+    process.kill(-leader, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
