@@ -14,6 +14,14 @@ export interface HealthActivityDeps {
 /** What the health controller decided, without the rooms it looked at. */
 export type HealthDecision = HealthPlan & { activeVersion: string };
 
+/** The scheduler workflow's periodic check. */
+export interface HealthCheck {
+  /** The health_controller operation would act. */
+  takesAction: boolean;
+  /** The scheduler is not stored (a creation rolled back): its workflow has nothing to keep. */
+  isSchedulerGone: boolean;
+}
+
 /** The health controller's reads: the scheduler and its rooms, then the plan (`planHealth`). */
 export function createHealthActivities(deps: HealthActivityDeps) {
   const { schedulers, rooms, timeouts } = deps;
@@ -35,9 +43,10 @@ export function createHealthActivities(deps: HealthActivityDeps) {
      * The scheduler workflow's periodic check, cheap enough to run every interval: whether the
      * health controller would act. Only then is the health_controller operation enqueued.
      */
-    async checkHealth(input: { schedulerName: string }): Promise<{ takesAction: boolean }> {
+    async checkHealth(input: { schedulerName: string }): Promise<HealthCheck> {
       const decision = await plan(input.schedulerName);
-      return { takesAction: decision !== undefined && planTakesAction(decision) };
+      if (!decision) return { takesAction: false, isSchedulerGone: true };
+      return { takesAction: planTakesAction(decision), isSchedulerGone: false };
     },
 
     /**

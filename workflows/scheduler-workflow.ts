@@ -26,6 +26,7 @@ import {
   type EnqueueOperationRequest,
 } from './messages';
 import type { Activities } from '../activities';
+import type { HealthCheck } from '../activities/health-activities';
 import { operationWorkflow } from './operation-workflow';
 import { operationDefinitionKey, operationStatusKey, schedulerNameKey } from './search-attributes';
 import {
@@ -85,7 +86,8 @@ export interface SchedulerWorkflowState {
  * Every health-controller interval, when nothing is queued, a cheap local check decides whether
  * the health_controller operation has something to do; only then is it enqueued (an idle, healthy
  * scheduler costs a timer and a local activity per interval). The workflow ends, with its
- * children, once the scheduler is deleted.
+ * children, once the scheduler is deleted, or when that check finds it no longer stored (its
+ * creation was rolled back).
  */
 export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<void> {
   const state: SchedulerWorkflowState = input.state ?? {
@@ -117,7 +119,12 @@ export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<
     if (isHealthCheckDue) {
       state.nextHealthCheckAt = Date.now() + input.healthControllerIntervalMs;
       // Busy: the health controller would run after the queue anyway; check again next time.
-      if (isIdle(state) && (await isHealthActionNeeded(input.schedulerName))) {
+      const health = isIdle(state) ? await checkedHealth(input.schedulerName) : undefined;
+      if (health?.isSchedulerGone) {
+        // Its creation was rolled back (or its row deleted): end, and stop the supervisors.
+        log.info('scheduler no longer stored; its workflow ends', { name: input.schedulerName });
+        state.isDeleted = true;
+      } else if (health?.takesAction) {
         await enqueue(input, state, internalOperation(OperationName.HEALTH_CONTROLLER));
       }
     } else if (workflowInfo().continueAsNewSuggested && !isNextReady(state)) {
@@ -219,13 +226,13 @@ function recordFinished(
   }
 }
 
-async function isHealthActionNeeded(schedulerName: string): Promise<boolean> {
+async function checkedHealth(schedulerName: string): Promise<HealthCheck> {
   try {
-    return (await checkHealth({ schedulerName })).takesAction;
+    return await checkHealth({ schedulerName });
   } catch (error) {
     // Storage unreachable: nothing to decide now; the next interval checks again.
     log.warn('health check failed', { schedulerName, error: String(error) });
-    return false;
+    return { takesAction: false, isSchedulerGone: false };
   }
 }
 

@@ -1,4 +1,6 @@
 import type { GameRoom } from '../../src/domain/game-room/room';
+import { schedulerWorkflowId } from '../../workflows/messages';
+import { metricsReporterWorkflowId, runtimeWatcherWorkflowId } from '../../workflows/supervision';
 import { OperationsHarness } from './operations-harness';
 import { eventually } from './runtime-contract';
 
@@ -235,6 +237,34 @@ export function describeHealthScenarios(
           .split('\n')
           .filter((line) => line.startsWith('maestro_worker_') && line.includes(scheduler));
         expect(gauges).toEqual([]);
+      }, 30_000);
+    });
+
+    it('ends the scheduler workflow and its supervisors once the scheduler is no longer stored', async () => {
+      const scheduler = await createdScheduler('vanished', { roomsReplicas: 0 });
+      const handle = (workflowId: string) => harness.client.workflow.getHandle(workflowId);
+      await eventually(async () => {
+        const watcher = await handle(runtimeWatcherWorkflowId(scheduler)).describe();
+        expect(watcher.status.name).toBe('RUNNING');
+        const final = await harness.operations.list({ schedulerName: scheduler, stage: 'final' });
+        expect(final.operations.map((operation) => operation.definitionName)).toContain(
+          'create_scheduler',
+        );
+      });
+
+      // What a rolled-back create_scheduler does: the row goes, the workflow stays idle.
+      await harness.schedulers.deleteScheduler(scheduler);
+
+      await eventually(async () => {
+        const statuses = await Promise.all(
+          [
+            schedulerWorkflowId(scheduler),
+            runtimeWatcherWorkflowId(scheduler),
+            metricsReporterWorkflowId(scheduler),
+          ].map(async (id) => (await handle(id).describe()).status.name),
+        );
+        expect(statuses[0]).toBe('COMPLETED');
+        expect(statuses.slice(1).every((status) => status !== 'RUNNING')).toBe(true);
       }, 30_000);
     });
 
