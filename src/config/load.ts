@@ -41,6 +41,8 @@ export interface Config {
   health: HealthConfig;
   runtimeWatcher: { resyncIntervalMs: number; disruptionIntervalMs: number };
   metricsReporter: { intervalMs: number };
+  /** Runtime-watcher and metrics-reporter processes: one activity slot per supervised scheduler. */
+  supervision: { schedulersPerProcess: number };
 }
 
 /** What the scheduler workflows are started with (see `SchedulerWorkflowInput`). */
@@ -221,5 +223,6 @@ function toConfig(env: Environment): Config {
       disruptionIntervalMs: env.MAESTRO_RUNTIME_WATCHER_DISRUPTION_INTERVAL_MS,
     },
     metricsReporter: { intervalMs: env.MAESTRO_METRICS_REPORTER_INTERVAL_MS },
+    supervision: { schedulersPerProcess: env.MAESTRO_SUPERVISION_SCHEDULERS_PER_PROCESS },
   };
 }

@@ -198,6 +198,11 @@ export const environmentSchema = z
       .describe(
         "How long a scheduler's watcher or metrics activity may go silent before Temporal restarts it elsewhere.",
       ),
+    MAESTRO_SUPERVISION_SCHEDULERS_PER_PROCESS: integer(1, 100_000)
+      .default(1_000)
+      .describe(
+        'Schedulers one runtime-watcher (or metrics-reporter) process supervises at once; past that, run more processes.',
+      ),
     MAESTRO_OPERATIONS_FINISHED_LIMIT: integer(10, 5_000)
       .default(500)
       .describe('Finished operations each scheduler keeps for the listing (all stay in Temporal).'),

@@ -219,6 +219,13 @@ export function describeHealthScenarios(
       );
       const series = `maestro_worker_gru_ready{game="tennis",scheduler="${scheduler}"} 1`;
       await eventually(async () => expect(await metricsText()).toContain(series));
+      // Its supervisors hold a slot each of their processes.
+      for (const module of ['runtime-watcher', 'metrics-reporter']) {
+        expect(await metricsText()).toMatch(
+          new RegExp(`maestro_supervised_schedulers\\{module="${module}"\\} [1-9]`),
+        );
+        expect(await metricsText()).toContain(`maestro_supervision_slots{module="${module}"} 1000`);
+      }
       await eventually(async () =>
         expect(await metricsText()).toContain(
           `maestro_worker_desired_rooms{game="tennis",scheduler="${scheduler}"} 1`,

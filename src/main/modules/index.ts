@@ -5,8 +5,10 @@ import { buildManagementGrpcServer } from '../../api/management/grpc-server';
 import { buildManagementHttpApp } from '../../api/management/http-routes';
 import type { ManagementApiDeps } from '../../api/management/management-service';
 import { createMetricsActivities } from '../../../activities/metrics-activities';
+import { SupervisionSlots } from '../../../activities/supervision';
 import { createWatcherActivities } from '../../../activities/watcher-activities';
 import { PrometheusSchedulerMetrics } from '../../adapters/metrics/prometheus-scheduler-metrics';
+import { supervisionGauges } from '../../adapters/metrics/prometheus-supervision-metrics';
 import type { HealthTimeouts } from '../../domain/health/health-plan';
 import { OperationCommands } from '../../app/operation-commands';
 import { SchedulerCommands } from '../../app/scheduler-commands';
@@ -76,10 +78,11 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             log: log.child({ module: name }),
             ...config.runtimeWatcher,
             runDurationMs: SUPERVISOR_RUN_MS,
+            slots: supervisionSlots(deps, name),
           }),
           checks: [checks.postgres(), checks.redis()],
           maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),
-          maxConcurrentActivityTaskExecutions: SUPERVISED_SCHEDULERS_PER_PROCESS,
+          maxConcurrentActivityTaskExecutions: config.supervision.schedulersPerProcess,
           close,
         },
         deps,
@@ -98,10 +101,11 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             intervalMs: config.metricsReporter.intervalMs,
             log: log.child({ module: name }),
             runDurationMs: SUPERVISOR_RUN_MS,
+            slots: supervisionSlots(deps, name),
           }),
           checks: [checks.postgres(), checks.redis()],
           maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),
-          maxConcurrentActivityTaskExecutions: SUPERVISED_SCHEDULERS_PER_PROCESS,
+          maxConcurrentActivityTaskExecutions: config.supervision.schedulersPerProcess,
         },
         deps,
       );
@@ -113,11 +117,15 @@ const SUPERVISOR_RUN_MS = 60 * 60_000;
 
 /**
  * Each scheduler's watcher (or metrics reporter) holds one activity slot of its module's process
- * for as long as it runs. With the SDK's default of 100 slots, the 101st scheduler's supervisor
- * waited unstarted (bench/health/idle-schedulers.ts). Past this many schedulers per process, run
- * more processes of the module: an activity waiting for a slot starts on any process with one.
+ * for as long as it runs (with the SDK's default of 100 slots, the 101st scheduler's supervisor
+ * waited unstarted: bench/health/idle-schedulers.ts). Past the configured number per process, run
+ * more processes of the module: an activity waiting for a slot starts on any process with one. A
+ * full process says so in its log and its gauges.
  */
-const SUPERVISED_SCHEDULERS_PER_PROCESS = 1_000;
+function supervisionSlots(deps: ModuleDeps, module: ModuleName): SupervisionSlots {
+  const capacity = deps.resources.config.supervision.schedulersPerProcess;
+  return new SupervisionSlots(capacity, module, deps.log, supervisionGauges(deps.registry, module));
+}
 
 /** Heartbeats of the supervisors' activities: one per 80% of their timeout (each is billed). */
 const supervisionThrottle = (config: Config) =>
