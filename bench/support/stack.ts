@@ -16,6 +16,7 @@ import { freePort } from '../../scripts/local-infra/paths';
 import { ensureDatabase, startPostgres } from '../../scripts/local-infra/postgres';
 import { startRedis } from '../../scripts/local-infra/redis';
 import { startTemporal } from '../../scripts/local-infra/temporal';
+import { schedulerDefinition } from '../../test/support/test-scheduler';
 
 const log = pino({ level: 'silent' });
 
@@ -170,30 +171,7 @@ export async function startStack(options: StackOptions) {
 }
 
 /** A minimal valid scheduler for the local runtime (no rooms are created by the benchmarks). */
-export function benchScheduler(name: string) {
-  return {
-    name,
-    game: 'bench',
-    maxSurge: '10%',
-    roomsReplicas: 0,
-    portRange: { start: 40000, end: 40999 },
-    spec: {
-      terminationGracePeriodMs: 5_000,
-      containers: [
-        {
-          name: 'game',
-          image: 'bench',
-          imagePullPolicy: 'IfNotPresent',
-          command: ['sleep', '600'],
-          environment: [],
-          requests: { cpu: '10m', memory: '16Mi' },
-          limits: { cpu: '10m', memory: '16Mi' },
-          ports: [{ name: 'game', protocol: 'tcp', port: 7000 }],
-        },
-      ],
-    },
-  };
-}
+export const benchScheduler = (name: string) => ({ ...schedulerDefinition(name), game: 'bench' });
 
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

@@ -1,16 +1,13 @@
 /**
  * A valid scheduler for tests that need one but no services (unit tests import it without
- * loading the integration harnesses).
+ * loading the integration harnesses), and for the benchmarks.
  */
 import type { Scheduler } from '../../src/domain/scheduler/scheduler';
 import { validateScheduler } from '../../src/domain/scheduler/validation';
 
-/** A valid scheduler definition for the local runtime, with the given forwarders. */
-export function testScheduler(
-  name: string,
-  overrides: Omit<Partial<Scheduler>, 'forwarders'> & { forwarders?: unknown[] } = {},
-): Scheduler {
-  return validateScheduler({
+/** A minimal valid definition, as an API caller sends it: rooms that sleep on the local runtime. */
+export function schedulerDefinition(name: string) {
+  return {
     name,
     game: 'tennis',
     maxSurge: '10%',
@@ -31,6 +28,13 @@ export function testScheduler(
         },
       ],
     },
-    ...overrides,
-  });
+  };
+}
+
+/** {@link schedulerDefinition}, validated, with the given overrides (and forwarders). */
+export function testScheduler(
+  name: string,
+  overrides: Omit<Partial<Scheduler>, 'forwarders'> & { forwarders?: unknown[] } = {},
+): Scheduler {
+  return validateScheduler({ ...schedulerDefinition(name), ...overrides });
 }

@@ -125,6 +125,9 @@ function fixedBufferUpTo(amount: number, max: number): Autoscaling {
  */
 class ToyScheduler {
   removed: GameRoom[] = [];
+  /** After each step: how many rooms there are, and how many serve (ready or occupied). */
+  readonly sizes: number[] = [];
+  readonly capacities: number[] = [];
   private created = 0;
 
   constructor(
@@ -149,18 +152,22 @@ class ToyScheduler {
       version: ACTIVE,
     });
     this.rooms.push(...added);
+    this.sizes.push(this.rooms.length);
+    this.capacities.push(
+      this.rooms.filter((room) => room.status === 'ready' || room.status === 'occupied').length,
+    );
     return result;
   }
 
-  /** Runs `steps` plans, calling `afterEach` after each; returns the last plan. */
-  run(steps: number, afterEach: () => void = () => {}): HealthPlan {
+  /** Runs `steps` plans; returns the last one. */
+  run(steps: number): HealthPlan {
     let last = this.step();
-    afterEach();
-    for (let i = 1; i < steps; i++) {
-      last = this.step();
-      afterEach();
-    }
+    for (let i = 1; i < steps; i++) last = this.step();
     return last;
+  }
+
+  removedInUse() {
+    return this.removed.filter((room) => IN_USE_STATUSES.includes(room.status));
   }
 
   withVersion(version: string) {
@@ -169,18 +176,10 @@ class ToyScheduler {
 }
 
 describe('a rolling update, step by step', () => {
-  const capacity = (rooms: GameRoom[]) =>
-    rooms.filter((room) => room.status === 'ready' || room.status === 'occupied').length;
-
   it('replaces every free room, keeps rooms in use until they are free, then settles at 10', () => {
     const toy = new ToyScheduler([...busyOld(), ...freeOld()]);
-    const sizes: number[] = [];
-    const capacities: number[] = [];
 
-    const settled = toy.run(20, () => {
-      sizes.push(toy.rooms.length);
-      capacities.push(capacity(toy.rooms));
-    });
+    const settled = toy.run(20);
 
     expect(planTakesAction(settled)).toBe(false);
     expect(toy.rooms.filter((room) => room.status === 'pending')).toEqual([]);
@@ -188,9 +187,9 @@ describe('a rolling update, step by step', () => {
     const others = toy.rooms.filter((room) => room.version !== OLD);
     expect(others.every((room) => room.version === ACTIVE && room.status === 'ready')).toBe(true);
     expect(others.length).toBeGreaterThanOrEqual(6); // the free old rooms' capacity, at least
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(13); // never above desired + surge
-    expect(Math.min(...capacities)).toBeGreaterThanOrEqual(10); // never below desired
-    expect(toy.removed.filter((room) => IN_USE_STATUSES.includes(room.status))).toEqual([]);
+    expect(Math.max(...toy.sizes)).toBeLessThanOrEqual(13); // never above desired + surge
+    expect(Math.min(...toy.capacities)).toBeGreaterThanOrEqual(10); // never below desired
+    expect(toy.removedInUse()).toEqual([]);
 
     // The matches end: the old rooms become free.
     toy.rooms = toy.rooms.map((room) =>
@@ -203,7 +202,7 @@ describe('a rolling update, step by step', () => {
     expect(toy.rooms).toHaveLength(10);
     expect(toy.withVersion(ACTIVE)).toHaveLength(10);
     expect(toy.rooms.every((room) => room.status === 'ready')).toBe(true);
-    expect(toy.removed.filter((room) => IN_USE_STATUSES.includes(room.status))).toEqual([]);
+    expect(toy.removedInUse()).toEqual([]);
   });
 
   it('converges at the autoscaling max without exceeding it or touching a room in use', () => {
@@ -212,20 +211,15 @@ describe('a rolling update, step by step', () => {
       [...busyOld(), ...freeOld()],
       scheduler({ autoscaling: fixedBufferUpTo(6, 10) }),
     );
-    const sizes: number[] = [];
-    const capacities: number[] = [];
 
-    const settled = toy.run(20, () => {
-      sizes.push(toy.rooms.length);
-      capacities.push(capacity(toy.rooms));
-    });
+    const settled = toy.run(20);
 
     expect(planTakesAction(settled)).toBe(false);
     expect(toy.withVersion(OLD)).toEqual(busyOld());
     expect(toy.withVersion(ACTIVE)).toHaveLength(6);
     expect(toy.withVersion(ACTIVE).every((room) => room.status === 'ready')).toBe(true);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
-    expect(Math.min(...capacities)).toBeGreaterThanOrEqual(10 - 3); // one surge down, at most
-    expect(toy.removed.filter((room) => IN_USE_STATUSES.includes(room.status))).toEqual([]);
+    expect(Math.max(...toy.sizes)).toBeLessThanOrEqual(10);
+    expect(Math.min(...toy.capacities)).toBeGreaterThanOrEqual(10 - 3); // one surge down, at most
+    expect(toy.removedInUse()).toEqual([]);
   });
 });
