@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { binDir } from '../../scripts/local-infra/paths';
+import { sharedInfra } from '../support/infra';
 import { OperationsHarness } from '../support/operations-harness';
 import { eventually } from '../support/runtime-contract';
 
@@ -125,7 +129,7 @@ describe('scheduler operations on Temporal', () => {
     });
   });
 
-  it('rolls a running operation back and ends it canceled when the Temporal workflow is canceled', async () => {
+  it('rolls a running operation back and ends it canceled on `temporal workflow cancel --workflow-id <operationId>`', async () => {
     const scheduler = await createdScheduler('cancel-running', {
       spec: {
         ...harness.schedulerInput('x').spec,
@@ -143,7 +147,15 @@ describe('scheduler operations on Temporal', () => {
     const deletion = await harness.commands.deleteScheduler(scheduler);
     await harness.waitForOperation(scheduler, deletion, 'in_progress');
 
-    await harness.client.workflow.getHandle(deletion).cancel();
+    // The Temporal CLI, as a user would run it.
+    execFileSync(path.join(binDir, 'temporal'), [
+      'workflow',
+      'cancel',
+      '--workflow-id',
+      deletion,
+      '--address',
+      sharedInfra().temporalAddress,
+    ]);
     const operation = await harness.waitForOperation(scheduler, deletion, 'canceled');
 
     const events = operation.executionHistory.map((e) => e.event);

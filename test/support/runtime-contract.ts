@@ -99,7 +99,7 @@ export function describeRuntimeContract(name: string, subject: RuntimeContractSu
 
     it('removes a room whose deletion is forced, also when it is already terminating', async () => {
       const [graceful, forced] = [`${scheduler.name}-graceful`, `${scheduler.name}-forced`];
-      await Promise.all([createRoom(graceful), createRoom(forced)]);
+      await Promise.all([createRoom(graceful, 0), createRoom(forced, 1)]);
       await eventuallyStatus(runtime(), scheduler.name, graceful, 'ready');
       await eventuallyStatus(runtime(), scheduler.name, forced, 'ready');
 
