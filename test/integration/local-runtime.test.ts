@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -142,6 +142,12 @@ describe('local runtime processes', () => {
       5_000,
     );
     expect(isAlive(grandchild)).toBe(false);
+    // Nothing of the room is left: not its supervisor, nor a timer of the two deletions.
+    await eventually(async () =>
+      expect(processesMentioning(path.join(stateDir, 'rooms', scheduler.name, 'stuck'))).toEqual(
+        [],
+      ),
+    );
   });
 
   it('restarts a failing room when its restart policy is OnFailure', async () => {
@@ -210,6 +216,20 @@ describe('local runtime processes', () => {
     await expect(attempt).rejects.toThrow(/container game/);
   });
 });
+
+/** Pids of the live processes whose command line mentions `text`. */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text) && isAlive(Number(pid));
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
 
 /** Running, and not a zombie waiting to be reaped. */
 function isAlive(pid: number): boolean {

@@ -109,7 +109,12 @@ export class LocalRuntime implements Runtime {
 
   async getRoom(scheduler: string, roomId: string): Promise<GameRoomInstance | undefined> {
     const dir = this.roomDir(scheduler, roomId);
-    const files = await readRoom(dir);
+    let files = await readRoom(dir);
+    if (files && files.exitCode === undefined && !this.isSupervisorAlive(files)) {
+      // A supervisor's last writes (exit code, removal) come before it exits: having seen it
+      // gone, read again, or a room that just exited would look like one that vanished.
+      files = await readRoom(dir);
+    }
     if (!files) return undefined;
     if (files.deleting !== undefined && !this.isSupervisorAlive(files)) {
       // The supervisor died before finishing the deletion (killed, machine rebooted): finish it.

@@ -19,6 +19,7 @@ stop_child() {
   killer=$!
 }
 on_term() {
+  [ "$stopping" = 1 ] && return # a repeated deletion: one killer is enough
   stopping=1
   [ "$child" -gt 0 ] && stop_child
 }
