@@ -36,8 +36,13 @@ export interface LoadResult {
   maxMs: number;
   /** Answers that were not HTTP 200 with `success: true`, by status. */
   failures: Record<string, number>;
-  /** Fixed rate only: p99 of how late the generator itself sent requests (its own scheduling). */
+  /**
+   * Fixed rate only: p99 of how late requests were sent (the connection's previous answer came
+   * late, or the generator's own scheduling), and p50/p99 from the actual send to the answer.
+   */
   sendLagP99Ms?: number;
+  fromSendP50Ms?: number;
+  fromSendP99Ms?: number;
   /** CPU seconds the load generator itself used per second of run (warmup included). */
   loadGeneratorCpuSecondsPerSecond: number;
 }
@@ -89,6 +94,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   const cpuAtStart = process.cpuUsage();
   const latencies: number[] = [];
   const sendLags: number[] = [];
+  const fromSend: number[] = [];
   const failures: Record<string, number> = {};
   let counter = 0;
   const start = Date.now();
@@ -102,6 +108,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
       let buffer: Buffer = Buffer.alloc(0);
       // When the request in flight was due (fixed rate) or sent (closed loop), in ms.
       let dueAt = performance.now() + (intervalMs * index) / plan.connections;
+      let sentAt = 0;
       const send = () => {
         if (Date.now() >= end) {
           socket.end(resolve);
@@ -109,6 +116,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
         }
         if (intervalMs === 0) dueAt = performance.now();
         else if (Date.now() >= measureFrom) sendLags.push(performance.now() - dueAt);
+        sentAt = performance.now();
         socket.write(request(plan, url.host, counter++));
       };
       const sendWhenDue = () => setTimeout(send, Math.max(0, dueAt - performance.now()));
@@ -121,6 +129,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
         buffer = answer.rest;
         if (Date.now() >= measureFrom) {
           latencies.push(performance.now() - dueAt);
+          fromSend.push(performance.now() - sentAt);
           const isSuccess = answer.status === 200 && answer.body.includes('"success":true');
           if (!isSuccess) failures[answer.status] = (failures[answer.status] ?? 0) + 1;
         }
@@ -141,19 +150,16 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     p99Ms: round(percentile(latencies, 99)),
     maxMs: round(latencies[latencies.length - 1] ?? 0),
     failures,
-    ...(intervalMs > 0
-      ? {
-          sendLagP99Ms: round(
-            percentile(
-              sendLags.sort((a, b) => a - b),
-              99,
-            ),
-          ),
-        }
-      : {}),
+    ...(intervalMs > 0 && {
+      sendLagP99Ms: round(percentile(sendLags.sort(byValue), 99)),
+      fromSendP50Ms: round(percentile(fromSend.sort(byValue), 50)),
+      fromSendP99Ms: round(percentile(fromSend, 99)),
+    }),
     loadGeneratorCpuSecondsPerSecond: round((user + system) / 1e6 / ((Date.now() - start) / 1000)),
   };
 }
+
+const byValue = (a: number, b: number) => a - b;
 
 /** Without the field the run prints separately. */
 export function withoutOwnCpu(
