@@ -5,6 +5,14 @@ import type { SupervisionOutcome } from '../workflows/supervision';
 /** How often a supervisor heartbeats; the SDK sends at most one per throttle interval. */
 const HEARTBEAT_INTERVAL_MS = 5_000;
 
+/** What every supervisor activity is given besides its own dependencies. */
+export interface SupervisionRun {
+  /** How long one activity run lasts before it hands over to the next (`rotated`). */
+  runDurationMs: number;
+  /** This process's slots for supervisors (one per scheduler). */
+  slots: SupervisionSlots;
+}
+
 /**
  * Runs a supervisor's long-running work: heartbeating (so Temporal notices a dead process and
  * delivers cancellation), stopped when the run is up (`rotated`) or the activity is canceled
@@ -12,8 +20,7 @@ const HEARTBEAT_INTERVAL_MS = 5_000;
  */
 export async function superviseActivity(
   context: Context,
-  runDurationMs: number,
-  slots: SupervisionSlots,
+  { runDurationMs, slots }: SupervisionRun,
   work: (signal: AbortSignal) => Promise<'scheduler_deleted' | 'stopped'>,
 ): Promise<SupervisionOutcome> {
   const release = slots.acquire();

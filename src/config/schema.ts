@@ -173,7 +173,7 @@ export const environmentSchema = z
     MAESTRO_ROOM_DELETION_TIMEOUT_MS: integer(1_000, 86_400_000)
       .default(120_000)
       .describe(
-        'Health controller: a room still terminating this long after its last ping is deleted again.',
+        'Health controller: a room still terminating this long after its last ping (and never before its grace period is over) is force-deleted.',
       ),
     MAESTRO_ROOM_VALIDATION_TIMEOUT_MS: integer(1_000, 3_600_000)
       .default(120_000)
