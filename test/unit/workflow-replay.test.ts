@@ -1,0 +1,43 @@
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { loadHistoryFixtures } from '../support/workflow-history-fixtures';
+
+/**
+ * Workflows already running in production replay their histories on the code that is deployed
+ * next. Every recorded history (test/fixtures/workflow-histories) must replay on the current
+ * workflow code: a change that fails here needs `patched()` (see docs/development.md).
+ */
+describe('recorded workflow histories', () => {
+  const fixtures = loadHistoryFixtures();
+
+  beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
+
+  it('cover every workflow type maestro runs', () => {
+    const types = new Set(fixtures.map((fixture) => fixture.workflowType));
+
+    expect([...types].sort()).toEqual([
+      'metricsReporterWorkflow',
+      'operationWorkflow',
+      'runtimeWatcherWorkflow',
+      'schedulerWorkflow',
+    ]);
+  });
+
+  it('replay on the current workflow code without non-determinism', async () => {
+    const failures: string[] = [];
+
+    const results = Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../../workflows') },
+      fixtures.map((fixture) => ({
+        workflowId: fixture.name,
+        history: historyFromJSON(fixture.history),
+      })),
+    );
+    for await (const result of results) {
+      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    }
+
+    expect(failures).toEqual([]);
+    expect(fixtures.length).toBeGreaterThan(20);
+  }, 120_000);
+});
