@@ -32,9 +32,10 @@ export interface OperationWorkflowInput extends EnqueueOperationRequest {
  * signal; runs its definition's steps `in_progress`; ends `finished`, or — after a rollback in a
  * non-cancellable scope — `error` when a step failed and `canceled` when it was canceled (from the
  * API or `temporal workflow cancel`). Canceled while pending, it ends `canceled` without running.
- * Its scheduler workflow learns the outcome by signal.
+ * Its scheduler workflow learns the outcome by signal. Its result is its details, so a completed
+ * operation is read without a worker replaying it.
  */
-export async function operationWorkflow(input: OperationWorkflowInput): Promise<OperationSummary> {
+export async function operationWorkflow(input: OperationWorkflowInput): Promise<OperationDetails> {
   const details: OperationDetails = {
     id: input.id,
     schedulerName: input.schedulerName,
@@ -72,7 +73,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   try {
     await executor.execute(context, input.input);
     await finish(details, OperationStatus.FINISHED);
-    return summaryOf(details);
+    return details;
   } catch (error) {
     const isCanceled = isCancellation(error);
     context.record(
@@ -93,7 +94,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     });
     await finish(details, isCanceled ? OperationStatus.CANCELED : OperationStatus.ERROR);
     if (isCanceled) throw error; // the execution shows as canceled in Temporal too
-    return summaryOf(details);
+    return details;
   }
 }
 

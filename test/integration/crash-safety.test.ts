@@ -7,7 +7,8 @@ import { eventually } from '../support/runtime-contract';
 
 /**
  * The worker process is SIGKILLed while add_rooms of 100 rooms runs, then started again: the
- * operation must finish with exactly 100 rooms, none duplicated, none orphaned.
+ * operation must finish with exactly 100 rooms, none duplicated, none orphaned. With no worker at
+ * all, a finished operation is still read whole (from its workflow's result).
  */
 describe('operation execution when the worker process is killed', () => {
   const harness = new OperationsHarness();
@@ -68,6 +69,35 @@ describe('operation execution when the worker process is killed', () => {
       );
       expect(statuses.filter((status) => !status.startsWith('ready'))).toEqual([]);
     });
+  });
+
+  it('answers a finished operation with its input and history while no worker runs', async () => {
+    const scheduler = `no-worker-${harness.suffix}`;
+    worker ??= await startWorker();
+    await harness.commands.createScheduler(harness.schedulerInput(scheduler));
+    const operationId = await harness.queue.enqueue(scheduler, 'add_rooms', { amount: 1 });
+    await harness.waitForOperation(scheduler, operationId, 'finished');
+    await harness.client.workflow.getHandle(operationId).result(); // its workflow has completed
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    worker = undefined;
+
+    const operation = await harness.operations.get(scheduler, operationId);
+
+    expect(operation).toMatchObject({
+      id: operationId,
+      definitionName: 'add_rooms',
+      status: 'finished',
+      input: { amount: 1 },
+    });
+    expect(operation.executionHistory.map((e) => e.event)).toEqual(
+      expect.arrayContaining([
+        'Created',
+        'Starting operation',
+        'added 1 rooms',
+        'Operation finished',
+      ]),
+    );
   });
 });
 

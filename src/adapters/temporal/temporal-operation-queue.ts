@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import { DomainError, ErrorCode } from '../../domain/errors';
 import type { OperationName } from '../../domain/operations/definitions';
 import {
@@ -100,26 +104,32 @@ export class TemporalOperationQueue implements OperationQueue {
   }
 
   /**
-   * The operation workflow answers a query. While it is still being started, the queue's row
-   * stands in; while no worker can answer (all down), its search attributes do.
+   * A completed operation (`finished`, `error`) is read from its workflow's result, which is its
+   * details: no worker replays it. A running, pending or canceled one answers a query; while it is
+   * still being started the queue's row stands in, and while no worker can answer (all down) its
+   * search attributes do.
    */
   async get(schedulerName: string, operationId: string): Promise<OperationDetails | undefined> {
+    const handle = this.client.workflow.getHandle(operationId);
+    let description: WorkflowExecutionDescription;
     try {
-      const details = await this.client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
-        this.client.workflow.getHandle(operationId).query(getOperationQuery),
-      );
-      return details.schedulerName === schedulerName ? details : undefined;
+      description = await handle.describe();
     } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError))
-        return this.describeWithoutWorker(schedulerName, operationId);
-      const queued = (await this.list(schedulerName)).pending.find((op) => op.id === operationId);
-      return (
-        queued && {
-          ...queued,
-          input: {},
-          executionHistory: [{ createdAt: queued.createdAt, event: 'Created' }],
-        }
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      return this.queuedDetails(schedulerName, operationId);
+    }
+    if (description.typedSearchAttributes.get(schedulerNameKey) !== schedulerName) return undefined;
+    if (description.status.name === 'COMPLETED') {
+      const result: unknown = await handle.result();
+      // Operations completed by older code returned only their summary.
+      if (isOperationDetails(result)) return result;
+    }
+    try {
+      return await this.client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        handle.query(getOperationQuery),
       );
+    } catch {
+      return detailsFromSearchAttributes(schedulerName, operationId, description);
     }
   }
 
@@ -141,25 +151,19 @@ export class TemporalOperationQueue implements OperationQueue {
     await this.client.workflow.getHandle(operationId).cancel();
   }
 
-  private async describeWithoutWorker(
+  /** An operation whose workflow the scheduler workflow has not started yet. */
+  private async queuedDetails(
     schedulerName: string,
     operationId: string,
   ): Promise<OperationDetails | undefined> {
-    const description = await this.client.workflow.getHandle(operationId).describe();
-    const attributes = description.typedSearchAttributes;
-    if (attributes.get(schedulerNameKey) !== schedulerName) return undefined;
-    const createdAt = description.startTime.toISOString();
-    return {
-      id: operationId,
-      schedulerName,
-      definitionName: attributes.get(operationDefinitionKey) ?? '',
-      status: (attributes.get(operationStatusKey) ?? OperationStatus.PENDING) as OperationStatus,
-      createdAt,
-      updatedAt: (description.closeTime ?? description.startTime).toISOString(),
-      hasNoAction: false,
-      input: {},
-      executionHistory: [{ createdAt, event: 'Created' }],
-    };
+    const queued = (await this.list(schedulerName)).pending.find((op) => op.id === operationId);
+    return (
+      queued && {
+        ...queued,
+        input: {},
+        executionHistory: [{ createdAt: queued.createdAt, event: 'Created' }],
+      }
+    );
   }
 
   /**
@@ -184,4 +188,33 @@ export class TemporalOperationQueue implements OperationQueue {
       }
     }
   }
+}
+
+/** What Temporal itself records of an operation: its search attributes and times, no history. */
+function detailsFromSearchAttributes(
+  schedulerName: string,
+  operationId: string,
+  description: WorkflowExecutionDescription,
+): OperationDetails {
+  const attributes = description.typedSearchAttributes;
+  const createdAt = description.startTime.toISOString();
+  return {
+    id: operationId,
+    schedulerName,
+    definitionName: attributes.get(operationDefinitionKey) ?? '',
+    status: (attributes.get(operationStatusKey) ?? OperationStatus.PENDING) as OperationStatus,
+    createdAt,
+    updatedAt: (description.closeTime ?? description.startTime).toISOString(),
+    hasNoAction: false,
+    input: {},
+    executionHistory: [{ createdAt, event: 'Created' }],
+  };
+}
+
+function isOperationDetails(value: unknown): value is OperationDetails {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as Partial<OperationDetails>).executionHistory)
+  );
 }
