@@ -16,6 +16,7 @@ export class OperationCommands {
   }
 
   async get(schedulerName: string, operationId: string): Promise<OperationDetails> {
+    requireOperationId(operationId);
     const operation = await this.operations.get(schedulerName, operationId);
     if (!operation)
       throw new DomainError(ErrorCode.NOT_FOUND, `operation ${operationId} not found`);
@@ -23,7 +24,18 @@ export class OperationCommands {
   }
 
   /** Pending: leaves the queue as canceled. Running: rolls back, ends canceled. Final: CONFLICT. */
-  cancel(schedulerName: string, operationId: string): Promise<void> {
+  async cancel(schedulerName: string, operationId: string): Promise<void> {
+    requireOperationId(operationId);
     return this.operations.cancel(schedulerName, operationId);
+  }
+}
+
+/** A gRPC request may leave the id out (HTTP routes always carry one). */
+function requireOperationId(operationId: string) {
+  if (operationId === '') {
+    throw new DomainError(
+      ErrorCode.INVALID_ARGUMENT,
+      'Validation Error:\noperationId: must not be empty',
+    );
   }
 }

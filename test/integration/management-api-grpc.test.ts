@@ -101,9 +101,14 @@ describe('Management API over native gRPC', () => {
     const listed = await schedulers.call<ListSchedulersResponse>('listSchedulers', {
       name: scheduler,
     });
-    const final = await operations.call<ListOperationsResponse>('listOperations', {
-      schedulerName: scheduler,
-      stage: 'final',
+    // The final listing learns of the operation by signal, possibly after the state changed.
+    let final = {} as ListOperationsResponse;
+    await eventually(async () => {
+      final = await operations.call<ListOperationsResponse>('listOperations', {
+        schedulerName: scheduler,
+        stage: 'final',
+      });
+      expect(final.operations).toHaveLength(1);
     });
     const detail = await operations.call<GetOperationResponse>('getOperation', {
       schedulerName: scheduler,
@@ -144,6 +149,26 @@ describe('Management API over native gRPC', () => {
     expect(error.code).toBe(status.NOT_FOUND);
     expect(error.details).toBe(`scheduler ${missing} not found`);
     expect(deletion.code).toBe(status.NOT_FOUND);
+  });
+
+  it('answers INVALID_ARGUMENT to an empty operation id and NOT_FOUND to an unknown or overlong one', async () => {
+    const schedulerName = name('no-operation');
+    const request = (operationId: string) => ({ schedulerName, operationId });
+
+    const empty = await rejection(operations.call('getOperation', request('')));
+    const emptyCancel = await rejection(operations.call('cancelOperation', request('')));
+    const unknown = await rejection(
+      operations.call('getOperation', request('5d8b0b52-6f3c-4a55-9bd2-1f0d6ab1c0de')),
+    );
+    const overlong = await rejection(operations.call('getOperation', request('x'.repeat(5_000))));
+
+    expect([empty.code, empty.details]).toEqual([
+      status.INVALID_ARGUMENT,
+      'Validation Error:\noperationId: must not be empty',
+    ]);
+    expect(emptyCancel.code).toBe(status.INVALID_ARGUMENT);
+    expect(unknown.code).toBe(status.NOT_FOUND);
+    expect(overlong.code).toBe(status.NOT_FOUND);
   });
 
   it('answers INVALID_ARGUMENT listing every broken field when the scheduler is invalid', async () => {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import {
+  isGrpcServiceError,
+  ServiceError,
   WorkflowNotFoundError,
   type Client,
   type WorkflowExecutionDescription,
@@ -115,6 +118,8 @@ export class TemporalOperationQueue implements OperationQueue {
     try {
       description = await handle.describe();
     } catch (error) {
+      // An id Temporal cannot even look up (too long…) names no operation.
+      if (isInvalidArgument(error)) return undefined;
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       return this.queuedDetails(schedulerName, operationId);
     }
@@ -217,4 +222,9 @@ function isOperationDetails(value: unknown): value is OperationDetails {
     value !== null &&
     Array.isArray((value as Partial<OperationDetails>).executionHistory)
   );
+}
+
+function isInvalidArgument(error: unknown): boolean {
+  const cause = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(cause) && cause.code === grpcStatus.INVALID_ARGUMENT;
 }
