@@ -71,7 +71,7 @@ describe('operation execution when the worker process is killed', () => {
     });
   });
 
-  it('answers a finished operation with its input and history while no worker runs', async () => {
+  it('answers a finished operation with its input and history, and the listing UNAVAILABLE, while no worker runs', async () => {
     const scheduler = `no-worker-${harness.suffix}`;
     worker ??= await startWorker();
     await harness.commands.createScheduler(harness.schedulerInput(scheduler));
@@ -83,6 +83,9 @@ describe('operation execution when the worker process is killed', () => {
     worker = undefined;
 
     const operation = await harness.operations.get(scheduler, operationId);
+    const listing = await harness.operations
+      .list({ schedulerName: scheduler, stage: 'final' })
+      .catch((error: unknown) => error);
 
     expect(operation).toMatchObject({
       id: operationId,
@@ -98,6 +101,10 @@ describe('operation execution when the worker process is killed', () => {
         'Operation finished',
       ]),
     );
+    expect(listing).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('no operation worker answered') as unknown,
+    });
   });
 });
 

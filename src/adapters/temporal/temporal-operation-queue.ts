@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
+  isGrpcDeadlineError,
   isGrpcServiceError,
   ServiceError,
   WorkflowNotFoundError,
@@ -30,8 +31,10 @@ import {
   schedulerNameKey,
 } from '../../../workflows/search-attributes';
 
-/** Queries need a worker; past this the answer comes from Temporal's own records. */
+/** Queries need a worker; past this an operation is read from Temporal's own records. */
 const QUERY_TIMEOUT_MS = 3_000;
+/** The listing has no such fallback: it waits longer (a worker may be replaying a long history). */
+const LISTING_QUERY_TIMEOUT_MS = 10_000;
 
 export interface TemporalOperationQueueConfig {
   taskQueue: string;
@@ -75,15 +78,29 @@ export class TemporalOperationQueue implements OperationQueue {
     return id;
   }
 
-  /** Active operations come with their lease (`leaseTtl`, see `leaseOf`). */
+  /**
+   * Active operations come with their lease (`leaseTtl`, see `leaseOf`). The listing is a query of
+   * the scheduler workflow: with no worker answering it is UNAVAILABLE after the query deadline.
+   */
   async list(schedulerName: string): Promise<OperationsByStage> {
     let stages: OperationsByStage;
     try {
-      stages = await this.client.workflow
-        .getHandle(schedulerWorkflowId(schedulerName))
-        .query(listOperationsQuery);
+      stages = await this.client.connection.withDeadline(
+        Date.now() + LISTING_QUERY_TIMEOUT_MS,
+        () =>
+          this.client.workflow
+            .getHandle(schedulerWorkflowId(schedulerName))
+            .query(listOperationsQuery),
+      );
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return { pending: [], active: [], finished: [] };
+      if (isGrpcDeadlineError(error)) {
+        throw new DomainError(
+          ErrorCode.UNAVAILABLE,
+          `operations of scheduler ${schedulerName} cannot be listed now: no operation worker answered within ${LISTING_QUERY_TIMEOUT_MS / 1000} s; retry`,
+          { cause: error },
+        );
+      }
       throw error;
     }
     const active = await Promise.all(
