@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
 
 /**
  * Recorded workflow histories, one directory per recording (`<date>-<revision>`), written by
@@ -10,13 +11,12 @@ export const FIXTURES_DIR = path.resolve(__dirname, '../fixtures/workflow-histor
 export interface HistoryFixture {
   /** `<recording>/<file>`: names the history in a failure. */
   name: string;
-  /** The workflow type recorded (`schedulerWorkflow`, `operationWorkflow`…). */
+  /** The workflow type the history ran (`schedulerWorkflow`, `operationWorkflow`…). */
   workflowType: string;
-  /** The history as `historyToJSON` wrote it. */
-  history: unknown;
+  history: History;
 }
 
-/** Every recorded history, in recording order. */
+/** Every recorded history (as `temporal workflow show --output json` wrote it), in order. */
 export function loadHistoryFixtures(): HistoryFixture[] {
   return readdirSync(FIXTURES_DIR, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
@@ -26,12 +26,17 @@ export function loadHistoryFixtures(): HistoryFixture[] {
       readdirSync(path.join(FIXTURES_DIR, recording))
         .filter((file) => file.endsWith('.json'))
         .sort()
-        .map((file) => ({
-          name: `${recording}/${file}`,
-          workflowType: file.split('--')[1] ?? '',
-          history: JSON.parse(
+        .map((file) => {
+          const json: unknown = JSON.parse(
             readFileSync(path.join(FIXTURES_DIR, recording, file), 'utf8'),
-          ) as unknown,
-        })),
+          );
+          const history = historyFromJSON(json);
+          const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+          return {
+            name: `${recording}/${file}`,
+            workflowType: started?.workflowType?.name ?? '',
+            history,
+          };
+        }),
     );
 }
