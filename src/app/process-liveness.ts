@@ -20,6 +20,8 @@ export interface ProcessLivenessDeps {
 
 /** Dead processes handled per check; more wait for the next check (a third of the TTL later). */
 const CLAIM_LIMIT = 20;
+/** Attempts failed at once: a full process holds up to 2 × 1,000 supervisors. */
+const HAND_OVER_BATCH = 100;
 
 /**
  * Liveness per process (DESIGN §8): the process renews one lease in the store every third of its
@@ -107,12 +109,17 @@ export class ProcessLiveness implements SupervisorRegistry {
       const dead = await this.deps.leases.claimExpired(this.processId, claimTtlMs, CLAIM_LIMIT);
       for (const { processId, attempts } of dead) {
         const reason = `process ${processId} stopped renewing its liveness lease`;
-        const results = await Promise.all(
-          attempts.map((attempt) => this.deps.attempts.failAttempt(attempt, reason)),
-        );
+        let handedOver = 0;
+        for (let i = 0; i < attempts.length; i += HAND_OVER_BATCH) {
+          const batch = attempts.slice(i, i + HAND_OVER_BATCH);
+          const results = await Promise.all(
+            batch.map((attempt) => this.deps.attempts.failAttempt(attempt, reason)),
+          );
+          handedOver += results.filter(Boolean).length;
+        }
         await this.deps.leases.forget(processId);
         this.deps.log.info(
-          { deadProcess: processId, handedOver: results.filter(Boolean).length },
+          { deadProcess: processId, attempts: attempts.length, handedOver },
           'supervisors of a dead process handed back to temporal',
         );
       }
