@@ -54,10 +54,11 @@ export async function superviseActivity(
 }
 
 const leaseLost = (reason: unknown) =>
-  ApplicationFailure.retryable(
-    reason instanceof Error ? reason.message : 'this process lost its liveness lease',
-    'ProcessLeaseLost',
-  );
+  ApplicationFailure.create({
+    message: reason instanceof Error ? reason.message : 'this process lost its liveness lease',
+    type: 'ProcessLeaseLost',
+    nextRetryDelay: '1 second', // not the grown backoff of an attempt that was handed over before
+  });
 
 /**
  * The supervisors one process runs, against its activity slots (one per supervised scheduler).

@@ -10,7 +10,13 @@ export class TemporalAttemptFailer implements AttemptFailer {
     try {
       await this.client.activity.fail(
         Buffer.from(attempt.taskToken, 'base64'),
-        ApplicationFailure.retryable(reason, 'ProcessLeaseExpired'),
+        // Retried after 1 s whatever the attempt number: a supervisor handed over after several
+        // process deaths within its hourly run would otherwise wait out a grown backoff (up to 30 s).
+        ApplicationFailure.create({
+          message: reason,
+          type: 'ProcessLeaseExpired',
+          nextRetryDelay: '1 second',
+        }),
       );
       return true;
     } catch (error) {
