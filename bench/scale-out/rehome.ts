@@ -55,7 +55,7 @@ async function main() {
           : 1;
       const survivor = members[1 - victim]!;
       const killedAt = Date.now();
-      await fleet.kill(members[victim]!);
+      await fleet.kill(members[victim]);
       await until(async () => {
         const held = await supervised(survivor);
         return held.watchers === SCHEDULERS && held.reporters === SCHEDULERS;
