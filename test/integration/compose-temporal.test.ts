@@ -1,63 +1,54 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from 'pg';
-import { binDir, cacheDir, isPortFree, temporalBinary } from '../../scripts/local-infra/paths';
-import {
-  spawnService,
-  waitUntilReady,
-  type ServiceProcess,
-} from '../../scripts/local-infra/process';
+import pino from 'pino';
+import { ensureDatabase } from '../../scripts/local-infra/postgres';
+import { LocalRuntime } from '../../src/adapters/runtime/local/local-runtime';
+import { freePort } from '../../scripts/local-infra/paths';
+import { environmentSchema } from '../../src/config/schema';
+import { maestroSearchAttributes } from '../../workflows/search-attributes';
 import {
   loadComposeProject,
   repositoryRoot,
   type ComposeProject,
-  type ComposeService,
 } from '../support/compose-project';
-import { sharedInfra } from '../support/infra';
+import {
+  runJob,
+  schemaVersions,
+  sqlConnection,
+  startTemporalServer,
+  temporalCli,
+  type RunningTemporal,
+} from '../support/compose-temporal';
+import { sharedInfra, uniqueSuffix } from '../support/infra';
+import { runMaestro, waitFor, type MaestroProcess } from '../support/maestro-process';
 
 /**
- * docker-compose.yml's Temporal chain run as the containers would run it, without Docker: the
- * temporal-schema job's script with its environment, the temporalio/server image's start (dockerize
- * renders the image's config_template.yaml from the service's environment, then `temporal-server
- * --env docker start`), the service's healthcheck command, and the temporal-namespace job's script.
- * Only what Docker would provide differs: service hostnames become this run's PostgreSQL and free
- * loopback ports, and mounted paths their files in the repository. Binaries: scripts/provision/
- * compose-temporal.sh, built at the server image's version.
+ * docker-compose.yml run as its containers would run, without Docker (see compose-temporal.ts):
+ * the temporal-schema job, the temporalio/server image's start and healthcheck, the
+ * temporal-namespace job, then maestro with the maestro service's environment and the README's
+ * "try a room" with examples/schedulers/game-room.json. One server for the whole file, in order.
  */
-const run = promisify(execFile);
-const PATH = `${binDir}:${path.dirname(temporalBinary())}:${process.env['PATH'] ?? ''}`;
-
-/** A path inside a container, as the file the service bind-mounts there from the repository. */
-function hostPath(service: ComposeService, containerPath: string): string {
-  const mount = service.volumes?.find(
-    (v) => v.type === 'bind' && (containerPath + '/').startsWith(`${v.target}/`),
-  );
-  if (!mount) throw new Error(`${containerPath} is not mounted from the repository`);
-  return path.join(mount.source, path.relative(mount.target, containerPath));
-}
-
-/** Runs a job's `sh <script>` entrypoint with its environment plus `overrides`. */
-async function runJob(service: ComposeService, overrides: Record<string, string>) {
-  const [shell, script] = service.entrypoint ?? [];
-  expect(shell).toBe('sh');
-  return run('sh', [hostPath(service, script!)], {
-    env: { PATH, HOME: process.env['HOME'], ...service.environment, ...overrides },
-    timeout: 120_000,
-  });
-}
-
-describe("docker-compose.yml's Temporal services, run without Docker", () => {
+describe('docker-compose.yml run without Docker', () => {
   let project: ComposeProject;
-  let server: ServiceProcess | undefined;
-  let address = '';
+  let temporal: RunningTemporal | undefined;
+  let maestro: MaestroProcess | undefined;
+  const stateDir = mkdtempSync(path.join(sharedInfra().workDir, 'compose-rooms-'));
   const postgres = new URL(sharedInfra().postgresAdminUrl);
   const service = (name: string) => project.services[name]!;
   const imageVersion = () => service('temporal').image!.split(':')[1]!;
 
   beforeAll(async () => ({ project } = await loadComposeProject()));
-  afterAll(async () => server?.stop());
+  afterAll(async () => {
+    maestro?.child.kill('SIGTERM');
+    await maestro?.exited;
+    // Rooms outlive maestro (detached supervisors): end the example's, as the harness does.
+    const runtime = new LocalRuntime(
+      { stateDir, advertisedHost: '127.0.0.1', pollIntervalMs: 100 },
+      pino({ level: 'silent' }),
+    );
+    await runtime.deleteSchedulerSpace('game-room');
+    await temporal?.server.stop();
+  });
 
   it('builds its Temporal tools at the version of the server image', () => {
     const goMod = readFileSync(path.join(repositoryRoot, 'test/compose/temporal/go.mod'), 'utf8');
@@ -66,127 +57,128 @@ describe("docker-compose.yml's Temporal services, run without Docker", () => {
   });
 
   it('temporal-schema creates both databases, and running it again changes nothing', async () => {
-    const connection = {
-      SQL_HOST: postgres.hostname,
-      SQL_PORT: postgres.port,
-      SQL_USER: decodeURIComponent(postgres.username),
-      SQL_PASSWORD: decodeURIComponent(postgres.password),
-    };
-
-    await runJob(service('temporal-schema'), connection);
-    const first = await schemaVersions();
-    const second = await runJob(service('temporal-schema'), connection);
+    await runJob(service('temporal-schema'), sqlConnection(postgres));
+    const first = await schemaVersions(postgres);
+    const second = await runJob(service('temporal-schema'), sqlConnection(postgres));
 
     expect(second.stdout).toContain('temporal-schema: done');
-    expect(await schemaVersions()).toEqual(first);
-    expect(Number(first.temporal)).toBeGreaterThan(1);
-    expect(Number(first.temporal_visibility)).toBeGreaterThan(1);
+    expect(await schemaVersions(postgres)).toEqual(first);
+    expect(Number(first['temporal'])).toBeGreaterThan(1);
+    expect(Number(first['temporal_visibility'])).toBeGreaterThan(1);
   }, 240_000);
 
   it('temporal starts from its compose environment and passes its healthcheck', async () => {
     const workDir = mkdtempSync(path.join(sharedInfra().workDir, 'compose-temporal-'));
-    const env = await serverEnvironment(service('temporal'));
-    address = `127.0.0.1:${env['FRONTEND_GRPC_PORT']}`;
-    mkdirSync(path.join(workDir, 'config'));
-    const template = `${cacheDir}/go/mod/go.temporal.io/server@v${imageVersion()}/docker/config_template.yaml`;
-    await run('dockerize', ['-template', `${template}:${workDir}/config/docker.yaml`], {
-      env: { ...env, PATH },
-    });
-    const logFile = path.join(workDir, 'temporal-server.log');
-    server = spawnService({
-      name: 'temporal-server',
-      command: path.join(binDir, 'temporal-server'),
-      args: ['--env', 'docker', 'start'],
-      cwd: workDir,
-      env,
-      logFile,
-    });
-    const [kind, check] = service('temporal').healthcheck!.test;
-    const healthcheck = check!.replace('127.0.0.1:7233', address);
 
-    expect(kind).toBe('CMD-SHELL');
-    await waitUntilReady(
-      server,
-      () => run('sh', ['-c', healthcheck], { env: { PATH, HOME: process.env['HOME'] } }),
-      90_000,
-      logFile,
-    );
+    temporal = await startTemporalServer(service('temporal'), imageVersion(), postgres, workDir);
+
+    expect(temporal.address).toMatch(/^127\.0\.0\.1:\d+$/);
   }, 120_000);
 
   it('temporal-namespace registers the namespace maestro uses, and leaves it as it is after', async () => {
     const job = service('temporal-namespace');
     const namespace = job.environment!['TEMPORAL_NAMESPACE']!;
 
-    const first = await runJob(job, { TEMPORAL_ADDRESS: address });
-    const second = await runJob(job, { TEMPORAL_ADDRESS: address });
+    const first = await runJob(job, { TEMPORAL_ADDRESS: temporal!.address });
+    const second = await runJob(job, { TEMPORAL_ADDRESS: temporal!.address });
 
     expect(first.stdout).toContain(`${namespace} created`);
     expect(second.stdout).toContain(`${namespace} already exists`);
     expect(second.stdout).toContain(`${namespace} is served`);
-    await run(temporalBinary(), [
-      'operator',
-      'namespace',
-      'describe',
-      '-n',
-      namespace,
-      '--address',
-      address,
-    ]);
+    await temporalCli(temporal!.address, 'operator', 'namespace', 'describe', '-n', namespace);
   }, 120_000);
 
-  /** The server service's environment on this machine: this run's PostgreSQL, free ports. */
-  async function serverEnvironment(temporal: ComposeService): Promise<Record<string, string>> {
-    const names = ['FRONTEND', 'HISTORY', 'MATCHING', 'WORKER'].flatMap((role) => [
-      `${role}_GRPC_PORT`,
-      `${role}_MEMBERSHIP_PORT`,
-    ]);
-    names.push('FRONTEND_HTTP_PORT', 'INTERNAL_FRONTEND_HTTP_PORT');
-    const free = await freePortsBelowEphemeral(names.length);
-    const ports = Object.fromEntries(names.map((name, i) => [name, String(free[i])]));
-    const environment = temporal.environment!;
-    return {
-      ...environment,
-      ...ports,
-      POSTGRES_SEEDS: postgres.hostname,
-      DB_PORT: postgres.port,
-      POSTGRES_USER: decodeURIComponent(postgres.username),
-      POSTGRES_PWD: decodeURIComponent(postgres.password),
-      BIND_ON_IP: '127.0.0.1',
-      DYNAMIC_CONFIG_FILE_PATH: hostPath(temporal, environment['DYNAMIC_CONFIG_FILE_PATH']!),
-      TEMPORAL_VERSION_CHECK_DISABLED: '1',
+  it('maestro, set up as the compose maestro service, gives the example scheduler its rooms', async () => {
+    const env = await maestroEnvironment();
+    const migrate = runMaestro(['migrate'], env);
+    expect((await migrate.exited).code).toBe(0);
+    await ensureSearchAttributes(env['MAESTRO_TEMPORAL_NAMESPACE']!);
+    maestro = runMaestro(['start', 'all'], env);
+    const api = (port: string, route: string, init?: RequestInit) =>
+      fetch(`http://127.0.0.1:${env[port]}${route}`, init);
+    await waitFor(
+      () =>
+        api('MAESTRO_MANAGEMENT_API_INTERNAL_PORT', '/readyz').then(
+          (r) => r.ok,
+          () => false,
+        ),
+      Boolean,
+      60_000,
+    );
+
+    const example = readFileSync(
+      path.join(repositoryRoot, 'examples/schedulers/game-room.json'),
+      'utf8',
+    );
+    const body = example.replace('127.0.0.1:8070', `127.0.0.1:${env['MAESTRO_ROOMS_API_PORT']}`);
+    const created = await api('MAESTRO_MANAGEMENT_API_PORT', '/schedulers', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(created.status).toBe(200);
+    const ready = await waitFor(
+      async () => {
+        const info = await api('MAESTRO_MANAGEMENT_API_PORT', '/schedulers/info?game=sample');
+        return ((await info.json()) as { schedulers: { roomsReady: number }[] }).schedulers[0]
+          ?.roomsReady;
+      },
+      (count) => count === 2,
+      90_000,
+    );
+    expect(ready).toBe(2);
+    const allocated = (await (
+      await api('MAESTRO_ROOMS_API_PORT', '/scheduler/game-room/rooms/allocate', { method: 'POST' })
+    ).json()) as { roomId: string; host: string; ports: { port: number }[] };
+    const room = await fetch(`http://${allocated.host}:${allocated.ports[0]!.port}/status`);
+
+    expect(allocated.ports[0]!.port).toBeGreaterThanOrEqual(40000);
+    expect(allocated.ports[0]!.port).toBeLessThanOrEqual(40049);
+    expect(await room.json()).toMatchObject({ roomId: allocated.roomId, scheduler: 'game-room' });
+  }, 240_000);
+
+  /** The maestro service's environment, with this run's services, ports and state directory. */
+  async function maestroEnvironment(): Promise<Record<string, string>> {
+    const ports = Object.keys(environmentSchema.shape).filter((name) => name.endsWith('_PORT'));
+    const env: Record<string, string> = {
+      ...service('maestro').environment,
+      MAESTRO_POSTGRES_URL: await ensureDatabase(
+        sharedInfra().postgresAdminUrl,
+        `compose_${uniqueSuffix()}`,
+      ),
+      MAESTRO_REDIS_URL: sharedInfra().redisUrl,
+      MAESTRO_REDIS_KEY_PREFIX: `compose-${uniqueSuffix()}:`,
+      MAESTRO_TEMPORAL_ADDRESS: temporal!.address,
+      MAESTRO_LOCAL_RUNTIME_DIR: stateDir,
+      MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: '1000', // 60 s by default: rooms come sooner
     };
+    for (const name of ports) env[name] = String(await freePort());
+    return env;
   }
 
-  /**
-   * Ports free right now, below the ephemeral range: Temporal stores membership ports in a
-   * PostgreSQL smallint (at most 32767), and the OS hands out ephemeral ports above that.
-   */
-  async function freePortsBelowEphemeral(count: number): Promise<number[]> {
-    const ports: number[] = [];
-    while (ports.length < count) {
-      const port = 20_000 + Math.floor(Math.random() * 12_000);
-      if (!ports.includes(port) && (await isPortFree(port))) ports.push(port);
+  /** What `maestro migrate` does once it registers search attributes itself (#12): the missing ones. */
+  async function ensureSearchAttributes(namespace: string) {
+    const { stdout } = await temporalCli(
+      temporal!.address,
+      'operator',
+      'search-attribute',
+      'list',
+      '-n',
+      namespace,
+    );
+    for (const key of maestroSearchAttributes.filter((k) => !stdout.includes(k.name))) {
+      await temporalCli(
+        temporal!.address,
+        'operator',
+        'search-attribute',
+        'create',
+        '-n',
+        namespace,
+        '--name',
+        key.name,
+        '--type',
+        'Keyword',
+      );
     }
-    return ports;
-  }
-
-  /** Each Temporal database's schema version, as temporal-sql-tool records it. */
-  async function schemaVersions(): Promise<Record<string, string>> {
-    const versions: Record<string, string> = {};
-    for (const database of ['temporal', 'temporal_visibility']) {
-      const url = new URL(postgres.href);
-      url.pathname = `/${database}`;
-      const client = new Client({ connectionString: url.href });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ curr_version: string }>(
-          'SELECT curr_version FROM schema_version',
-        );
-        versions[database] = rows[0]?.curr_version ?? '';
-      } finally {
-        await client.end();
-      }
-    }
-    return versions;
   }
 });
