@@ -4,6 +4,7 @@ import pino from 'pino';
 import { ensureDatabase } from '../../scripts/local-infra/postgres';
 import { LocalRuntime } from '../../src/adapters/runtime/local/local-runtime';
 import { freePort } from '../../scripts/local-infra/paths';
+import { loadConfig, MODULE_NAMES } from '../../src/config/load';
 import { environmentSchema } from '../../src/config/schema';
 import { maestroSearchAttributes } from '../../workflows/search-attributes';
 import {
@@ -12,6 +13,7 @@ import {
   type ComposeProject,
 } from '../support/compose-project';
 import {
+  run,
   runJob,
   schemaVersions,
   sqlConnection,
@@ -127,6 +129,7 @@ describe('docker-compose.yml run without Docker', () => {
       90_000,
     );
     expect(ready).toBe(2);
+    await run(process.execPath, ['-e', maestroHealthcheck(env)]); // rejects unless it exits 0
     const allocated = (await (
       await api('MAESTRO_ROOMS_API_PORT', '/scheduler/game-room/rooms/allocate', { method: 'POST' })
     ).json()) as { roomId: string; host: string; ports: { port: number }[] };
@@ -136,6 +139,18 @@ describe('docker-compose.yml run without Docker', () => {
     expect(allocated.ports[0]!.port).toBeLessThanOrEqual(40049);
     expect(await room.json()).toMatchObject({ roomId: allocated.roomId, scheduler: 'game-room' });
   }, 240_000);
+
+  /** The maestro service's healthcheck script, aimed at this run's internal ports. */
+  function maestroHealthcheck(env: Record<string, string>): string {
+    let script = service('maestro').healthcheck!.test[3]!;
+    const [defaults, ours] = [loadConfig({}), loadConfig(env)].map((c) => c.internalServers);
+    for (const module of MODULE_NAMES) {
+      const [from, to] = [defaults![module].port, ours![module].port];
+      if (!script.includes(String(from))) throw new Error(`healthcheck misses ${module} (${from})`);
+      script = script.replace(String(from), String(to));
+    }
+    return script;
+  }
 
   /** The maestro service's environment, with this run's services, ports and state directory. */
   async function maestroEnvironment(): Promise<Record<string, string>> {

@@ -9,6 +9,7 @@ import {
   type ComposeProject,
   type ComposeService,
 } from '../support/compose-project';
+import { environmentOf, runtimeStage } from '../support/dockerfile';
 
 /** Modules that create, delete, watch or locate local rooms (checking supervisors by pid). */
 const ROOM_MODULES: readonly ModuleName[] = ['worker', 'runtime-watcher', 'rooms-api'];
@@ -134,6 +135,17 @@ describe('docker-compose.yml', () => {
     );
     expect(stateVolumes.size).toBe(1);
     expect(service([...pidNamespaces][0]!).init).toBe(true);
+  });
+
+  it('mounts the state volume on the directory the image made for its non-root user', () => {
+    const imageStateDir = environmentOf(runtimeStage())['MAESTRO_LOCAL_RUNTIME_DIR'];
+    const maestro = service('maestro');
+    const runtime = loadConfig(maestro.environment ?? {}).runtime;
+
+    expect(runtime).toMatchObject({ kind: 'local', stateDir: imageStateDir });
+    expect(maestro.volumes).toContainEqual(
+      expect.objectContaining({ type: 'volume', target: imageStateDir }),
+    );
   });
 
   it("publishes the APIs and the example scheduler's room ports, and rooms can reach the Rooms API", () => {

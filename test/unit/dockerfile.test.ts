@@ -1,36 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load';
+import { argsOf, dockerfileStages, environmentOf, runtimeStage } from '../support/dockerfile';
 
 const root = path.resolve(__dirname, '../..');
-
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-
-/** The Dockerfile's instructions (continuation lines joined, comments dropped), by stage. */
-function stages(): Instruction[][] {
-  const text = readFileSync(path.join(root, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
-  const result: Instruction[][] = [];
-  for (const line of text.split('\n').map((l) => l.trim())) {
-    if (line === '' || line.startsWith('#')) continue;
-    const [keyword = '', ...rest] = line.split(/\s+/);
-    if (keyword.toUpperCase() === 'FROM') result.push([]);
-    result.at(-1)?.push({ keyword: keyword.toUpperCase(), args: rest.join(' ') });
-  }
-  return result;
-}
-
-const runtimeStage = () => stages().at(-1)!;
-const argsOf = (stage: Instruction[], keyword: string) =>
-  stage.filter((i) => i.keyword === keyword).map((i) => i.args);
-
-/** `ENV A=1 B=2` lines as one record (the form the Dockerfile uses). */
-function environmentOf(stage: Instruction[]): Record<string, string> {
-  const pairs = argsOf(stage, 'ENV').flatMap((args) => args.split(/\s+/));
-  return Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
-}
 
 describe('Dockerfile runtime stage', () => {
   it('runs as a non-root user', () => {
@@ -74,7 +47,7 @@ describe('Dockerfile runtime stage', () => {
   });
 
   it('ships only production dependencies, pruned after the build', () => {
-    const build = stages()[0]!;
+    const build = dockerfileStages()[0]!;
 
     expect(argsOf(build, 'RUN').join(' ')).toMatch(/npm run build && npm prune --omit=dev/);
     expect(argsOf(runtimeStage(), 'COPY')).toContain('--from=build /app/node_modules node_modules');
