@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load';
 import { ignoredServiceLinkVariables } from '../../src/config/service-links';
 
 /**
  * What kubelet (k8s.io/kubernetes v1.34 pkg/kubelet/envvars.FromServices) injects into every
- * container of the namespace for these Services, written out name by name.
+ * container of the namespace for these Services, written out name by name. The first test holds
+ * it to kubelet's own output for the same Services (test/k8s/cluster/service-links).
  */
 const SERVICE_LINKS: Record<string, Record<string, string>> = {
   // ports http 8070, grpc 9070, internal 8071 (TCP), cluster IP 10.96.12.34
@@ -83,6 +86,12 @@ const SERVICE_LINKS: Record<string, Record<string, string>> = {
 };
 
 describe('loadConfig with Kubernetes service-link variables', () => {
+  it("lists exactly what kubelet's own code injects for these Services", () => {
+    const fixture = path.resolve(__dirname, '../fixtures/kubernetes-service-links.json');
+
+    expect(SERVICE_LINKS).toEqual(JSON.parse(readFileSync(fixture, 'utf8')));
+  });
+
   it.each(Object.entries(SERVICE_LINKS))(
     'ignores and reports every variable of Service %s, keeping the defaults',
     (_service, links) => {
