@@ -1,5 +1,7 @@
 import type { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import type { SupervisorRegistry } from '../src/ports/process-leases';
 import type { SupervisionOutcome } from '../workflows/supervision';
 
 /** How often a supervisor heartbeats; the SDK sends at most one per throttle interval. */
@@ -11,32 +13,52 @@ export interface SupervisionRun {
   runDurationMs: number;
   /** This process's slots for supervisors (one per scheduler). */
   slots: SupervisionSlots;
+  /** The process's liveness lease, under which each attempt is registered for fast failover. */
+  liveness: SupervisorRegistry;
 }
 
 /**
- * Runs a supervisor's long-running work: heartbeating (so Temporal notices a dead process and
- * delivers cancellation), stopped when the run is up (`rotated`) or the activity is canceled
- * (rethrown as the cancellation), `scheduler_deleted` when the work found its scheduler gone.
+ * Runs a supervisor's long-running work under the process's liveness lease (a peer hands the
+ * attempt back to Temporal within about the lease TTL if this process dies), heartbeating rarely
+ * (so Temporal still notices a dead process if leases fail, and delivers cancellation); stopped
+ * when the run is up (`rotated`), the activity is canceled (rethrown as the cancellation) or the
+ * process lost its lease (a retryable failure: Temporal runs it again, wherever a slot is free);
+ * `scheduler_deleted` when the work found its scheduler gone.
  */
 export async function superviseActivity(
   context: Context,
-  { runDurationMs, slots }: SupervisionRun,
+  { runDurationMs, slots, liveness }: SupervisionRun,
   work: (signal: AbortSignal) => Promise<'scheduler_deleted' | 'stopped'>,
 ): Promise<SupervisionOutcome> {
+  const { workflowExecution, activityId, base64TaskToken } = context.info;
+  const hold = await liveness.hold({
+    key: `${workflowExecution?.workflowId ?? 'standalone'}/${activityId}`,
+    taskToken: base64TaskToken,
+  });
   const release = slots.acquire();
   const rotation = new AbortController();
   const rotate = setTimeout(() => rotation.abort(), runDurationMs);
   const beat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
   try {
-    const outcome = await work(AbortSignal.any([context.cancellationSignal, rotation.signal]));
+    const stop = AbortSignal.any([context.cancellationSignal, rotation.signal, hold.lost]);
+    const outcome = await work(stop);
     if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+    if (hold.lost.aborted) throw leaseLost(hold.lost.reason);
     return outcome === 'scheduler_deleted' ? 'scheduler_deleted' : 'rotated';
   } finally {
     clearTimeout(rotate);
     clearInterval(beat);
     release();
+    await hold.release().catch(() => undefined); // a lapsed lease's attempts are forgotten anyway
   }
 }
+
+const leaseLost = (reason: unknown) =>
+  ApplicationFailure.create({
+    message: reason instanceof Error ? reason.message : 'this process lost its liveness lease',
+    type: 'ProcessLeaseLost',
+    nextRetryDelay: '1 second', // not the grown backoff of an attempt that was handed over before
+  });
 
 /**
  * The supervisors one process runs, against its activity slots (one per supervised scheduler).

@@ -43,7 +43,7 @@ export interface Config {
   runtimeWatcher: { resyncIntervalMs: number; disruptionIntervalMs: number };
   metricsReporter: { intervalMs: number };
   /** Runtime-watcher and metrics-reporter processes: one activity slot per supervised scheduler. */
-  supervision: { schedulersPerProcess: number };
+  supervision: { schedulersPerProcess: number; leaseTtlMs: number };
 }
 
 /** What the scheduler workflows are started with (see `SchedulerWorkflowInput`). */
@@ -233,6 +233,9 @@ function toConfig(env: Environment): Config {
       disruptionIntervalMs: env.MAESTRO_RUNTIME_WATCHER_DISRUPTION_INTERVAL_MS,
     },
     metricsReporter: { intervalMs: env.MAESTRO_METRICS_REPORTER_INTERVAL_MS },
-    supervision: { schedulersPerProcess: env.MAESTRO_SUPERVISION_SCHEDULERS_PER_PROCESS },
+    supervision: {
+      schedulersPerProcess: env.MAESTRO_SUPERVISION_SCHEDULERS_PER_PROCESS,
+      leaseTtlMs: env.MAESTRO_SUPERVISION_LEASE_TTL_MS,
+    },
   };
 }

@@ -203,6 +203,11 @@ export const environmentSchema = z
       .describe(
         'Schedulers one runtime-watcher (or metrics-reporter) process supervises at once; past that, run more processes.',
       ),
+    MAESTRO_SUPERVISION_LEASE_TTL_MS: integer(1_000, 300_000)
+      .default(10_000)
+      .describe(
+        "Liveness lease of each runtime-watcher and metrics-reporter process: a process silent this long is dead and its schedulers' supervisors restart on its peers.",
+      ),
     MAESTRO_OPERATIONS_FINISHED_LIMIT: integer(10, 5_000)
       .default(500)
       .describe('Finished operations each scheduler keeps for the listing (all stay in Temporal).'),

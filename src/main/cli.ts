@@ -15,8 +15,9 @@ import { runModules } from './run-modules';
 const USAGE = `Usage: maestro <command>
 
 Commands:
-  start <module>   run a module until SIGTERM/SIGINT; module is one of:
-                   ${MODULE_NAMES.join(', ')}, all
+  start <module>…  run modules in this process until SIGTERM/SIGINT; each is one of:
+                   ${MODULE_NAMES.join(', ')}; or all
+                   (several: \`start runtime-watcher metrics-reporter\`)
   migrate          apply pending PostgreSQL migrations (idempotent, safe concurrently)
   config           print every MAESTRO_* setting with its default
   help             show this text
@@ -66,20 +67,23 @@ async function withConfig(
 }
 
 async function runStart(args: readonly string[], config: Config, rootLog: Logger): Promise<number> {
-  const target = args[0];
-  const modules = resolveModules(target);
-  if (!modules || args.length !== 1) {
-    console.error(`maestro start: expected one of ${MODULE_NAMES.join(', ')}, all\n\n${USAGE}`);
+  const modules = resolveModules(args.flatMap((arg) => arg.split(',')).filter(Boolean));
+  if (!modules) {
+    console.error(
+      `maestro start: expected all, or one or more of ${MODULE_NAMES.join(', ')}\n\n${USAGE}`,
+    );
     return 2;
   }
-  await runModules(modules, config, rootLog.child({ modules: target }));
+  await runModules(modules, config, rootLog.child({ modules: args.join(',') }));
   return 0;
 }
 
-function resolveModules(target: string | undefined): readonly ModuleName[] | undefined {
-  if (target === 'all') return MODULE_NAMES;
-  const name = MODULE_NAMES.find((candidate) => candidate === target);
-  return name ? [name] : undefined;
+/** `all`, or distinct module names; undefined for anything else (a usage error). */
+function resolveModules(targets: readonly string[]): readonly ModuleName[] | undefined {
+  if (targets.length === 1 && targets[0] === 'all') return MODULE_NAMES;
+  const names = MODULE_NAMES.filter((name) => targets.includes(name));
+  const isValid = targets.length > 0 && names.length === new Set(targets).size;
+  return isValid ? names : undefined;
 }
 
 async function runMigrate(config: Config, rootLog: Logger): Promise<number> {

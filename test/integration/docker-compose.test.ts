@@ -17,10 +17,12 @@ const ROOM_MODULES: readonly ModuleName[] = ['worker', 'runtime-watcher', 'rooms
 const servicesOf = (project: ComposeProject) => Object.entries(project.services);
 const maestroServices = (project: ComposeProject) =>
   servicesOf(project).filter(([, s]) => s.image === 'maestro:local');
+/** The modules `maestro start <all | module[,module…]…>` runs. */
 const modulesOf = (service: ComposeService): readonly ModuleName[] => {
-  const [command, target] = service.command ?? [];
+  const [command, ...targets] = service.command ?? [];
   if (command !== 'start') return [];
-  return target === 'all' ? MODULE_NAMES : MODULE_NAMES.filter((m) => m === target);
+  const names = targets.flatMap((target) => target.split(','));
+  return names.includes('all') ? MODULE_NAMES : MODULE_NAMES.filter((m) => names.includes(m));
 };
 const dependency = (service: ComposeService | undefined, name: string) =>
   service?.depends_on?.[name]?.condition;

@@ -161,6 +161,6 @@ describe('maestro start with an unknown module', () => {
     const exit = await maestro.exited;
 
     expect(exit.code).toBe(2);
-    expect(maestro.output()).toContain('expected one of management-api, rooms-api, worker');
+    expect(maestro.output()).toContain('expected all, or one or more of management-api, rooms-api');
   });
 });

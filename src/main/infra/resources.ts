@@ -13,6 +13,9 @@ import {
 import { loadWorkflowBundle } from '../../adapters/temporal/workflow-bundle';
 import { PostgresSchedulerStore } from '../../adapters/postgres/postgres-scheduler-store';
 import { RedisPortAllocator } from '../../adapters/redis/redis-port-allocator';
+import { RedisProcessLeases } from '../../adapters/redis/redis-process-leases';
+import { TemporalAttemptFailer } from '../../adapters/temporal/temporal-attempt-failer';
+import { ProcessLiveness } from '../../app/process-liveness';
 import { RedisRoomStore } from '../../adapters/redis/redis-room-store';
 import {
   RedisSchedulerCache,
@@ -61,6 +64,7 @@ export class Resources {
   private bundle?: Promise<WorkflowBundleOption>;
   private gameRoomRuntime?: Runtime;
   private activeSchedulers?: RedisSchedulerCache;
+  private liveness?: ProcessLiveness;
   /** Aborted on shutdown so a connection still being retried gives up. */
   readonly shutdownSignal: AbortSignal;
   private readonly shutdownController = new AbortController();
@@ -167,6 +171,25 @@ export class Resources {
 
   operationQueue(): OperationQueue {
     return new TemporalOperationQueue(this.temporalClient(), operationQueueConfig(this.config));
+  }
+
+  /**
+   * The process's liveness lease (one per process, whichever supervisor modules it runs): started
+   * on first use, given up on close, after the workers drained.
+   */
+  processLiveness(): ProcessLiveness {
+    if (!this.liveness) {
+      const liveness = new ProcessLiveness({
+        leases: new RedisProcessLeases(this.redis()),
+        attempts: new TemporalAttemptFailer(this.temporalClient()),
+        ttlMs: this.config.supervision.leaseTtlMs,
+        log: this.log.child({ component: 'process-liveness' }),
+      });
+      this.liveness = liveness;
+      this.closers.push({ name: 'process liveness', close: () => liveness.stop() });
+      liveness.start(); // at once: a process with no supervisors yet still watches its peers
+    }
+    return this.liveness;
   }
 
   /** Where game rooms run, per MAESTRO_RUNTIME. */

@@ -1,0 +1,137 @@
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { createRedisClient } from '../../src/adapters/redis/client';
+import { RedisProcessLeases } from '../../src/adapters/redis/redis-process-leases';
+import { ProcessLiveness } from '../../src/app/process-liveness';
+import { sharedInfra, uniqueSuffix } from '../support/infra';
+
+const log = pino({ level: 'silent' });
+const attempt = (key: string) => ({
+  key,
+  taskToken: Buffer.from(`token-${key}`).toString('base64'),
+});
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('RedisProcessLeases', () => {
+  let redis: Redis;
+  let leases: RedisProcessLeases;
+
+  beforeEach(async () => {
+    redis = createRedisClient(
+      { url: sharedInfra().redisUrl, keyPrefix: `it-leases-${uniqueSuffix()}:` },
+      log,
+    );
+    await new Promise((resolve) => redis.once('ready', resolve));
+    leases = new RedisProcessLeases(redis);
+  });
+
+  afterEach(async () => {
+    await redis.quit();
+  });
+
+  it('hands a dead process and its attempts to exactly one peer when its lease expires', async () => {
+    expect(await leases.renew('dead', 200)).toBe(false); // a new lease was not held before
+    await leases.hold('dead', attempt('a'));
+    await leases.hold('dead', attempt('b'));
+    await leases.renew('alive', 60_000);
+    expect(await leases.claimExpired('peer-1', 5_000, 10)).toEqual([]);
+
+    await wait(300);
+    const [first, second] = await Promise.all([
+      leases.claimExpired('peer-1', 5_000, 10),
+      leases.claimExpired('peer-2', 5_000, 10),
+    ]);
+
+    const claims = [...first, ...second];
+    expect(claims).toHaveLength(1);
+    expect(claims[0]!.processId).toBe('dead');
+    expect(claims[0]!.attempts.map((a) => a.key).sort()).toEqual(['a', 'b']);
+    expect(claims[0]!.attempts.find((a) => a.key === 'a')?.taskToken).toBe(attempt('a').taskToken);
+  });
+
+  it('forgets an expired process once, and keeps one that renewed meanwhile', async () => {
+    await leases.renew('slow', 100);
+    await leases.hold('slow', attempt('a'));
+    await leases.renew('dead', 100);
+    await wait(200);
+    await leases.claimExpired('peer', 5_000, 10);
+
+    expect(await leases.renew('slow', 60_000)).toBe(false); // it finds out its lease had lapsed
+    await leases.forget('slow');
+    await leases.forget('dead');
+
+    expect(await leases.renew('slow', 60_000)).toBe(true);
+    await wait(50);
+    expect(await leases.claimExpired('peer', 5_000, 10)).toEqual([]);
+    expect(await leases.renew('dead', 60_000)).toBe(false); // its lease was gone
+  });
+
+  it('refuses to register an attempt under a lease that lapsed', async () => {
+    await leases.renew('paused', 100);
+    await wait(200);
+
+    await expect(leases.hold('paused', attempt('a'))).rejects.toThrow('LEASE_LAPSED');
+    await expect(leases.hold('never-leased', attempt('a'))).rejects.toThrow('LEASE_LAPSED');
+  });
+
+  it('releases a lease and its attempts on graceful shutdown, so no peer claims it', async () => {
+    await leases.renew('leaving', 100);
+    await leases.hold('leaving', attempt('a'));
+    await leases.release('leaving');
+    await wait(200);
+
+    expect(await leases.claimExpired('peer', 5_000, 10)).toEqual([]);
+  });
+});
+
+describe('ProcessLiveness', () => {
+  let redis: Redis;
+
+  beforeEach(async () => {
+    redis = createRedisClient(
+      { url: sharedInfra().redisUrl, keyPrefix: `it-liveness-${uniqueSuffix()}:` },
+      log,
+    );
+    await new Promise((resolve) => redis.once('ready', resolve));
+  });
+
+  afterEach(async () => {
+    await redis.quit();
+  });
+
+  const liveness = () =>
+    new ProcessLiveness({
+      leases: new RedisProcessLeases(redis),
+      attempts: { failAttempt: () => Promise.reject(new Error('no peer may be failed here')) },
+      ttlMs: 600,
+      log,
+    });
+
+  it('aborts its attempts when it finds its lease taken away (peers are handing them over)', async () => {
+    const process = liveness();
+    const hold = await process.hold(attempt('watcher'));
+    expect(await redis.hexists(`{processes}:attempts:${process.processId}`, 'watcher')).toBe(1);
+
+    await redis.zrem('{processes}:leases', process.processId); // what a peer's forget does
+    await wait(400);
+
+    expect(hold.lost.aborted).toBe(true);
+    expect(String(hold.lost.reason)).toContain('lost its liveness lease');
+    const next = await process.hold(attempt('watcher-again'));
+    expect(next.lost.aborted).toBe(false);
+    await process.stop();
+    expect(await redis.zscore('{processes}:leases', process.processId)).toBeNull();
+  });
+
+  it('keeps its attempts while it renews in time', async () => {
+    const process = liveness();
+    const hold = await process.hold(attempt('watcher'));
+
+    await wait(1_500); // more than two TTLs
+
+    expect(hold.lost.aborted).toBe(false);
+    await hold.release();
+    expect(await redis.hexists(`{processes}:attempts:${process.processId}`, 'watcher')).toBe(0);
+    await process.stop();
+  });
+});
