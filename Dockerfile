@@ -1,5 +1,8 @@
 # syntax=docker/dockerfile:1
-# One image for every maestro module: `docker run maestro start <module>` (or `migrate`).
+# One image for every maestro module: `docker run --init maestro start <module>` (or `migrate`).
+# With the local runtime (the default) game rooms are processes of this container: the sample
+# room is in examples/, bash runs their supervisors, and their state lives in /var/lib/maestro.
+# Run it with an init process (`--init`, compose `init: true`) so exited rooms are reaped.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -13,12 +16,19 @@ COPY activities activities
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production
+ENV NODE_ENV=production \
+    MAESTRO_LOCAL_RUNTIME_DIR=/var/lib/maestro
 WORKDIR /app
+# The local runtime's supervisors are bash scripts; the state directory belongs to the user that
+# runs maestro (a named volume mounted there starts with this ownership).
+RUN bash --version >/dev/null \
+ && mkdir -p /var/lib/maestro \
+ && chown node:node /var/lib/maestro
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/bin bin
 COPY --from=build /app/dist dist
+COPY examples examples
 USER node
 EXPOSE 8080 8081 9090 8070 8071 9070 8091 8092 8093
 ENTRYPOINT ["node", "bin/maestro.js"]

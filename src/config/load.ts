@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
+import { ignoredServiceLinkVariables } from './service-links';
 
 export const MODULE_NAMES = [
   'management-api',
@@ -98,6 +99,7 @@ export class ConfigError extends Error {
 /**
  * Reads the `MAESTRO_*` variables of `env` (the only place that does) and returns the typed config,
  * or throws a {@link ConfigError} listing every problem at once, each naming its variable.
+ * Kubernetes service-link variables are left out ({@link ignoredServiceLinkVariables}).
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = environmentSchema.safeParse(pickMaestroVariables(env));
@@ -130,11 +132,19 @@ function crossCheck(env: Environment): ConfigProblem[] {
   return problems;
 }
 
-/** The MAESTRO_* variables that are set; an empty one counts as unset, so its default applies. */
+/**
+ * The MAESTRO_* variables that are set, but for Kubernetes service links; an empty one counts as
+ * unset, so its default applies.
+ */
 function pickMaestroVariables(env: Readonly<Record<string, string | undefined>>) {
+  const serviceLinks = new Set(ignoredServiceLinkVariables(env));
   return Object.fromEntries(
     Object.entries(env).filter(
-      ([name, value]) => name.startsWith('MAESTRO_') && value !== undefined && value !== '',
+      ([name, value]) =>
+        name.startsWith('MAESTRO_') &&
+        value !== undefined &&
+        value !== '' &&
+        !serviceLinks.has(name),
     ),
   );
 }

@@ -8,7 +8,8 @@ import {
   type ModuleName,
 } from '../config/load';
 import { renderSettingsTable } from '../config/reference';
-import { createRootLogger } from './infra/logger';
+import { ignoredServiceLinkVariables } from '../config/service-links';
+import { createRootLogger, type Logger } from './infra/logger';
 import { runModules } from './run-modules';
 
 const USAGE = `Usage: maestro <command>
@@ -37,16 +38,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(renderSettingsTable());
       return 0;
     case 'migrate':
-      return withConfig((config) => runMigrate(config));
+      return withConfig((config, rootLog) => runMigrate(config, rootLog));
     case 'start':
-      return withConfig((config) => runStart(args, config));
+      return withConfig((config, rootLog) => runStart(args, config, rootLog));
     default:
       console.error(`maestro: unknown command "${command}"\n\n${USAGE}`);
       return 2;
   }
 }
 
-async function withConfig(run: (config: Config) => Promise<number>): Promise<number> {
+async function withConfig(
+  run: (config: Config, rootLog: Logger) => Promise<number>,
+): Promise<number> {
   let config: Config;
   try {
     config = loadConfig(process.env);
@@ -55,10 +58,15 @@ async function withConfig(run: (config: Config) => Promise<number>): Promise<num
     console.error(`maestro: ${error.message}`);
     return 1;
   }
-  return run(config);
+  const rootLog = createRootLogger(config.logLevel);
+  const serviceLinks = ignoredServiceLinkVariables(process.env);
+  if (serviceLinks.length > 0) {
+    rootLog.info({ variables: serviceLinks }, 'ignored kubernetes service-link variables');
+  }
+  return run(config, rootLog);
 }
 
-async function runStart(args: readonly string[], config: Config): Promise<number> {
+async function runStart(args: readonly string[], config: Config, rootLog: Logger): Promise<number> {
   const modules = resolveModules(args.flatMap((arg) => arg.split(',')).filter(Boolean));
   if (!modules) {
     console.error(
@@ -66,8 +74,7 @@ async function runStart(args: readonly string[], config: Config): Promise<number
     );
     return 2;
   }
-  const log = createRootLogger(config.logLevel).child({ modules: args.join(',') });
-  await runModules(modules, config, log);
+  await runModules(modules, config, rootLog.child({ modules: args.join(',') }));
   return 0;
 }
 
@@ -79,8 +86,8 @@ function resolveModules(targets: readonly string[]): readonly ModuleName[] | und
   return isValid ? names : undefined;
 }
 
-async function runMigrate(config: Config): Promise<number> {
-  const log = createRootLogger(config.logLevel).child({ command: 'migrate' });
+async function runMigrate(config: Config, rootLog: Logger): Promise<number> {
+  const log = rootLog.child({ command: 'migrate' });
   const pool = createPostgresPool({ ...config.postgres, poolSize: 1 }, log);
   try {
     const applied = await migrate(pool, log);
