@@ -16,5 +16,6 @@ bash "$here/provision/postgres.sh"
 bash "$here/provision/redis.sh"
 if [ "$mode" = test ]; then
   bash "$here/provision/compose-config.sh"
+  bash "$here/provision/nginx.sh" # TLS-terminating gRPC proxy of the Temporal TLS tests
   bash "$here/provision/kubernetes.sh" # kube-apiserver, etcd, controller-manager, scheduler, kwok
 fi

@@ -1,6 +1,5 @@
 import { Worker } from '@temporalio/worker';
 import type { ModuleName } from '../../config/load';
-import { pingTemporal } from '../../adapters/temporal/connection';
 import type { ReadinessCheck } from '../infra/readiness';
 import type { Module, ModuleDeps } from './module';
 
@@ -33,6 +32,7 @@ export function temporalWorkerModule(
   const log = deps.log.child({ module: options.name, taskQueue: options.taskQueue });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
+  let stopFollowing: () => void = () => undefined;
 
   const workerCheck: ReadinessCheck = {
     name: 'temporal-worker',
@@ -45,19 +45,17 @@ export function temporalWorkerModule(
   };
   const temporalCheck: ReadinessCheck = {
     name: 'temporal',
-    check: async () => {
-      if (!worker) throw new Error('not connected yet');
-      await pingTemporal(await resources.temporalWorkerConnection());
-    },
+    check: () => resources.temporalWorkerConnection().ping(),
   };
 
   return {
     name: options.name,
     checks: [temporalCheck, workerCheck, ...options.checks],
     async start() {
-      const connection = await resources.temporalWorkerConnection();
+      const temporal = resources.temporalWorkerConnection();
+      const connection = await temporal.connect();
       if (resources.shutdownSignal.aborted) return;
-      worker = await Worker.create({
+      const created = await Worker.create({
         connection,
         namespace: resources.config.temporal.namespace,
         taskQueue: options.taskQueue,
@@ -71,6 +69,9 @@ export function temporalWorkerModule(
           maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
         }),
       });
+      worker = created;
+      // A rotated client certificate: the worker continues on the new connection, no drain.
+      stopFollowing = temporal.onReplaced((next) => (created.connection = next));
       running = worker.run().catch((error: unknown) => {
         log.error({ err: error }, 'temporal worker failed');
         deps.fail(error);
@@ -81,6 +82,7 @@ export function temporalWorkerModule(
       if (worker && running) {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
+        stopFollowing();
         log.info('temporal worker drained');
       }
       options.close?.();
