@@ -54,7 +54,7 @@ export function describeTlsError(error: NodeJS.ErrnoException, target: TlsProbeT
     case 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE':
       return hasCert
         ? 'the server rejected the handshake'
-        : 'the server rejected the handshake (it probably requires a client certificate)';
+        : 'the server requires a client certificate (it refused a handshake without one)';
     case 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE':
     case 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA':
     case 'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED':
