@@ -15,9 +15,10 @@ export interface GrpcTlsProxyOptions {
   /**
    * A listener (TLS, no client certificate) that, as Temporal Cloud does, answers gRPC
    * UNAUTHENTICATED without `authorization: Bearer <apiKey>` and PERMISSION_DENIED to a
-   * `temporal-namespace` header other than `namespace`.
+   * `temporal-namespace` header other than `namespace`; `isOperatorApiDenied` also refuses the
+   * OperatorService with PERMISSION_DENIED (Temporal Cloud does).
    */
-  apiKey?: { port: number; apiKey: string; namespace: string };
+  apiKey?: { port: number; apiKey: string; namespace: string; isOperatorApiDenied?: boolean };
 }
 
 export interface RunningGrpcTlsProxy {
@@ -96,8 +97,11 @@ function renderConfig(options: GrpcTlsProxyOptions): string {
           `if ($http_temporal_namespace !~ "^(${namespace})?$") { return 403; }`,
           ...proxy,
         ]),
+        ...(options.apiKey.isOperatorApiDenied
+          ? [block('location /temporal.api.operatorservice.v1.OperatorService/', ['return 403;'])]
+          : []),
         grpcError('@unauthenticated', 16, 'invalid API key'),
-        grpcError('@denied', 7, `Request unauthorized: API key is not for this namespace`),
+        grpcError('@denied', 7, 'Request unauthorized'),
       ]),
     );
   }

@@ -1,5 +1,3 @@
-import { createPostgresPool } from '../adapters/postgres/pool';
-import { migrate } from '../adapters/postgres/migrate';
 import {
   ConfigError,
   loadConfig,
@@ -9,6 +7,7 @@ import {
 } from '../config/load';
 import { renderSettingsTable } from '../config/reference';
 import { createRootLogger } from './infra/logger';
+import { MIGRATE_TARGETS, runMigrate, type MigrateTarget } from './migrate-command';
 import { runModules } from './run-modules';
 
 const USAGE = `Usage: maestro <command>
@@ -16,7 +15,9 @@ const USAGE = `Usage: maestro <command>
 Commands:
   start <module>   run a module until SIGTERM/SIGINT; module is one of:
                    ${MODULE_NAMES.join(', ')}, all
-  migrate          apply pending PostgreSQL migrations (idempotent, safe concurrently)
+  migrate [target] apply pending PostgreSQL migrations, then register maestro's search
+                   attributes on the Temporal namespace (idempotent, safe concurrently);
+                   target postgres or temporal does only that step
   config           print every MAESTRO_* setting with its default
   help             show this text
 
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(renderSettingsTable());
       return 0;
     case 'migrate':
-      return withConfig((config) => runMigrate(config));
+      return withConfig((config) => migrateCommand(args, config));
     case 'start':
       return withConfig((config) => runStart(args, config));
     default:
@@ -75,19 +76,17 @@ function resolveModules(target: string | undefined): readonly ModuleName[] | und
   return name ? [name] : undefined;
 }
 
-async function runMigrate(config: Config): Promise<number> {
-  const log = createRootLogger(config.logLevel).child({ command: 'migrate' });
-  const pool = createPostgresPool({ ...config.postgres, poolSize: 1 }, log);
-  try {
-    const applied = await migrate(pool, log);
-    log.info({ applied }, applied.length > 0 ? 'database migrated' : 'database already up to date');
-    return 0;
-  } catch (error) {
-    log.error({ err: error }, 'migration failed');
-    return 1;
-  } finally {
-    await pool.end();
+async function migrateCommand(args: readonly string[], config: Config): Promise<number> {
+  const target = MIGRATE_TARGETS.find((candidate) => candidate === args[0]);
+  if (args.length > 1 || (args.length === 1 && !target)) {
+    console.error(
+      `maestro migrate: expected no target or one of ${MIGRATE_TARGETS.join(', ')}\n\n${USAGE}`,
+    );
+    return 2;
   }
+  const targets: readonly MigrateTarget[] = target ? [target] : MIGRATE_TARGETS;
+  const log = createRootLogger(config.logLevel).child({ command: 'migrate' });
+  return runMigrate(config, targets, log);
 }
 
 if (require.main === module) {

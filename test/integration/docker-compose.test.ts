@@ -31,15 +31,7 @@ describe('docker-compose.yml', () => {
     const project = await composeConfig();
 
     expect(Object.keys(project.services).sort()).toEqual(
-      [
-        ...MODULE_NAMES,
-        'migrate',
-        'postgres',
-        'redis',
-        'temporal',
-        'temporal-setup',
-        'temporal-ui',
-      ].sort(),
+      [...MODULE_NAMES, 'migrate', 'postgres', 'redis', 'temporal', 'temporal-ui'].sort(),
     );
     for (const module of MODULE_NAMES) {
       expect(project.services[module]?.command).toEqual(['start', module]);
