@@ -37,44 +37,58 @@ export function resolveTemporalConnection(
   env: Env,
   maestro: Environment,
 ): { settings?: TemporalConnectionSettings; problems: ConfigProblem[] } {
-  const isSet = (name: keyof Environment) => (env[name] ?? '') !== '';
-  let profile: ClientConfigProfile;
-  try {
-    profile = loadClientConfigProfile({ overrideEnvVars: temporalEnv(env) });
-  } catch (error) {
-    return { problems: [profileProblem(env, error)] };
-  }
-  const names = lowerLayerNames(env);
+  const loaded = loadProfile(env);
+  if ('problem' in loaded) return { problems: [loaded.problem] };
+  const { profile } = loaded;
   const problems: ConfigProblem[] = [];
-  const setting = <T>(name: keyof Environment, lower: T | undefined): T | string | undefined =>
-    isSet(name) ? (maestro[name] as string) : lower;
-  const apiKey = setting('MAESTRO_TEMPORAL_API_KEY', profile.apiKey);
-  const tlsMaterial = pickTlsMaterial(env, profile, names, problems);
-  const isTlsOn = isSet('MAESTRO_TEMPORAL_TLS')
-    ? maestro.MAESTRO_TEMPORAL_TLS === 'true'
-    : profile.tls?.disabled !== undefined
-      ? !profile.tls.disabled
-      : tlsMaterial.isGiven || apiKey !== undefined;
-  if (maestro.MAESTRO_TEMPORAL_TLS === 'false' && isSet('MAESTRO_TEMPORAL_TLS')) {
-    problems.push(...contradictions(isSet));
-  }
-  if (isTlsOn) problems.push(...checkTlsMaterial(tlsMaterial.settings));
+  const pick = (name: keyof Environment, lower: string | undefined) =>
+    isSet(env, name) ? String(maestro[name]) : lower;
+  const apiKey = pick('MAESTRO_TEMPORAL_API_KEY', profile.apiKey);
+  const tls = pickTlsMaterial(env, profile, lowerLayerNames(env), problems);
+  const isTlsOn = decideTls(env, maestro, profile, tls.isGiven || apiKey !== undefined, problems);
+  if (isTlsOn) problems.push(...checkTlsMaterial(tls.settings));
   if (problems.length > 0) return { problems };
   return {
     problems,
     settings: {
-      address: String(
-        setting('MAESTRO_TEMPORAL_ADDRESS', profile.address) ?? maestro.MAESTRO_TEMPORAL_ADDRESS,
-      ),
-      namespace: String(
-        setting('MAESTRO_TEMPORAL_NAMESPACE', profile.namespace) ??
-          maestro.MAESTRO_TEMPORAL_NAMESPACE,
-      ),
+      address:
+        pick('MAESTRO_TEMPORAL_ADDRESS', profile.address) ?? maestro.MAESTRO_TEMPORAL_ADDRESS,
+      namespace:
+        pick('MAESTRO_TEMPORAL_NAMESPACE', profile.namespace) ?? maestro.MAESTRO_TEMPORAL_NAMESPACE,
       ...(apiKey !== undefined && { apiKey }),
-      ...(isTlsOn && { tls: tlsMaterial.settings }),
+      ...(isTlsOn && { tls: tls.settings }),
       metadata: profile.grpcMeta ?? {},
     },
   };
+}
+
+const isSet = (env: Env, name: string) => (env[name] ?? '') !== '';
+
+function loadProfile(env: Env): { profile: ClientConfigProfile } | { problem: ConfigProblem } {
+  try {
+    return { profile: loadClientConfigProfile({ overrideEnvVars: temporalEnv(env) }) };
+  } catch (error) {
+    return { problem: profileProblem(env, error) };
+  }
+}
+
+/**
+ * MAESTRO_TEMPORAL_TLS when set (false with MAESTRO TLS files is a contradiction), else
+ * TEMPORAL_TLS / the profile's `tls.disabled`, else on when any TLS material or an API key is given.
+ */
+function decideTls(
+  env: Env,
+  maestro: Environment,
+  profile: ClientConfigProfile,
+  isImplied: boolean,
+  problems: ConfigProblem[],
+): boolean {
+  if (isSet(env, 'MAESTRO_TEMPORAL_TLS')) {
+    if (maestro.MAESTRO_TEMPORAL_TLS === 'false') problems.push(...contradictions(env));
+    return maestro.MAESTRO_TEMPORAL_TLS === 'true';
+  }
+  if (profile.tls?.disabled !== undefined) return !profile.tls.disabled;
+  return isImplied;
 }
 
 /** Temporal's variables for envconfig: an empty one counts as unset, as for MAESTRO_* (except
@@ -167,15 +181,17 @@ function unpaired(cert?: PemSource, key?: PemSource, isMaestro = false): ConfigP
   return { variable: given.setting, message: `is set without ${missing}` };
 }
 
-function contradictions(isSet: (name: keyof Environment) => boolean): ConfigProblem[] {
+function contradictions(env: Env): ConfigProblem[] {
   const tlsOnly = [
     'MAESTRO_TEMPORAL_TLS_CA_FILE',
     'MAESTRO_TEMPORAL_TLS_SERVER_NAME',
     'MAESTRO_TEMPORAL_TLS_CERT_FILE',
     'MAESTRO_TEMPORAL_TLS_KEY_FILE',
   ] as const;
-  return tlsOnly.filter(isSet).map((variable) => ({
-    variable,
-    message: 'is set but MAESTRO_TEMPORAL_TLS is false',
-  }));
+  return tlsOnly
+    .filter((variable) => isSet(env, variable))
+    .map((variable) => ({
+      variable,
+      message: 'is set but MAESTRO_TEMPORAL_TLS is false',
+    }));
 }
