@@ -97,6 +97,54 @@ describe('maestro behind a TLS proxy in front of Temporal', () => {
     expect(maestro.child.exitCode).toBeNull();
   });
 
+  it('keeps a refused worker module up, says why, and polls again once trusted again', async () => {
+    const ownProxyDir = path.join(dir, 'nginx-revocation');
+    const trusted = path.join(dir, 'revocation-client-ca.crt');
+    copyFileSync(ca.cert, trusted);
+    const port = await freePort();
+    let own = await startGrpcTlsProxy({
+      dir: ownProxyDir,
+      upstream: infra.temporalAddress,
+      server,
+      mtls: { port, clientCa: trusted },
+    });
+    try {
+      const client = issueCertificate(ca, path.join(dir, 'pki'), 'maestro-4', 'client');
+      const maestro = await start(
+        {
+          MAESTRO_TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+          MAESTRO_TEMPORAL_TLS_CA_FILE: ca.cert,
+          MAESTRO_TEMPORAL_TLS_CERT_FILE: client.cert,
+          MAESTRO_TEMPORAL_TLS_KEY_FILE: client.key,
+        },
+        'worker',
+      );
+      expect((await maestro.waitForReadiness(['worker'], 200))[0]?.status).toBe(200);
+
+      copyFileSync(untrusted.cert, trusted); // the proxy stops trusting maestro's certificate
+      own = await own.restart();
+      const [refused] = await temporalCheckOf(maestro, ['worker']);
+      expect(refused?.status).toBe(503);
+      expect(refused?.body.checks['temporal']).toBe(
+        'authentication failed: client certificate not trusted (check the API key or client certificate)',
+      );
+      // The core gives up polling after a minute of refusals; the module recreates its worker.
+      await waitFor(
+        async () => maestro.output(),
+        (output) => output.includes('temporal refused the worker, recreating it in-process'),
+        100_000,
+      );
+      expect(maestro.child.exitCode).toBeNull();
+
+      copyFileSync(ca.cert, trusted);
+      own = await own.restart();
+      expect((await maestro.waitForReadiness(['worker'], 200))[0]?.status).toBe(200);
+      expect(maestro.output()).toContain('temporal worker polling again');
+    } finally {
+      await own.stop();
+    }
+  }, 240_000);
+
   it('answers 503 naming the TLS failure when no client certificate is configured', async () => {
     const maestro = await start({
       MAESTRO_TEMPORAL_ADDRESS: mtlsAddress,

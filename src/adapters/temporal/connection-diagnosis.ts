@@ -4,6 +4,14 @@ import { probeTlsHandshake, type TlsProbeTarget } from './tls-probe';
 /** How long the TLS probe behind a failed readiness check may take. */
 const PROBE_TIMEOUT_MS = 1_000;
 
+/** Temporal (or a proxy in its place) refused our credentials or namespace: no retry fixes it. */
+export class TemporalRefusalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TemporalRefusalError';
+  }
+}
+
 /**
  * Turns a failed call to Temporal into an error an SRE understands: an authentication or
  * permission refusal says so with the server's words, a missing namespace is named, and a
@@ -16,7 +24,7 @@ export async function diagnoseTemporalFailure(
   target: { namespace: string; tls?: TlsProbeTarget },
 ): Promise<Error> {
   const refusal = describeRefusal(error, target.namespace);
-  if (refusal) return new Error(refusal, { cause: error });
+  if (refusal) return new TemporalRefusalError(refusal, { cause: error });
   if (target.tls) {
     const handshake = await probeTlsHandshake(target.tls, PROBE_TIMEOUT_MS);
     if (handshake) return new Error(`TLS handshake failed: ${handshake}`, { cause: error });

@@ -51,6 +51,18 @@ export class TemporalWorkerConnection {
     return () => void this.listeners.delete(listener);
   }
 
+  /**
+   * A fresh connection for a worker recreated after a failure (the failed worker may still hold
+   * the current one); every listener moves to it. Rejects when it cannot be made now.
+   */
+  async renew(): Promise<NativeConnection> {
+    const next = await NativeConnection.connect(
+      nativeConnectionOptions(this.config, this.material()),
+    );
+    this.swap(next);
+    return next;
+  }
+
   /** Readiness: the connection answers; until it exists, why it could not be made. */
   async ping(): Promise<void> {
     if (!this.connection) throw this.lastError ?? new Error('not connected yet');
@@ -85,8 +97,7 @@ export class TemporalWorkerConnection {
   }
 
   private async replace(material: TlsMaterial): Promise<void> {
-    const previous = this.connection;
-    if (!previous || this.signal.aborted) return;
+    if (!this.connection || this.signal.aborted) return;
     let next: NativeConnection;
     try {
       next = await NativeConnection.connect(nativeConnectionOptions(this.config, material));
@@ -101,10 +112,23 @@ export class TemporalWorkerConnection {
       }, TLS_FILE_POLL_INTERVAL_MS).unref();
       return;
     }
-    this.connection = next;
-    for (const listener of this.listeners) listener(next);
-    await previous.close().catch((error: unknown) => this.log.warn({ err: error }, 'close failed'));
+    this.swap(next);
     this.log.info('temporal worker connection replaced with the new TLS certificate');
+  }
+
+  private swap(next: NativeConnection): void {
+    const previous = this.connection;
+    this.connection = next;
+    for (const listener of this.listeners) {
+      try {
+        listener(next);
+      } catch (error) {
+        this.log.warn({ err: error }, 'a worker could not move to the new connection');
+      }
+    }
+    previous
+      ?.close()
+      .catch((error: unknown) => this.log.warn({ err: error }, 'previous connection not closed'));
   }
 
   private diagnose(error: unknown): Promise<Error> {
