@@ -9,8 +9,11 @@ import {
 import { createCa, issueCertificate, type CertificateFiles } from '../support/certificates';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
 import { waitFor } from '../support/maestro-process';
-import { startMaestroProcess, type MaestroSystemProcess } from '../support/maestro-system-process';
-import { schedulerDefinition } from '../support/test-scheduler';
+import {
+  createdScheduler,
+  startMaestroProcess,
+  type MaestroSystemProcess,
+} from '../support/maestro-system-process';
 
 const API_KEY = 'test-key-0123456789';
 const TEMPORAL_MODULES: readonly ModuleName[] = ['management-api', 'worker'];
@@ -33,13 +36,9 @@ describe('maestro behind a TLS proxy in front of Temporal', () => {
     running.push(maestro);
     return maestro;
   };
-  /** Waits until every module's `temporal` check says `expected`. */
+  /** Waits until every module's `temporal` check names a TLS or authentication failure. */
   const temporalCheckOf = (maestro: MaestroSystemProcess, modules = TEMPORAL_MODULES) =>
-    waitFor(
-      () => Promise.all(modules.map((m) => maestro.readiness(m))).catch(() => []),
-      (all) => all.length > 0 && all.every((r) => /TLS|auth/.test(r.body.checks['temporal'] ?? '')),
-      60_000,
-    );
+    maestro.waitForCheck(modules, 'temporal', (outcome) => /TLS|auth/.test(outcome));
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -211,31 +210,3 @@ describe('maestro behind a TLS proxy in front of Temporal', () => {
     }
   });
 });
-
-/** A scheduler as Maestro's HTTP API takes it (rooms are never started: no replicas). */
-function httpScheduler(name: string) {
-  const { spec, ...definition } = schedulerDefinition(name);
-  const { terminationGracePeriodMs: _, ...rest } = spec;
-  return { ...definition, spec: { ...rest, terminationGracePeriod: '5s' } };
-}
-
-/** Creates a scheduler through the Management API; resolves with its create operation's status. */
-async function createdScheduler(maestro: MaestroSystemProcess, name: string): Promise<string> {
-  const created = await fetch(`${maestro.managementApiUrl}/schedulers`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(httpScheduler(name)),
-  });
-  expect(created.status).toBe(200);
-  const operations = await waitFor(
-    async () => {
-      const response = await fetch(
-        `${maestro.managementApiUrl}/schedulers/${name}/operations?stage=final`,
-      );
-      return (await response.json()) as { operations?: Array<{ status: string }> };
-    },
-    (body) => (body.operations?.length ?? 0) > 0,
-    60_000,
-  );
-  return operations.operations?.[0]?.status ?? 'none';
-}

@@ -2,6 +2,7 @@ import { MODULE_NAMES, type ModuleName } from '../../src/config/load';
 import { freePort } from '../../scripts/local-infra/paths';
 import { sharedInfra, uniqueSuffix } from './infra';
 import { runMaestro, waitFor, type MaestroProcess } from './maestro-process';
+import { schedulerDefinition } from './test-scheduler';
 
 /** What `/readyz` answered. */
 export interface Readiness {
@@ -15,6 +16,12 @@ export interface MaestroSystemProcess extends MaestroProcess {
   readiness(module: ModuleName): Promise<Readiness>;
   /** Polls the modules' /readyz until every one answers `status` (or the time is up). */
   waitForReadiness(modules: readonly ModuleName[], status: number): Promise<Readiness[]>;
+  /** Polls the modules' /readyz until the named check of every one satisfies `isExpected`. */
+  waitForCheck(
+    modules: readonly ModuleName[],
+    check: string,
+    isExpected: (outcome: string) => boolean,
+  ): Promise<Readiness[]>;
   stop(): Promise<void>;
 }
 
@@ -67,9 +74,46 @@ export async function startMaestroProcess(
         (all) => all.length > 0 && all.every((r) => r.status === status),
         90_000,
       ),
+    waitForCheck: (modules, check, isExpected) =>
+      waitFor(
+        () => Promise.all(modules.map(readiness)).catch(() => []),
+        (all) => all.length > 0 && all.every((r) => isExpected(r.body.checks[check] ?? '')),
+        60_000,
+      ),
     stop: async () => {
       if (maestro.child.exitCode === null) maestro.child.kill('SIGTERM');
       await maestro.exited;
     },
   };
+}
+
+/** A scheduler as Maestro's HTTP API takes it (rooms are never started: no replicas). */
+function httpScheduler(name: string) {
+  const { spec, ...definition } = schedulerDefinition(name);
+  const { terminationGracePeriodMs: _, ...rest } = spec;
+  return { ...definition, spec: { ...rest, terminationGracePeriod: '5s' } };
+}
+
+/** Creates a scheduler through the Management API; resolves with its create operation's status. */
+export async function createdScheduler(
+  maestro: MaestroSystemProcess,
+  name: string,
+): Promise<string> {
+  const created = await fetch(`${maestro.managementApiUrl}/schedulers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(httpScheduler(name)),
+  });
+  if (created.status !== 200) throw new Error(`POST /schedulers answered ${created.status}`);
+  const operations = await waitFor(
+    async () => {
+      const response = await fetch(
+        `${maestro.managementApiUrl}/schedulers/${name}/operations?stage=final`,
+      );
+      return (await response.json()) as { operations?: Array<{ status: string }> };
+    },
+    (body) => (body.operations?.length ?? 0) > 0,
+    60_000,
+  );
+  return operations.operations?.[0]?.status ?? 'none';
 }
