@@ -17,5 +17,6 @@ bash "$here/provision/redis.sh"
 if [ "$mode" = test ]; then
   bash "$here/provision/compose-config.sh"
   bash "$here/provision/compose-temporal.sh" # temporal-server, temporal-sql-tool, dockerize
+  bash "$here/provision/nginx.sh" # TLS-terminating gRPC proxy of the Temporal TLS tests
   bash "$here/provision/kubernetes.sh" # kube-apiserver, etcd, controller-manager, scheduler, kwok
 fi

@@ -18,6 +18,12 @@ function provisioned(file: string, hint: string): string {
 
 export const temporalBinary = () => provisioned(path.join(binDir, 'temporal'), 'dev');
 
+/** nginx, for the TLS proxy of the Temporal TLS tests (scripts/provision/nginx.sh). */
+export function nginxBinary(): string {
+  const marker = provisioned(path.join(binDir, '.nginx-path'), 'test');
+  return readFileSync(marker, 'utf8').trim();
+}
+
 export function postgresBinDir(): string {
   const marker = provisioned(path.join(binDir, '.postgres-bindir'), 'dev');
   return readFileSync(marker, 'utf8').trim();

@@ -14,6 +14,8 @@ export interface TemporalOptions {
   uiPort?: number;
   /** SQLite file that keeps workflows across restarts; none means in memory. */
   dbFile?: string;
+  /** false: start without maestro's search attributes (as `maestro migrate` finds a new cluster). */
+  registerSearchAttributes?: boolean;
   /** `--dynamic-config-value KEY=JSON` pairs, e.g. a lower continue-as-new threshold in tests. */
   dynamicConfig?: Record<string, unknown>;
 }
@@ -24,7 +26,7 @@ export interface RunningTemporal {
   uiUrl?: string;
 }
 
-/** Starts the Temporal dev server with maestro's search attributes registered. */
+/** Starts the Temporal dev server, with maestro's search attributes registered unless told not to. */
 export async function startTemporal(options: TemporalOptions): Promise<RunningTemporal> {
   mkdirSync(options.dir, { recursive: true });
   const logFile = path.join(options.dir, 'temporal.log');
@@ -39,7 +41,12 @@ export async function startTemporal(options: TemporalOptions): Promise<RunningTe
     'warn',
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
-    ...maestroSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${key.type}`]),
+    ...(options.registerSearchAttributes === false
+      ? []
+      : maestroSearchAttributes.flatMap((key) => [
+          '--search-attribute',
+          `${key.name}=${key.type}`,
+        ])),
     ...Object.entries(options.dynamicConfig ?? {}).flatMap(([name, value]) => [
       '--dynamic-config-value',
       `${name}=${JSON.stringify(value)}`,

@@ -1,6 +1,11 @@
 import type { z } from 'zod';
+import { ConfigError, type ConfigProblem } from './problems';
 import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
 import { ignoredServiceLinkVariables } from './service-links';
+import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal';
+
+export { ConfigError, type ConfigProblem } from './problems';
+export type { PemSource, TemporalConnectionSettings, TemporalTlsSettings } from './temporal';
 
 export const MODULE_NAMES = [
   'management-api',
@@ -23,9 +28,8 @@ export interface Config {
   readinessTimeoutMs: number;
   postgres: { url: string; poolSize: number };
   redis: { url: string; keyPrefix: string };
-  temporal: {
-    address: string;
-    namespace: string;
+  /** The connection (see `resolveTemporalConnection` for the precedence) and maestro's queues. */
+  temporal: TemporalConnectionSettings & {
     taskQueues: { operations: string; runtimeWatcher: string; metrics: string };
   };
   /** Each module's internal port serves /healthz, /readyz and /metrics. */
@@ -81,21 +85,6 @@ export type RuntimeConfig =
       resyncIntervalMs: number;
     };
 
-/** One problem with one variable, as reported to the operator. */
-export interface ConfigProblem {
-  variable: string;
-  message: string;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly ConfigProblem[]) {
-    super(
-      `invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
-    );
-    this.name = 'ConfigError';
-  }
-}
-
 /**
  * Reads the `MAESTRO_*` variables of `env` (the only place that does) and returns the typed config,
  * or throws a {@link ConfigError} listing every problem at once, each naming its variable.
@@ -104,9 +93,10 @@ export class ConfigError extends Error {
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = environmentSchema.safeParse(pickMaestroVariables(env));
   if (!parsed.success) throw new ConfigError(toProblems(parsed.error));
-  const problems = crossCheck(parsed.data);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return toConfig(parsed.data);
+  const temporal = resolveTemporalConnection(env, parsed.data);
+  const problems = [...crossCheck(parsed.data), ...temporal.problems];
+  if (problems.length > 0 || !temporal.settings) throw new ConfigError(problems);
+  return toConfig(parsed.data, temporal.settings);
 }
 
 /** Rules between variables, checked once each variable is valid on its own. */
@@ -158,7 +148,7 @@ function toProblems(error: z.ZodError): ConfigProblem[] {
   });
 }
 
-function toConfig(env: Environment): Config {
+function toConfig(env: Environment, temporal: TemporalConnectionSettings): Config {
   const host = env.MAESTRO_BIND_HOST;
   const prefix = env.MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX;
   const internal = (variable: EnvironmentVariable & `${string}_INTERNAL_PORT`) => ({
@@ -172,8 +162,7 @@ function toConfig(env: Environment): Config {
     postgres: { url: env.MAESTRO_POSTGRES_URL, poolSize: env.MAESTRO_POSTGRES_POOL_SIZE },
     redis: { url: env.MAESTRO_REDIS_URL, keyPrefix: env.MAESTRO_REDIS_KEY_PREFIX },
     temporal: {
-      address: env.MAESTRO_TEMPORAL_ADDRESS,
-      namespace: env.MAESTRO_TEMPORAL_NAMESPACE,
+      ...temporal,
       taskQueues: {
         operations: `${prefix}-operations`,
         runtimeWatcher: `${prefix}-runtime-watcher`,

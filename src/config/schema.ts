@@ -21,6 +21,8 @@ const url = (protocols: readonly string[]) =>
 
 const text = () => z.string();
 
+const boolean = () => z.enum(['true', 'false'], { error: 'must be true or false' });
+
 const hostPort = () => z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'must be host:port' });
 
 /**
@@ -60,10 +62,42 @@ export const environmentSchema = z
       ),
     MAESTRO_TEMPORAL_ADDRESS: hostPort()
       .default('127.0.0.1:7233')
-      .describe('Temporal frontend gRPC address (host:port).'),
+      .describe(
+        'Temporal frontend gRPC address (host:port). Unset: `TEMPORAL_ADDRESS` or the Temporal profile, then this default.',
+      ),
     MAESTRO_TEMPORAL_NAMESPACE: text()
       .default('default')
-      .describe('Temporal namespace holding the scheduler and operation workflows.'),
+      .describe(
+        'Temporal namespace holding the scheduler and operation workflows. Unset: `TEMPORAL_NAMESPACE` or the profile, then this default.',
+      ),
+    MAESTRO_TEMPORAL_TLS: boolean()
+      .default('false')
+      .describe(
+        'TLS to Temporal. Unset: `TEMPORAL_TLS` or the profile; else on when a CA, client certificate, server name or API key is given.',
+      ),
+    MAESTRO_TEMPORAL_TLS_CA_FILE: text()
+      .default('')
+      .describe(
+        "PEM file of the CA that signed Temporal's server certificate (unset: the system's CAs). Re-read when it changes.",
+      ),
+    MAESTRO_TEMPORAL_TLS_SERVER_NAME: text()
+      .default('')
+      .describe(
+        "Name to verify Temporal's server certificate against (and SNI), if not the address's host.",
+      ),
+    MAESTRO_TEMPORAL_TLS_CERT_FILE: text()
+      .default('')
+      .describe(
+        'mTLS: PEM client certificate (with MAESTRO_TEMPORAL_TLS_KEY_FILE). Re-read when it changes; new connections use the new pair.',
+      ),
+    MAESTRO_TEMPORAL_TLS_KEY_FILE: text()
+      .default('')
+      .describe('mTLS: PEM private key of MAESTRO_TEMPORAL_TLS_CERT_FILE.'),
+    MAESTRO_TEMPORAL_API_KEY: text()
+      .default('')
+      .describe(
+        'API key sent as `authorization: Bearer <key>` (Temporal Cloud); turns TLS on unless TLS is set to false.',
+      ),
     MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, { error: 'must match [A-Za-z0-9._-]+' })

@@ -1,5 +1,3 @@
-import { createPostgresPool } from '../adapters/postgres/pool';
-import { migrate } from '../adapters/postgres/migrate';
 import {
   ConfigError,
   loadConfig,
@@ -10,6 +8,7 @@ import {
 import { renderSettingsTable } from '../config/reference';
 import { ignoredServiceLinkVariables } from '../config/service-links';
 import { createRootLogger, type Logger } from './infra/logger';
+import { MIGRATE_TARGETS, runMigrate, type MigrateTarget } from './migrate-command';
 import { runModules } from './run-modules';
 
 const USAGE = `Usage: maestro <command>
@@ -18,7 +17,9 @@ Commands:
   start <module>…  run modules in this process until SIGTERM/SIGINT; each is one of:
                    ${MODULE_NAMES.join(', ')}; or all
                    (several: \`start runtime-watcher metrics-reporter\`)
-  migrate          apply pending PostgreSQL migrations (idempotent, safe concurrently)
+  migrate [target] apply pending PostgreSQL migrations, then register maestro's search
+                   attributes on the Temporal namespace (idempotent, safe concurrently);
+                   target postgres or temporal does only that step
   config           print every MAESTRO_* setting with its default
   help             show this text
 
@@ -38,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(renderSettingsTable());
       return 0;
     case 'migrate':
-      return withConfig((config, rootLog) => runMigrate(config, rootLog));
+      return withConfig((config, rootLog) => migrateCommand(args, config, rootLog));
     case 'start':
       return withConfig((config, rootLog) => runStart(args, config, rootLog));
     default:
@@ -86,19 +87,20 @@ function resolveModules(targets: readonly string[]): readonly ModuleName[] | und
   return isValid ? names : undefined;
 }
 
-async function runMigrate(config: Config, rootLog: Logger): Promise<number> {
-  const log = rootLog.child({ command: 'migrate' });
-  const pool = createPostgresPool({ ...config.postgres, poolSize: 1 }, log);
-  try {
-    const applied = await migrate(pool, log);
-    log.info({ applied }, applied.length > 0 ? 'database migrated' : 'database already up to date');
-    return 0;
-  } catch (error) {
-    log.error({ err: error }, 'migration failed');
-    return 1;
-  } finally {
-    await pool.end();
+async function migrateCommand(
+  args: readonly string[],
+  config: Config,
+  rootLog: Logger,
+): Promise<number> {
+  const target = MIGRATE_TARGETS.find((candidate) => candidate === args[0]);
+  if (args.length > 1 || (args.length === 1 && !target)) {
+    console.error(
+      `maestro migrate: expected no target or one of ${MIGRATE_TARGETS.join(', ')}\n\n${USAGE}`,
+    );
+    return 2;
   }
+  const targets: readonly MigrateTarget[] = target ? [target] : MIGRATE_TARGETS;
+  return runMigrate(config, targets, rootLog.child({ command: 'migrate' }));
 }
 
 if (require.main === module) {

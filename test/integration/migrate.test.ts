@@ -33,9 +33,13 @@ describe('maestro migrate', () => {
   it('creates the schema on an empty database and applies nothing the second time', async () => {
     const url = await emptyDatabase();
 
-    const first = runMaestro(['migrate'], { MAESTRO_POSTGRES_URL: url });
+    const env = {
+      MAESTRO_POSTGRES_URL: url,
+      MAESTRO_TEMPORAL_ADDRESS: sharedInfra().temporalAddress,
+    };
+    const first = runMaestro(['migrate'], env);
     expect((await first.exited).code).toBe(0);
-    const second = runMaestro(['migrate'], { MAESTRO_POSTGRES_URL: url });
+    const second = runMaestro(['migrate'], env);
     expect((await second.exited).code).toBe(0);
 
     expect(first.output()).toContain('database migrated');

@@ -17,7 +17,7 @@ export function runMaestro(args: readonly string[], env: Record<string, string>)
     ['--import', 'tsx', path.join(root, 'src/main/cli.ts'), ...args],
     {
       cwd: root,
-      env: { ...withoutMaestroVariables(process.env), ...env },
+      env: { ...withoutMaestroOrTemporalVariables(process.env), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -30,11 +30,12 @@ export function runMaestro(args: readonly string[], env: Record<string, string>)
   return { child, output: () => output, exited };
 }
 
-function withoutMaestroVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+/** The test's own MAESTRO_* and TEMPORAL_* variables (a developer's TEMPORAL_ADDRESS…) stay out. */
+function withoutMaestroOrTemporalVariables(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env).filter(
       (entry): entry is [string, string] =>
-        !entry[0].startsWith('MAESTRO_') && entry[1] !== undefined,
+        !/^(MAESTRO|TEMPORAL)_/.test(entry[0]) && entry[1] !== undefined,
     ),
   );
 }

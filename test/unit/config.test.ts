@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(config.temporal).toEqual({
       address: '127.0.0.1:7233',
       namespace: 'default',
+      metadata: {},
       taskQueues: {
         operations: 'maestro-operations',
         runtimeWatcher: 'maestro-runtime-watcher',

@@ -1,15 +1,11 @@
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, WorkflowBundleOption } from '@temporalio/worker';
+import type { WorkflowBundleOption } from '@temporalio/worker';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createPostgresPool, pingPostgres } from '../../adapters/postgres/pool';
 import { createRedisClient, pingRedis } from '../../adapters/redis/client';
-import {
-  connectWorkerConnection,
-  createTemporalClient,
-  pingTemporal,
-} from '../../adapters/temporal/connection';
+import type { TemporalWorkerConnection } from '../../adapters/temporal/worker-connection';
 import { loadWorkflowBundle } from '../../adapters/temporal/workflow-bundle';
 import { PostgresSchedulerStore } from '../../adapters/postgres/postgres-scheduler-store';
 import { RedisPortAllocator } from '../../adapters/redis/redis-port-allocator';
@@ -34,6 +30,7 @@ import type { SchedulerStore } from '../../ports/scheduler-store';
 import type { SchedulerCache, SchedulerCacheInvalidator } from '../../ports/scheduler-cache';
 import type { Config } from '../../config/load';
 import type { ReadinessCheck } from './readiness';
+import { TemporalResources } from './temporal-resources';
 
 /** How the Management API starts scheduler workflows, from the configuration. */
 export function operationQueueConfig(config: Config): TemporalOperationQueueConfig {
@@ -59,8 +56,7 @@ export class Resources {
   private readonly closers: Array<{ name: string; close: () => Promise<unknown> }> = [];
   private pool?: Pool;
   private redisClient?: Redis;
-  private client?: Client;
-  private workerConnection?: Promise<NativeConnection>;
+  private readonly temporal: TemporalResources;
   private bundle?: Promise<WorkflowBundleOption>;
   private gameRoomRuntime?: Runtime;
   private activeSchedulers?: RedisSchedulerCache;
@@ -74,6 +70,12 @@ export class Resources {
     readonly log: Logger,
   ) {
     this.shutdownSignal = this.shutdownController.signal;
+    this.temporal = new TemporalResources(
+      config.temporal,
+      log.child({ component: 'temporal' }),
+      this.shutdownSignal,
+      this.closers,
+    );
   }
 
   postgres(): Pool {
@@ -101,29 +103,12 @@ export class Resources {
   }
 
   temporalClient(): Client {
-    if (!this.client) {
-      const client = createTemporalClient(this.config.temporal);
-      this.client = client;
-      this.closers.push({ name: 'temporal client', close: () => client.connection.close() });
-    }
-    return this.client;
+    return this.temporal.apiClient();
   }
 
-  temporalWorkerConnection(): Promise<NativeConnection> {
-    if (!this.workerConnection) {
-      const log = this.log.child({ component: 'temporal' });
-      const connecting = connectWorkerConnection(
-        this.config.temporal,
-        this.shutdownSignal,
-        (error, delayMs) => log.warn({ err: error, delayMs }, 'temporal unreachable, retrying'),
-      );
-      this.workerConnection = connecting;
-      this.closers.push({
-        name: 'temporal worker connection',
-        close: async () => (await connecting.catch(() => undefined))?.close(),
-      });
-    }
-    return this.workerConnection;
+  /** The workers' native connection (connect() retries until Temporal answers). */
+  temporalWorkerConnection(): TemporalWorkerConnection {
+    return this.temporal.worker();
   }
 
   workflowBundle(): Promise<WorkflowBundleOption> {
@@ -217,7 +202,7 @@ export class Resources {
     redis: (): ReadinessCheck => ({ name: 'redis', check: () => pingRedis(this.redis()) }),
     temporal: (): ReadinessCheck => ({
       name: 'temporal',
-      check: () => pingTemporal(this.temporalClient().connection),
+      check: () => this.temporal.pingApiClient(),
     }),
   };
 

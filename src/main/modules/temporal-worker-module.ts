@@ -1,6 +1,7 @@
-import { Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { TemporalRefusalError } from '../../adapters/temporal/connection-diagnosis';
+import { sleep } from '../../shared/sleep';
 import type { ModuleName } from '../../config/load';
-import { pingTemporal } from '../../adapters/temporal/connection';
 import type { ReadinessCheck } from '../infra/readiness';
 import type { Module, ModuleDeps } from './module';
 
@@ -33,6 +34,7 @@ export function temporalWorkerModule(
   const log = deps.log.child({ module: options.name, taskQueue: options.taskQueue });
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
+  let stopFollowing: () => void = () => undefined;
 
   const workerCheck: ReadinessCheck = {
     name: 'temporal-worker',
@@ -45,45 +47,121 @@ export function temporalWorkerModule(
   };
   const temporalCheck: ReadinessCheck = {
     name: 'temporal',
-    check: async () => {
-      if (!worker) throw new Error('not connected yet');
-      await pingTemporal(await resources.temporalWorkerConnection());
-    },
+    check: () => resources.temporalWorkerConnection().ping(),
+  };
+
+  const createWorker = async (connection: NativeConnection): Promise<Worker> => {
+    const created = await Worker.create({
+      connection,
+      namespace: resources.config.temporal.namespace,
+      taskQueue: options.taskQueue,
+      workflowBundle: await resources.workflowBundle(),
+      activities: options.activities,
+      shutdownGraceTime: '10s',
+      ...(options.maxHeartbeatThrottleIntervalMs !== undefined && {
+        maxHeartbeatThrottleInterval: options.maxHeartbeatThrottleIntervalMs,
+      }),
+      ...(options.maxConcurrentActivityTaskExecutions !== undefined && {
+        maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+      }),
+    });
+    worker = created;
+    // A rotated client certificate: the worker continues on the new connection, no drain.
+    stopFollowing();
+    stopFollowing = resources
+      .temporalWorkerConnection()
+      .onReplaced((next) => (created.connection = next));
+    return created;
+  };
+
+  /** A new worker after `RESTART_DELAY_MS`, until one is created or the process stops. */
+  const recreateWorker = async (): Promise<Worker | undefined> => {
+    for (;;) {
+      await sleep(RESTART_DELAY_MS, resources.shutdownSignal);
+      if (resources.shutdownSignal.aborted) return undefined;
+      try {
+        const created = await createWorker(await resources.temporalWorkerConnection().renew());
+        log.info('temporal worker polling again');
+        return created;
+      } catch (error) {
+        log.warn({ err: error }, 'temporal worker not recreated yet');
+      }
+    }
+  };
+
+  /** Why the server refuses our credentials right now, if it does. */
+  const refusal = (): Promise<string | undefined> =>
+    resources
+      .temporalWorkerConnection()
+      .ping()
+      .then(
+        () => undefined,
+        (error: unknown) => (error instanceof TemporalRefusalError ? error.message : undefined),
+      );
+
+  /**
+   * Runs the worker. When it fails while the server refuses our credentials (a revoked
+   * certificate or API key: the core gives up polling after a minute of refusals), a new worker
+   * on a fresh connection is made in-process once the server accepts us again: restarting the
+   * process would not help, and /readyz says why meanwhile. Any other failure ends the process.
+   */
+  const supervise = async (first: Worker): Promise<void> => {
+    for (let current: Worker | undefined = first; current;) {
+      const failure = await runUntilFailed(current);
+      if (!failure) return;
+      const reason = resources.shutdownSignal.aborted ? undefined : await refusal();
+      if (!reason) {
+        log.error({ err: failure }, 'temporal worker failed');
+        return deps.fail(failure);
+      }
+      log.error({ err: failure, reason }, 'temporal refused the worker, recreating it in-process');
+      stopFollowing(); // the failed worker stays on its connection
+      current = await recreateWorker();
+    }
   };
 
   return {
     name: options.name,
     checks: [temporalCheck, workerCheck, ...options.checks],
     async start() {
-      const connection = await resources.temporalWorkerConnection();
+      const connection = await resources.temporalWorkerConnection().connect();
       if (resources.shutdownSignal.aborted) return;
-      worker = await Worker.create({
-        connection,
-        namespace: resources.config.temporal.namespace,
-        taskQueue: options.taskQueue,
-        workflowBundle: await resources.workflowBundle(),
-        activities: options.activities,
-        shutdownGraceTime: '10s',
-        ...(options.maxHeartbeatThrottleIntervalMs !== undefined && {
-          maxHeartbeatThrottleInterval: options.maxHeartbeatThrottleIntervalMs,
-        }),
-        ...(options.maxConcurrentActivityTaskExecutions !== undefined && {
-          maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
-        }),
-      });
-      running = worker.run().catch((error: unknown) => {
-        log.error({ err: error }, 'temporal worker failed');
-        deps.fail(error);
-      });
+      running = supervise(await createWorker(connection));
       log.info('temporal worker polling');
     },
     async stop() {
       if (worker && running) {
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
+        stopFollowing();
         log.info('temporal worker drained');
       }
       options.close?.();
     },
   };
+}
+
+const RESTART_DELAY_MS = 5_000;
+
+/**
+ * Runs `worker` until it stops (undefined) or fails (the error). A failed worker's run() may
+ * not settle for long (its native side waits for calls that no longer come), so its FAILED
+ * state counts as the failure.
+ */
+async function runUntilFailed(worker: Worker): Promise<Error | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const failed = new Promise<Error>((resolve) => {
+    timer = setInterval(() => {
+      if (worker.getState() === 'FAILED') resolve(new Error('temporal worker failed'));
+    }, 1_000);
+  });
+  const ran = worker.run().then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+  try {
+    return await Promise.race([ran, failed]);
+  } finally {
+    clearInterval(timer);
+  }
 }
