@@ -3,18 +3,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleName } from '../../src/config/load';
 import { freePort } from '../../scripts/local-infra/paths';
+import { INTERNAL_PORT_VARIABLE } from '../../test/support/maestro-process';
 import { round, sleep } from './results';
 
 const root = path.resolve(__dirname, '../..');
 const BUILT_CLI = path.join(root, 'dist/src/main/cli.js');
-
-const INTERNAL_PORT_VARIABLE: Record<ModuleName, string> = {
-  'management-api': 'MAESTRO_MANAGEMENT_API_INTERNAL_PORT',
-  'rooms-api': 'MAESTRO_ROOMS_API_INTERNAL_PORT',
-  worker: 'MAESTRO_WORKER_INTERNAL_PORT',
-  'runtime-watcher': 'MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT',
-  'metrics-reporter': 'MAESTRO_METRICS_REPORTER_INTERNAL_PORT',
-};
 
 export interface MaestroProcess {
   module: ModuleName | 'all';

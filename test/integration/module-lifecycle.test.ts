@@ -3,20 +3,17 @@ import { MODULE_NAMES, type ModuleName } from '../../src/config/load';
 import { freePort } from '../../scripts/local-infra/paths';
 import { startRedis, type RunningRedis } from '../../scripts/local-infra/redis';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
-import { runMaestro, waitFor, type MaestroProcess } from '../support/maestro-process';
+import {
+  INTERNAL_PORT_VARIABLE,
+  runMaestro,
+  waitFor,
+  type MaestroProcess,
+} from '../support/maestro-process';
 
 interface Readiness {
   status: number;
   body: { status: string; message?: string; checks: Record<string, string> };
 }
-
-const internalPortVariable: Record<ModuleName, string> = {
-  'management-api': 'MAESTRO_MANAGEMENT_API_INTERNAL_PORT',
-  'rooms-api': 'MAESTRO_ROOMS_API_INTERNAL_PORT',
-  worker: 'MAESTRO_WORKER_INTERNAL_PORT',
-  'runtime-watcher': 'MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT',
-  'metrics-reporter': 'MAESTRO_METRICS_REPORTER_INTERNAL_PORT',
-};
 
 describe('maestro start all', () => {
   const infra = sharedInfra();
@@ -56,7 +53,7 @@ describe('maestro start all', () => {
       MAESTRO_ROOMS_API_PORT: String(await freePort()),
       MAESTRO_MANAGEMENT_API_GRPC_PORT: String(await freePort()),
       MAESTRO_ROOMS_API_GRPC_PORT: String(await freePort()),
-      ...Object.fromEntries(MODULE_NAMES.map((m) => [internalPortVariable[m], String(ports[m])])),
+      ...Object.fromEntries(MODULE_NAMES.map((m) => [INTERNAL_PORT_VARIABLE[m], String(ports[m])])),
     });
   });
 

@@ -1,16 +1,12 @@
 import { hostname } from 'node:os';
 import { freePort } from '../../scripts/local-infra/paths';
 import type { ModuleName } from '../../src/config/load';
-import { runMaestro, waitFor, type MaestroProcess } from './maestro-process';
-
-/** Internal-port variable of each module. */
-const INTERNAL_PORT: Record<ModuleName, string> = {
-  'management-api': 'MAESTRO_MANAGEMENT_API_INTERNAL_PORT',
-  'rooms-api': 'MAESTRO_ROOMS_API_INTERNAL_PORT',
-  worker: 'MAESTRO_WORKER_INTERNAL_PORT',
-  'runtime-watcher': 'MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT',
-  'metrics-reporter': 'MAESTRO_METRICS_REPORTER_INTERNAL_PORT',
-};
+import {
+  INTERNAL_PORT_VARIABLE,
+  runMaestro,
+  waitFor,
+  type MaestroProcess,
+} from './maestro-process';
 
 /** One `maestro start <modules…>` process of a fleet, with its internal ports by module. */
 export interface FleetProcess extends MaestroProcess {
@@ -34,7 +30,7 @@ export class MaestroFleet {
     const portEnv: Record<string, string> = {};
     for (const module of modules) {
       internalPorts[module] = await freePort();
-      portEnv[INTERNAL_PORT[module]] = String(internalPorts[module]);
+      portEnv[INTERNAL_PORT_VARIABLE[module]] = String(internalPorts[module]);
     }
     const maestro = runMaestro(['start', ...modules], {
       ...this.environment,

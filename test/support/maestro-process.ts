@@ -1,7 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { ModuleName } from '../../src/config/load';
 
 const root = path.resolve(__dirname, '../..');
+
+/** The variable of each module's internal port (/healthz, /readyz, /metrics). */
+export const INTERNAL_PORT_VARIABLE: Record<ModuleName, string> = {
+  'management-api': 'MAESTRO_MANAGEMENT_API_INTERNAL_PORT',
+  'rooms-api': 'MAESTRO_ROOMS_API_INTERNAL_PORT',
+  worker: 'MAESTRO_WORKER_INTERNAL_PORT',
+  'runtime-watcher': 'MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT',
+  'metrics-reporter': 'MAESTRO_METRICS_REPORTER_INTERNAL_PORT',
+};
 
 /** A maestro CLI process run from the sources, as a user would run the built one. */
 export interface MaestroProcess {

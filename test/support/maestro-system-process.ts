@@ -1,7 +1,12 @@
 import { MODULE_NAMES, type ModuleName } from '../../src/config/load';
 import { freePort } from '../../scripts/local-infra/paths';
 import { sharedInfra, uniqueSuffix } from './infra';
-import { runMaestro, waitFor, type MaestroProcess } from './maestro-process';
+import {
+  INTERNAL_PORT_VARIABLE,
+  runMaestro,
+  waitFor,
+  type MaestroProcess,
+} from './maestro-process';
 import { schedulerDefinition } from './test-scheduler';
 
 /** What `/readyz` answered. */
@@ -24,14 +29,6 @@ export interface MaestroSystemProcess extends MaestroProcess {
   ): Promise<Readiness[]>;
   stop(): Promise<void>;
 }
-
-const internalPortVariable: Record<ModuleName, string> = {
-  'management-api': 'MAESTRO_MANAGEMENT_API_INTERNAL_PORT',
-  'rooms-api': 'MAESTRO_ROOMS_API_INTERNAL_PORT',
-  worker: 'MAESTRO_WORKER_INTERNAL_PORT',
-  'runtime-watcher': 'MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT',
-  'metrics-reporter': 'MAESTRO_METRICS_REPORTER_INTERNAL_PORT',
-};
 
 /**
  * Runs the CLI (`maestro start all` by default) on the run's PostgreSQL database `postgresUrl` and
@@ -57,7 +54,7 @@ export async function startMaestroProcess(
     MAESTRO_ROOMS_API_PORT: String(await freePort()),
     MAESTRO_MANAGEMENT_API_GRPC_PORT: String(await freePort()),
     MAESTRO_ROOMS_API_GRPC_PORT: String(await freePort()),
-    ...Object.fromEntries(MODULE_NAMES.map((m) => [internalPortVariable[m], String(ports[m])])),
+    ...Object.fromEntries(MODULE_NAMES.map((m) => [INTERNAL_PORT_VARIABLE[m], String(ports[m])])),
     ...env,
   });
   const readiness = async (module: ModuleName): Promise<Readiness> => {
