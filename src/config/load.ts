@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { checkRedisSettings, toRedisConfig, type RedisConfig } from './redis';
 import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
 
 export const MODULE_NAMES = [
@@ -21,7 +22,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   readinessTimeoutMs: number;
   postgres: { url: string; poolSize: number };
-  redis: { url: string; keyPrefix: string };
+  redis: RedisConfig;
   temporal: {
     address: string;
     namespace: string;
@@ -100,9 +101,13 @@ export class ConfigError extends Error {
  * or throws a {@link ConfigError} listing every problem at once, each naming its variable.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const parsed = environmentSchema.safeParse(pickMaestroVariables(env));
+  const variables = pickMaestroVariables(env);
+  const parsed = environmentSchema.safeParse(variables);
   if (!parsed.success) throw new ConfigError(toProblems(parsed.error));
-  const problems = crossCheck(parsed.data);
+  const problems = [
+    ...crossCheck(parsed.data),
+    ...checkRedisSettings(parsed.data, new Set(Object.keys(variables))),
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   return toConfig(parsed.data);
 }
@@ -160,7 +165,7 @@ function toConfig(env: Environment): Config {
     shutdownTimeoutMs: env.MAESTRO_SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: env.MAESTRO_READINESS_TIMEOUT_MS,
     postgres: { url: env.MAESTRO_POSTGRES_URL, poolSize: env.MAESTRO_POSTGRES_POOL_SIZE },
-    redis: { url: env.MAESTRO_REDIS_URL, keyPrefix: env.MAESTRO_REDIS_KEY_PREFIX },
+    redis: toRedisConfig(env),
     temporal: {
       address: env.MAESTRO_TEMPORAL_ADDRESS,
       namespace: env.MAESTRO_TEMPORAL_NAMESPACE,
