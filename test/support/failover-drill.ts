@@ -113,7 +113,7 @@ export class PingLoad {
         body: JSON.stringify({ status: seq % 2 ? 'occupied' : 'ready', metadata: { seq } }),
         signal: AbortSignal.timeout(this.options.boundMs),
       });
-      const body = (await response.json());
+      const body = await response.json();
       return { room, seq, sentAt, latencyMs: Date.now() - sentAt, status: response.status, body };
     } catch {
       return { room, seq, sentAt, latencyMs: Date.now() - sentAt, status: 0, body: undefined };

@@ -71,7 +71,11 @@ export async function startRoomsApi(
   const pool = new Pool({ connectionString: database.url, max: 4 });
   const keyPrefix = `it-rooms-api-${uniqueSuffix()}:`;
   const quiet = pino({ level: 'silent' });
-  const redisConfig = { ...(options.redis ?? { url: sharedInfra().redisUrl }), keyPrefix };
+  const redisConfig = {
+    ...(options.redis ?? { url: sharedInfra().redisUrl }),
+    keyPrefix,
+    commandTimeoutMs: 3_000,
+  };
   const redis = createRedisClient(redisConfig, quiet);
   await new Promise((resolve) => redis.once('ready', resolve));
   const lines: string[] = [];

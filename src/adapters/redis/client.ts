@@ -80,7 +80,9 @@ function clusterOptions(config: RedisConfig & RedisNodeAuth): ClusterOptions {
   return {
     keyPrefix: config.keyPrefix,
     enableOfflineQueue: false,
-    enableAutoPipelining: true,
+    // ioredis redirects an auto-pipelined batch only when every command in it got the same MOVED;
+    // a batch mixing slots of a failed-over master would hand MOVED to the callers instead.
+    enableAutoPipelining: false,
     clusterRetryStrategy: reconnectDelay,
     redisOptions: nodeOptions(config),
   };
