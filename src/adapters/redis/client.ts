@@ -59,21 +59,32 @@ function connect(config: RedisConfig): RedisClient {
         clusterOptions(config),
       );
     case 'sentinel':
-      return new Redis({
-        ...nodeOptions(config),
-        ...FAIL_FAST,
-        keyPrefix: config.keyPrefix,
-        sentinels: config.sentinels.map((node) => ({ ...node })),
-        name: config.masterName,
-        role: 'master',
-        ...(config.sentinelPassword && { sentinelPassword: config.sentinelPassword }),
-        ...(config.isTls && { enableTLSForSentinelMode: true, sentinelTLS: {} }),
-        // Reconnect as soon as a sentinel announces a new master, not at the next failed write.
-        failoverDetector: true,
-        // A demoted master refuses writes: reconnect (through the sentinels) and fail this one.
-        reconnectOnError: (error) => error.message.startsWith('READONLY'),
-      });
+      return closingFailoverDetector(
+        new Redis({
+          ...nodeOptions(config),
+          ...FAIL_FAST,
+          keyPrefix: config.keyPrefix,
+          sentinels: config.sentinels.map((node) => ({ ...node })),
+          name: config.masterName,
+          role: 'master',
+          ...(config.sentinelPassword && { sentinelPassword: config.sentinelPassword }),
+          ...(config.isTls && { enableTLSForSentinelMode: true, sentinelTLS: {} }),
+          // Reconnect as soon as a sentinel announces a new master, not at the next failed write.
+          failoverDetector: true,
+          // A demoted master refuses writes: reconnect (through the sentinels) and fail this one.
+          reconnectOnError: (error) => error.message.startsWith('READONLY'),
+        }),
+      );
   }
+}
+
+/**
+ * ioredis stops the failover detector's sentinel connections on `disconnect()` but not on
+ * `quit()`: they would reconnect forever and keep the process alive. Ending the client ends them.
+ */
+function closingFailoverDetector(client: Redis): Redis {
+  client.once('end', () => client.disconnect());
+  return client;
 }
 
 function clusterOptions(config: RedisConfig & RedisNodeAuth): ClusterOptions {

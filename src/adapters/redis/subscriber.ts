@@ -21,7 +21,11 @@ export interface SubscriberConnection {
  * ioredis' own cluster subscriber moves to another node silently and would hide missed messages.
  */
 export function createSubscriber(client: RedisClient, config: RedisConfig): SubscriberConnection {
-  if (!(client instanceof Cluster)) return client.duplicate();
+  if (!(client instanceof Cluster)) {
+    const duplicate = client.duplicate();
+    duplicate.on('error', () => undefined); // the main client reports the outage
+    return duplicate;
+  }
   const seeds = config.mode === 'cluster' ? config.nodes : [];
   return new ClusterNodeSubscriber(client, seeds, config);
 }
