@@ -20,6 +20,7 @@ import { createSubscriber } from '../../src/adapters/redis/subscriber';
 import type { RedisConnection } from '../../src/config/redis';
 import {
   startRedisCluster,
+  withNode,
   type RunningRedisCluster,
 } from '../../scripts/local-infra/redis-cluster';
 import { createTestDatabase, uniqueSuffix } from '../support/infra';
@@ -118,3 +119,58 @@ describe('maestro on a Redis Cluster', () => {
     }
   });
 });
+
+describe('the scheduler cache on a Redis Cluster when the node it listens on dies', () => {
+  it('subscribes on another node, drops what it kept, and receives invalidations again', async () => {
+    const database = await createTestDatabase();
+    const pool = new Pool({ connectionString: database.url, max: 2 });
+    const store = new PostgresSchedulerStore(pool);
+    const keyPrefix = `it-cluster-resub-${uniqueSuffix()}:`;
+    const redis = await connectRedis(connection(), keyPrefix);
+    const cache = new RedisSchedulerCache(
+      store,
+      createSubscriber(redis, { ...connection(), keyPrefix }),
+      { ttlMs: 60_000, keyPrefix },
+      pino({ level: 'silent' }),
+    );
+    try {
+      const name = `resub-${uniqueSuffix()}`;
+      const v1 = await store.createScheduler(testScheduler(name));
+      await eventually(async () => expect(cache.isSubscribed).toBe(true));
+      expect((await cache.get(name))?.spec.version).toBe('v1.0.0');
+      const listening = await nodeWithSubscriber(cluster);
+
+      await listening.process.kill();
+      // Changed while nobody listened: only dropping everything on re-subscription shows it.
+      await store.createVersion(testScheduler(name, { spec: { ...v1.spec, version: 'v1.1.0' } }));
+      await store.switchActiveVersion(name, 'v1.1.0');
+
+      await eventually(async () => {
+        expect(cache.isSubscribed).toBe(true);
+        expect((await cache.get(name))?.spec.version).toBe('v1.1.0');
+      }, 10_000);
+      await store.createVersion(testScheduler(name, { spec: { ...v1.spec, version: 'v1.2.0' } }));
+      await store.switchActiveVersion(name, 'v1.2.0');
+      await eventually(async () => {
+        await new RedisSchedulerCacheInvalidator(redis, keyPrefix).invalidate(name);
+        expect((await cache.get(name))?.spec.version).toBe('v1.2.0');
+      }, 10_000);
+    } finally {
+      cache.close();
+      redis.disconnect();
+      await pool.end();
+      await database.drop();
+    }
+  });
+});
+
+/** The cluster node holding the `maestro-subscriber` connection. */
+async function nodeWithSubscriber(running: RunningRedisCluster) {
+  for (const node of running.nodes) {
+    const clients = String(
+      await withNode(node.port, (plain) => plain.call('CLIENT', 'LIST', 'TYPE', 'pubsub')),
+    );
+    if (clients.includes('name=maestro-subscriber')) return node;
+  }
+  throw new Error('no node holds the subscriber');
+}
