@@ -1,8 +1,19 @@
 #!/usr/bin/env bash
-# Makes sure redis-server exists; maestro runs its own instances.
+# Makes sure the Redis binaries exist; maestro runs its own instances (one server for dev and the
+# tests; the test suites also start a 3-master Redis Cluster and a master/replica with three
+# sentinels on loopback).
+#   redis-server  the server, and also the sentinel (`redis-server sentinel.conf --sentinel`, which is
+#                 all Debian's redis-sentinel package adds, besides a system service we do not want)
+#   redis-cli     `redis-cli --cluster create` forms the test cluster (Debian: redis-tools, a
+#                 dependency of redis-server, so normally already there)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 command -v redis-server >/dev/null 2>&1 || apt_install redis-server
+command -v redis-cli >/dev/null 2>&1 || apt_install redis-tools
 command -v redis-server >/dev/null 2>&1 || die "redis-server not found after install"
-say "redis: $(redis-server --version | awk '{print $3}' | sed 's/v=//') ($(command -v redis-server))"
+command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found after install"
+version="$(redis-server --version | awk '{print $3}' | sed 's/v=//')"
+# `redis-cli --cluster create` (the test cluster) exists since Redis 5.
+[ "${version%%.*}" -ge 5 ] || die "redis $version is too old: maestro needs Redis 5 or later"
+say "redis: $version ($(command -v redis-server)), redis-cli $(redis-cli --version | awk '{print $2}')"
