@@ -1,6 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisConfig, RedisNodeAuth } from '../../config/redis';
+import type { RedisConfig } from '../../config/redis';
 
 export type { RedisConfig } from '../../config/redis';
 
@@ -59,35 +59,33 @@ function connect(config: RedisConfig): RedisClient {
         clusterOptions(config),
       );
     case 'sentinel':
-      return closingFailoverDetector(
-        new Redis({
-          ...nodeOptions(config),
-          ...FAIL_FAST,
-          keyPrefix: config.keyPrefix,
-          sentinels: config.sentinels.map((node) => ({ ...node })),
-          name: config.masterName,
-          role: 'master',
-          ...(config.sentinelPassword && { sentinelPassword: config.sentinelPassword }),
-          ...(config.isTls && { enableTLSForSentinelMode: true, sentinelTLS: {} }),
-          // Reconnect as soon as a sentinel announces a new master, not at the next failed write.
-          failoverDetector: true,
-          // A demoted master refuses writes: reconnect (through the sentinels) and fail this one.
-          reconnectOnError: (error) => error.message.startsWith('READONLY'),
-        }),
-      );
+      return sentinelClient(config);
   }
 }
 
-/**
- * ioredis stops the failover detector's sentinel connections on `disconnect()` but not on
- * `quit()`: they would reconnect forever and keep the process alive. Ending the client ends them.
- */
-function closingFailoverDetector(client: Redis): Redis {
+/** The master of the group, found (and found again after a failover) through the sentinels. */
+function sentinelClient(config: Extract<RedisConfig, { mode: 'sentinel' }>): Redis {
+  const client = new Redis({
+    ...nodeOptions(config),
+    ...FAIL_FAST,
+    keyPrefix: config.keyPrefix,
+    sentinels: config.sentinels.map((node) => ({ ...node })),
+    name: config.masterName,
+    role: 'master',
+    ...(config.sentinelPassword && { sentinelPassword: config.sentinelPassword }),
+    ...(config.isTls && { enableTLSForSentinelMode: true, sentinelTLS: {} }),
+    // Reconnect as soon as a sentinel announces a new master, not at the next failed write.
+    failoverDetector: true,
+    // A demoted master refuses writes: reconnect (through the sentinels) and fail this one.
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
+  });
+  // ioredis stops the failover detector's sentinel connections on disconnect() but not on quit():
+  // they would reconnect forever and keep the process alive. Ending the client ends them.
   client.once('end', () => client.disconnect());
   return client;
 }
 
-function clusterOptions(config: RedisConfig & RedisNodeAuth): ClusterOptions {
+function clusterOptions(config: RedisConfig): ClusterOptions {
   return {
     keyPrefix: config.keyPrefix,
     enableOfflineQueue: false,
