@@ -52,7 +52,7 @@ export async function startRedisSentinel(
       sentinels.push(startSentinel(options, await freePort(), masterPort));
     }
     await Promise.all(sentinels.map((sentinel) => waitForServer(sentinel, options.dir)));
-    await waitUntilMonitored(options, sentinels.length, sentinels);
+    await waitUntilMonitored(options, sentinels.length, sentinels, servers[1]!);
   } catch (error) {
     await stop();
     throw error;
@@ -119,19 +119,25 @@ function waitForServer(server: RedisServer, dir: string): Promise<void> {
   return waitUntilReady(server.process, ping, 15_000, path.join(dir, '*', '*.log'));
 }
 
+/** Every sentinel knows the replica and the others, and the replica is in sync (promotable). */
 async function waitUntilMonitored(
   options: RedisSentinelOptions,
   count: number,
   sentinels: RedisServer[],
+  replica: RedisServer,
 ) {
   const deadline = Date.now() + 30_000;
+  const isSynced = () =>
+    withNode(replica.port, async (redis) =>
+      (await redis.info('replication')).includes('master_link_status:up'),
+    ).catch(() => false);
   const isReady = (sentinel: RedisServer) =>
     withNode(sentinel.port, async (redis) => {
       const fields = (await redis.call('SENTINEL', 'MASTER', options.masterName)) as string[];
       const field = (name: string) => fields[fields.indexOf(name) + 1];
       return field('num-slaves') === '1' && field('num-other-sentinels') === String(count - 1);
     }).catch(() => false);
-  while (!(await Promise.all(sentinels.map(isReady))).every(Boolean)) {
+  while (!((await Promise.all(sentinels.map(isReady))).every(Boolean) && (await isSynced()))) {
     if (Date.now() > deadline) throw new Error('sentinels did not discover each other within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
