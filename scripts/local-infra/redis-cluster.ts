@@ -20,6 +20,8 @@ export interface RedisClusterOptions {
    * up keep serving their slots while another one fails over.
    */
   requireFullCoverage?: boolean;
+  /** `requirepass` (and `masterauth`) of every node; none by default. */
+  password?: string;
 }
 
 /** One redis-server of the cluster. */
@@ -54,9 +56,11 @@ export async function startRedisCluster(
   };
   try {
     for (let i = 0; i < count; i++) nodes.push(startNode(options, await freePort()));
-    await Promise.all(nodes.map((node) => waitForNode(node, options.dir)));
+    await Promise.all(nodes.map((node) => waitForNode(node, options)));
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
+    const auth = options.password ? ['-a', options.password, '--no-auth-warning'] : [];
     await run('redis-cli', [
+      ...auth,
       '--cluster',
       'create',
       ...addresses,
@@ -64,7 +68,7 @@ export async function startRedisCluster(
       '1',
       '--cluster-yes',
     ]);
-    await waitUntilFormed(nodes);
+    await waitUntilFormed(nodes, options.password);
   } catch (error) {
     await stop();
     throw error;
@@ -72,7 +76,7 @@ export async function startRedisCluster(
   return {
     nodes,
     seeds: nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
-    masterOfSlot: (slot) => masterOfSlot(nodes, slot),
+    masterOfSlot: (slot) => masterOfSlot(nodes, slot, options.password),
     stop,
   };
 }
@@ -89,27 +93,36 @@ function startNode(options: RedisClusterOptions, port: number): RedisClusterNode
       ...['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'],
       ...['--cluster-node-timeout', String(options.nodeTimeoutMs)],
       ...['--cluster-require-full-coverage', options.requireFullCoverage ? 'yes' : 'no'],
+      ...(options.password
+        ? ['--requirepass', options.password, '--masterauth', options.password]
+        : []),
     ],
     logFile: path.join(dir, 'redis.log'),
   });
   return { port, process };
 }
 
-function waitForNode(node: RedisClusterNode, dir: string): Promise<void> {
-  const logFile = path.join(dir, String(node.port), 'redis.log');
+function waitForNode(node: RedisClusterNode, options: RedisClusterOptions): Promise<void> {
+  const logFile = path.join(options.dir, String(node.port), 'redis.log');
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   return waitUntilReady(
     node.process,
-    () => pingRedis(`redis://127.0.0.1:${node.port}`),
+    () => pingRedis(`redis://${auth}127.0.0.1:${node.port}`),
     15_000,
     logFile,
   );
 }
 
 /** A plain connection to one node, closed after `use`. */
-export async function withNode<T>(port: number, use: (redis: Redis) => Promise<T>): Promise<T> {
+export async function withNode<T>(
+  port: number,
+  use: (redis: Redis) => Promise<T>,
+  password?: string,
+): Promise<T> {
   const redis = new Redis({
     port,
     host: '127.0.0.1',
+    ...(password && { password }),
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
@@ -123,19 +136,26 @@ export async function withNode<T>(port: number, use: (redis: Redis) => Promise<T
   }
 }
 
-async function waitUntilFormed(nodes: readonly RedisClusterNode[]): Promise<void> {
+async function waitUntilFormed(
+  nodes: readonly RedisClusterNode[],
+  password?: string,
+): Promise<void> {
   const isFormed = async (node: RedisClusterNode) =>
-    withNode(node.port, async (redis) => {
-      const info = String(await redis.cluster('INFO'));
-      const replication = await redis.info('replication');
-      const isSynced =
-        !replication.includes('role:slave') || replication.includes('master_link_status:up');
-      return (
-        info.includes('cluster_state:ok') &&
-        info.includes(`cluster_known_nodes:${nodes.length}`) &&
-        isSynced
-      );
-    });
+    withNode(
+      node.port,
+      async (redis) => {
+        const info = String(await redis.cluster('INFO'));
+        const replication = await redis.info('replication');
+        const isSynced =
+          !replication.includes('role:slave') || replication.includes('master_link_status:up');
+        return (
+          info.includes('cluster_state:ok') &&
+          info.includes(`cluster_known_nodes:${nodes.length}`) &&
+          isSynced
+        );
+      },
+      password,
+    );
   const deadline = Date.now() + 30_000;
   while (!(await Promise.all(nodes.map(isFormed))).every(Boolean)) {
     if (Date.now() > deadline) throw new Error('redis cluster did not form within 30 s');
@@ -143,9 +163,9 @@ async function waitUntilFormed(nodes: readonly RedisClusterNode[]): Promise<void
   }
 }
 
-async function masterOfSlot(nodes: readonly RedisClusterNode[], slot: number) {
+async function masterOfSlot(nodes: readonly RedisClusterNode[], slot: number, password?: string) {
   for (const node of nodes) {
-    const slots = await withNode(node.port, (redis) => redis.cluster('SLOTS')).catch(
+    const slots = await withNode(node.port, (redis) => redis.cluster('SLOTS'), password).catch(
       () => undefined,
     );
     if (!slots) continue;
