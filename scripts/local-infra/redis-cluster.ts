@@ -36,6 +36,8 @@ export interface RunningRedisCluster {
   seeds: Array<{ host: string; port: number }>;
   /** The master serving `slot` now (CLUSTER SHARDS of a live node). */
   masterOfSlot(slot: number): Promise<RedisClusterNode>;
+  /** The live replica of `master` (CLUSTER NODES), if it has one. */
+  replicaOf(master: RedisClusterNode): Promise<RedisClusterNode | undefined>;
   /** Stops every node and removes the directory. */
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startRedisCluster(
     nodes,
     seeds: nodes.map((node) => ({ host: '127.0.0.1', port: node.port })),
     masterOfSlot: (slot) => masterOfSlot(nodes, slot, options.password),
+    replicaOf: (master) => replicaOf(nodes, master, options.password),
     stop,
   };
 }
@@ -174,4 +177,23 @@ async function masterOfSlot(nodes: readonly RedisClusterNode[], slot: number, pa
     if (owner) return owner;
   }
   throw new Error(`no live node knows the master of slot ${slot}`);
+}
+
+async function replicaOf(
+  nodes: readonly RedisClusterNode[],
+  master: RedisClusterNode,
+  password?: string,
+): Promise<RedisClusterNode | undefined> {
+  const lines = String(
+    await withNode(master.port, (redis) => redis.cluster('NODES'), password),
+  ).split('\n');
+  const masterId = lines.find((line) => line.includes('myself'))?.split(' ')[0];
+  const replica = lines
+    .map((line) => line.split(' '))
+    .find(
+      ([, , flags, parent]) =>
+        flags?.includes('slave') && !flags.includes('fail') && parent === masterId,
+    );
+  const port = Number(replica?.[1]?.split(':')[1]?.split('@')[0]);
+  return nodes.find((node) => node.port === port);
 }

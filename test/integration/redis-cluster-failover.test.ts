@@ -9,8 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   startRedisCluster,
+  withNode,
   type RunningRedisCluster,
 } from '../../scripts/local-infra/redis-cluster';
+import { schedulerKeys } from '../../src/adapters/redis/room-codec';
 import { schedulersOnEveryMaster } from '../support/cluster-slots';
 import {
   expectEveryRoomAndAllocation,
@@ -19,6 +21,7 @@ import {
 import { runFailoverDrill, summary } from '../support/failover-run';
 import { uniqueSuffix } from '../support/infra';
 import { startRoomsApi, type RoomsApiHarness } from '../support/rooms-api-server';
+import { eventually } from '../support/runtime-contract';
 
 const NODE_TIMEOUT_MS = 1_000;
 const PING_BOUND_MS = 8_000;
@@ -46,7 +49,7 @@ describe('a Redis Cluster master killed while rooms ping', () => {
     const report = await runFailoverDrill(api, {
       schedulers: placed.map((p) => p.scheduler),
       isMoved: (scheduler) => moved.has(scheduler),
-      kill: () => victim.process.kill(),
+      failOver: () => victim.process.kill(),
       boundMs: PING_BOUND_MS,
     });
     process.stderr.write(`${JSON.stringify({ redisClusterFailover: summary(report) })}\n`);
@@ -58,4 +61,42 @@ describe('a Redis Cluster master killed while rooms ping', () => {
     expect(report.errorWindowMs).toBeLessThan(15_000);
     expectEveryRoomAndAllocation(report);
   });
+
+  it('loses no acknowledged ping when a master is handed to its replica on purpose (CLUSTER FAILOVER)', async () => {
+    const placed = await schedulersOnEveryMaster(cluster, `planned-${uniqueSuffix()}`, 2);
+    const candidates = await Promise.all(
+      placed.map(async (p) => ({ ...p, replica: await cluster.replicaOf(p.master) })),
+    );
+    const handover = candidates.find((c) => c.replica !== undefined)!;
+    const moved = new Set(
+      placed.filter((p) => p.master === handover.master).map((p) => p.scheduler),
+    );
+
+    const report = await runFailoverDrill(api, {
+      schedulers: placed.map((p) => p.scheduler),
+      isMoved: (scheduler) => moved.has(scheduler),
+      failOver: () => handOver(handover.replica!.port),
+      boundMs: PING_BOUND_MS,
+    });
+    process.stderr.write(`${JSON.stringify({ redisClusterPlannedFailover: summary(report) })}\n`);
+
+    const replica = handover.replica!;
+    const slot = await withNode(replica.port, (node) =>
+      node.cluster('KEYSLOT', schedulerKeys(handover.scheduler).status),
+    );
+    expect(await cluster.masterOfSlot(Number(slot))).toBe(replica);
+    expectOnlyAcksOrRedisUnavailable(report, PING_BOUND_MS);
+    expect(report.refusedOthers).toEqual([]);
+    expect(report.lost).toEqual([]);
+    expectEveryRoomAndAllocation(report);
+  });
 });
+
+/** CLUSTER FAILOVER on a replica, resolved once it has become the master of its slots. */
+async function handOver(replicaPort: number): Promise<void> {
+  await withNode(replicaPort, (node) => node.cluster('FAILOVER'));
+  await eventually(async () => {
+    const replication = await withNode(replicaPort, (node) => node.info('replication'));
+    expect(replication).toContain('role:master');
+  }, 10_000);
+}

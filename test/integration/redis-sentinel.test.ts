@@ -62,7 +62,7 @@ describe('a Sentinel-managed master killed while rooms ping', () => {
     const report = await runFailoverDrill(api, {
       schedulers,
       isMoved: () => true,
-      kill: () => master.process.kill(),
+      failOver: () => master.process.kill(),
       boundMs: PING_BOUND_MS,
     });
     process.stderr.write(`${JSON.stringify({ redisSentinelFailover: summary(report) })}\n`);

@@ -1,6 +1,6 @@
 /**
  * One Redis failover drill through the Rooms API, for any Redis mode: seeds rooms, lets them
- * ping, kills what `kill` kills, waits until every still-pinging room is acknowledged again, and
+ * ping, fails the master over (`failOver`), waits until every still-pinging room is acknowledged again, and
  * reports what rooms and matchmakers observed. The tests assert on the report.
  */
 import { pingRedis } from '../../src/adapters/redis/client';
@@ -17,9 +17,10 @@ import { eventually } from './runtime-contract';
 
 export interface DrillOptions {
   schedulers: readonly string[];
-  /** Schedulers whose Redis master is killed. */
+  /** Schedulers whose Redis master changes. */
   isMoved: (scheduler: string) => boolean;
-  kill: () => Promise<void>;
+  /** Kills the master (a crash) or hands it over (a planned failover). */
+  failOver: () => Promise<void>;
   /** A ping unanswered this long counts as a hang. */
   boundMs: number;
 }
@@ -79,7 +80,7 @@ export async function runFailoverDrill(
   await sleep(1_500);
 
   const killedAt = Date.now();
-  await Promise.all([options.kill(), witnesses.stop()]);
+  await Promise.all([options.failOver(), witnesses.stop()]);
   await eventually(async () => {
     for (const room of pinging.filter((r) => !isWitness(r))) {
       expect(load.of(room).some((r) => isAck(r) && r.sentAt > killedAt)).toBe(true);
