@@ -57,7 +57,10 @@ export async function startRedisCluster(
     rmSync(options.dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < count; i++) nodes.push(startNode(options, await freePort()));
+    // The cluster bus port is chosen too: Redis' default (port + 10000) may be taken, or past 65535.
+    const ports = await distinctFreePorts(count * 2);
+    for (let i = 0; i < count; i++)
+      nodes.push(startNode(options, ports[2 * i]!, ports[2 * i + 1]!));
     await Promise.all(nodes.map((node) => waitForNode(node, options)));
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
     const auth = options.password ? ['-a', options.password, '--no-auth-warning'] : [];
@@ -84,7 +87,13 @@ export async function startRedisCluster(
   };
 }
 
-function startNode(options: RedisClusterOptions, port: number): RedisClusterNode {
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+function startNode(options: RedisClusterOptions, port: number, busPort: number): RedisClusterNode {
   const dir = path.join(options.dir, String(port));
   mkdirSync(dir, { recursive: true });
   const process = spawnService({
@@ -94,6 +103,7 @@ function startNode(options: RedisClusterOptions, port: number): RedisClusterNode
       ...['--bind', '127.0.0.1', '--port', String(port), '--dir', dir],
       ...['--save', '', '--appendonly', 'no'],
       ...['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'],
+      ...['--cluster-port', String(busPort)],
       ...['--cluster-node-timeout', String(options.nodeTimeoutMs)],
       ...['--cluster-require-full-coverage', options.requireFullCoverage ? 'yes' : 'no'],
       ...(options.password

@@ -23,7 +23,7 @@ export async function schedulersOnEveryMaster(
 ): Promise<PlacedScheduler[]> {
   const masters = new Set<number>();
   const placed: PlacedScheduler[] = [];
-  const port = cluster.nodes[0]!.port;
+  const port = await liveNodePort(cluster);
   for (let n = 0; n < 1_000 && placed.length < 3 * perMaster; n++) {
     const scheduler = `${base}-${n}`;
     const slot = await withNode(port, (redis) =>
@@ -36,4 +36,12 @@ export async function schedulersOnEveryMaster(
   }
   if (masters.size < 3) throw new Error(`schedulers landed on ${masters.size} masters only`);
   return placed;
+}
+
+/** A node that answers (a test may have killed some). */
+async function liveNodePort(cluster: RunningRedisCluster): Promise<number> {
+  for (const node of cluster.nodes) {
+    if (await withNode(node.port, (redis) => redis.ping()).catch(() => false)) return node.port;
+  }
+  throw new Error('no cluster node answers');
 }
