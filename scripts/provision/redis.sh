@@ -14,6 +14,6 @@ command -v redis-cli >/dev/null 2>&1 || apt_install redis-tools
 command -v redis-server >/dev/null 2>&1 || die "redis-server not found after install"
 command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found after install"
 version="$(redis-server --version | awk '{print $3}' | sed 's/v=//')"
-# `redis-cli --cluster create` (the test cluster) exists since Redis 5.
-[ "${version%%.*}" -ge 5 ] || die "redis $version is too old: maestro needs Redis 5 or later"
+# The test cluster sets each node's bus port (`--cluster-port`), which exists since Redis 7.0.
+[ "${version%%.*}" -ge 7 ] || die "redis $version is too old: the tests need Redis 7 or later"
 say "redis: $version ($(command -v redis-server)), redis-cli $(redis-cli --version | awk '{print $2}')"
