@@ -93,13 +93,19 @@ async function ensurePostgres(config: Config) {
 }
 
 async function ensureRedis(config: Config) {
-  const url = new URL(config.redis.url);
+  const redis = config.redis;
+  if (redis.mode === 'cluster' || redis.mode === 'sentinel') {
+    // A cluster or sentinels are the operator's: dev starts only a single local server.
+    say(`using the Redis ${redis.mode} configured in MAESTRO_REDIS_NODES`);
+    return;
+  }
+  const url = new URL(redis.url);
   const port = Number(url.port || 6379);
   await ensureService(
     'Redis',
     url.hostname,
     port,
-    () => pingRedis(config.redis.url),
+    () => pingRedis(redis.url),
     () => startRedis({ dir: path.join(stateDir, 'redis'), port, durable: true, detached: true }),
   );
 }

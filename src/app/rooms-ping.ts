@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { RoomEventKind } from '../domain/game-room/forwarding';
+import { DomainError, ErrorCode } from '../domain/errors';
 import { InstanceStatus } from '../domain/game-room/instance';
 import {
   effectiveRunningMatches,
@@ -54,7 +55,11 @@ export class RoomsPing {
 
   constructor(private readonly deps: RoomsPingDeps) {}
 
-  /** True when the report was recorded. Never throws for anything but a bug. */
+  /**
+   * True when the report was recorded, false when it was refused (unknown scheduler or room,
+   * forbidden transition). Throws UNAVAILABLE when room storage cannot answer (an outage or a
+   * failover), which the transports answer 503 / UNAVAILABLE; nothing else but a bug.
+   */
   async ping(input: PingInput): Promise<boolean> {
     let scheduler: Scheduler | undefined;
     try {
@@ -74,7 +79,10 @@ export class RoomsPing {
         maxMatches: scheduler.matchAllocation.maxMatches,
       });
     } catch (error) {
-      return this.fail(input, 'storage_failed', error);
+      this.fail(input, 'storage_failed', error);
+      // Room storage unreachable (Redis down, failing over): a retryable 503, not `success: false`.
+      if (error instanceof DomainError && error.code === ErrorCode.UNAVAILABLE) throw error;
+      return false;
     }
     if (result.outcome !== 'recorded') return this.fail(input, result.outcome);
     if (!result.room.isValidationRoom) this.forwardInBackground(scheduler, input, result);

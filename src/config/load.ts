@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './problems';
+import { checkRedisSettings, toRedisConfig, type RedisConfig } from './redis';
 import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
 import { ignoredServiceLinkVariables } from './service-links';
 import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal';
@@ -27,7 +28,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   readinessTimeoutMs: number;
   postgres: { url: string; poolSize: number };
-  redis: { url: string; keyPrefix: string };
+  redis: RedisConfig;
   /** The connection (see `resolveTemporalConnection` for the precedence) and maestro's queues. */
   temporal: TemporalConnectionSettings & {
     taskQueues: { operations: string; runtimeWatcher: string; metrics: string };
@@ -91,10 +92,15 @@ export type RuntimeConfig =
  * Kubernetes service-link variables are left out ({@link ignoredServiceLinkVariables}).
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const parsed = environmentSchema.safeParse(pickMaestroVariables(env));
+  const variables = pickMaestroVariables(env);
+  const parsed = environmentSchema.safeParse(variables);
   if (!parsed.success) throw new ConfigError(toProblems(parsed.error));
   const temporal = resolveTemporalConnection(env, parsed.data);
-  const problems = [...crossCheck(parsed.data), ...temporal.problems];
+  const problems = [
+    ...crossCheck(parsed.data),
+    ...checkRedisSettings(parsed.data, new Set(Object.keys(variables))),
+    ...temporal.problems,
+  ];
   if (problems.length > 0 || !temporal.settings) throw new ConfigError(problems);
   return toConfig(parsed.data, temporal.settings);
 }
@@ -160,7 +166,7 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
     shutdownTimeoutMs: env.MAESTRO_SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: env.MAESTRO_READINESS_TIMEOUT_MS,
     postgres: { url: env.MAESTRO_POSTGRES_URL, poolSize: env.MAESTRO_POSTGRES_POOL_SIZE },
-    redis: { url: env.MAESTRO_REDIS_URL, keyPrefix: env.MAESTRO_REDIS_KEY_PREFIX },
+    redis: toRedisConfig(env),
     temporal: {
       ...temporal,
       taskQueues: {

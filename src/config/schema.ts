@@ -25,6 +25,14 @@ const boolean = () => z.enum(['true', 'false'], { error: 'must be true or false'
 
 const hostPort = () => z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'must be host:port' });
 
+const hostPortList = () =>
+  z.string().regex(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, {
+    error: 'must be comma-separated host:port',
+  });
+
+/** The ways maestro connects to Redis (MAESTRO_REDIS_MODE). */
+export const REDIS_MODES = ['standalone', 'cluster', 'sentinel'] as const;
+
 /**
  * Every setting maestro reads, as `MAESTRO_*` environment variables. This object is the single
  * source of truth: parsing, defaults, the README's configuration table and `maestro config` all
@@ -59,6 +67,41 @@ export const environmentSchema = z
       .default('')
       .describe(
         'Prefix of every Redis key maestro writes, to share one Redis between deployments.',
+      ),
+    MAESTRO_REDIS_MODE: z
+      .enum(REDIS_MODES, { error: `must be one of ${REDIS_MODES.join(', ')}` })
+      .default('standalone')
+      .describe(
+        'How maestro reaches Redis: one server (MAESTRO_REDIS_URL), a Redis Cluster, or a master found through Redis Sentinel.',
+      ),
+    MAESTRO_REDIS_NODES: hostPortList()
+      .default('')
+      .describe(
+        'Cluster mode: seed nodes; sentinel mode: the sentinels. Comma-separated host:port.',
+      ),
+    MAESTRO_REDIS_SENTINEL_MASTER: text()
+      .default('')
+      .describe('Sentinel mode: the name of the master group the sentinels monitor.'),
+    MAESTRO_REDIS_USERNAME: text()
+      .default('')
+      .describe(
+        'ACL user on the Redis data nodes (standalone: or in MAESTRO_REDIS_URL; empty: the default user).',
+      ),
+    MAESTRO_REDIS_PASSWORD: text()
+      .default('')
+      .describe('Password on the Redis data nodes (standalone: or in MAESTRO_REDIS_URL).'),
+    MAESTRO_REDIS_SENTINEL_PASSWORD: text()
+      .default('')
+      .describe('Sentinel mode: password of the sentinels themselves (empty: none).'),
+    MAESTRO_REDIS_TLS: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true')
+      .describe('TLS to every Redis node (and sentinel), as rediss:// does for a standalone URL.'),
+    MAESTRO_REDIS_COMMAND_TIMEOUT_MS: integer(100, 60_000)
+      .default(3_000)
+      .describe(
+        'A Redis command unanswered this long fails (the request answers 503) instead of hanging.',
       ),
     MAESTRO_TEMPORAL_ADDRESS: hostPort()
       .default('127.0.0.1:7233')

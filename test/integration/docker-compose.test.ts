@@ -103,6 +103,7 @@ describe('docker-compose.yml', () => {
   it('gives every maestro container settings maestro accepts, naming services of the stack', () => {
     for (const [name, s] of maestroServices(project)) {
       const config = loadConfig(s.environment ?? {});
+      if (config.redis.mode !== 'standalone') throw new Error(`${name}: redis is not standalone`);
       const hosts = [
         config.temporal.address.split(':')[0],
         new URL(config.postgres.url).hostname,

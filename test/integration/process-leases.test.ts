@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { createRedisClient } from '../../src/adapters/redis/client';
+import { createRedisClient, type RedisClient } from '../../src/adapters/redis/client';
 import { RedisProcessLeases } from '../../src/adapters/redis/redis-process-leases';
 import { ProcessLiveness } from '../../src/app/process-liveness';
 import { sharedInfra, uniqueSuffix } from '../support/infra';
@@ -13,7 +12,7 @@ const attempt = (key: string) => ({
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('RedisProcessLeases', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let leases: RedisProcessLeases;
 
   beforeEach(async () => {
@@ -85,7 +84,7 @@ describe('RedisProcessLeases', () => {
 });
 
 describe('ProcessLiveness', () => {
-  let redis: Redis;
+  let redis: RedisClient;
 
   beforeEach(async () => {
     redis = createRedisClient(

@@ -6,13 +6,13 @@ import type { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
-import { createRedisClient } from '../../src/adapters/redis/client';
 import {
   RedisSchedulerCache,
   RedisSchedulerCacheInvalidator,
 } from '../../src/adapters/redis/redis-scheduler-cache';
 import type { Scheduler } from '../../src/domain/scheduler/scheduler';
-import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, uniqueSuffix } from '../support/infra';
+import { connectStandalone } from '../support/redis-targets';
 import { eventually } from '../support/runtime-contract';
 import { startTestForwarder } from '../support/forwarder-server';
 import {
@@ -72,8 +72,7 @@ describe('RedisSchedulerCache', () => {
 
   beforeEach(async () => {
     keyPrefix = `it-cache-${uniqueSuffix()}:`;
-    redis = createRedisClient({ url: sharedInfra().redisUrl, keyPrefix }, log);
-    await new Promise((resolve) => redis.once('ready', resolve));
+    redis = await connectStandalone(keyPrefix);
     caches = [];
   });
 

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import pino from 'pino';
 import { createPostgresPool } from '../../src/adapters/postgres/pool';
-import { createRedisClient } from '../../src/adapters/redis/client';
+import { createRedisClient, type RedisClient } from '../../src/adapters/redis/client';
 import { schedulerNameKey } from '../../workflows/search-attributes';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
 import { createRoundTripActivities } from '../support/round-trip-activities';
@@ -18,7 +18,7 @@ describe('the Temporal → activity → PostgreSQL and Redis chain', () => {
   const keyPrefix = `it-${suffix}:`;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let pool: Pool;
-  let redis: Redis;
+  let redis: RedisClient;
   let connection: Connection;
   let workerConnection: NativeConnection;
 

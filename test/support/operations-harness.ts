@@ -2,13 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import pino from 'pino';
 import { freePort } from '../../scripts/local-infra/paths';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
 import { createPostgresPool } from '../../src/adapters/postgres/pool';
-import { createRedisClient } from '../../src/adapters/redis/client';
+import { createRedisClient, type RedisClient } from '../../src/adapters/redis/client';
 import { RedisRoomStore } from '../../src/adapters/redis/redis-room-store';
 import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
 import { LocalRuntime } from '../../src/adapters/runtime/local/local-runtime';
@@ -88,7 +87,7 @@ export class OperationsHarness {
   operations!: OperationCommands;
   queue!: TemporalOperationQueue;
   client!: Client;
-  redis!: Redis;
+  redis!: RedisClient;
   /** Rooms' state, as the modules keep it. */
   rooms!: RedisRoomStore;
   /** Where rooms ping (`http://127.0.0.1:<port>`). */

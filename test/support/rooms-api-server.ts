@@ -7,19 +7,20 @@
 import { Writable } from 'node:stream';
 import type { Server } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { ThreadedForwarderClient } from '../../src/adapters/forwarder-grpc/threaded-forwarder-client';
 import { PrometheusRoomsMetrics } from '../../src/adapters/metrics/prometheus-rooms-metrics';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
-import { createRedisClient } from '../../src/adapters/redis/client';
+import { createRedisClient, type RedisClient } from '../../src/adapters/redis/client';
 import { RedisRoomStore } from '../../src/adapters/redis/redis-room-store';
 import {
   RedisSchedulerCache,
   RedisSchedulerCacheInvalidator,
 } from '../../src/adapters/redis/redis-scheduler-cache';
+import { createSubscriber } from '../../src/adapters/redis/subscriber';
+import type { RedisConnection } from '../../src/config/redis';
 import { buildRoomsGrpcServer } from '../../src/api/rooms/grpc-server';
 import { buildRoomsHttpApp } from '../../src/api/rooms/http-routes';
 import { RoomAuthenticator, type RoomAuthConfig } from '../../src/api/rooms/room-auth';
@@ -41,7 +42,7 @@ export interface RoomsApiHarness {
   baseUrl: string;
   grpcAddress: string;
   app: FastifyInstance;
-  redis: Redis;
+  redis: RedisClient;
   rooms: RedisRoomStore;
   schedulers: PostgresSchedulerStore;
   invalidator: RedisSchedulerCacheInvalidator;
@@ -59,6 +60,8 @@ export interface RoomsApiHarnessOptions {
   allocationTtlMs?: number;
   /** Where GET …/address looks; by default a runtime that knows no room. */
   runtime?: Pick<Runtime, 'roomAddress'>;
+  /** Where rooms live; by default the run's standalone Redis. */
+  redis?: RedisConnection;
 }
 
 export async function startRoomsApi(
@@ -68,7 +71,12 @@ export async function startRoomsApi(
   const pool = new Pool({ connectionString: database.url, max: 4 });
   const keyPrefix = `it-rooms-api-${uniqueSuffix()}:`;
   const quiet = pino({ level: 'silent' });
-  const redis = createRedisClient({ url: sharedInfra().redisUrl, keyPrefix }, quiet);
+  const redisConfig = {
+    ...(options.redis ?? { url: sharedInfra().redisUrl }),
+    keyPrefix,
+    commandTimeoutMs: 3_000,
+  };
+  const redis = createRedisClient(redisConfig, quiet);
   await new Promise((resolve) => redis.once('ready', resolve));
   const lines: string[] = [];
   const sink = new Writable({
@@ -81,7 +89,7 @@ export async function startRoomsApi(
   const schedulers = new PostgresSchedulerStore(pool);
   const cache = new RedisSchedulerCache(
     schedulers,
-    redis.duplicate(),
+    createSubscriber(redis, redisConfig),
     { ttlMs: 60_000, keyPrefix },
     log,
   );

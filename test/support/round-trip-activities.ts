@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/adapters/redis/client';
 import type { Pool } from 'pg';
 
 export interface RoundTripResult {
@@ -7,7 +7,7 @@ export interface RoundTripResult {
 }
 
 /** Activities of the chain test, built on the production adapters' clients. */
-export function createRoundTripActivities(deps: { pool: Pool; redis: Redis }) {
+export function createRoundTripActivities(deps: { pool: Pool; redis: RedisClient }) {
   return {
     async roundTrip(input: { scheduler: string; game: string }): Promise<RoundTripResult> {
       const client = await deps.pool.connect();

@@ -9,7 +9,12 @@ describe('loadConfig', () => {
       url: 'postgres://maestro:maestro@127.0.0.1:5432/maestro',
       poolSize: 10,
     });
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/0', keyPrefix: '' });
+    expect(config.redis).toEqual({
+      mode: 'standalone',
+      url: 'redis://127.0.0.1:6379/0',
+      keyPrefix: '',
+      commandTimeoutMs: 3_000,
+    });
     expect(config.temporal).toEqual({
       address: '127.0.0.1:7233',
       namespace: 'default',
@@ -100,6 +105,118 @@ describe('loadConfig for the Kubernetes runtime', () => {
       burst: 200,
       resyncIntervalMs: 30_000,
     });
+  });
+});
+
+describe('loadConfig for Redis', () => {
+  it('connects to a cluster through its seed nodes, with credentials and TLS for every node', () => {
+    const config = loadConfig({
+      MAESTRO_REDIS_MODE: 'cluster',
+      MAESTRO_REDIS_NODES: 'redis-0.redis:6379,10.0.0.2:7000',
+      MAESTRO_REDIS_USERNAME: 'maestro',
+      MAESTRO_REDIS_PASSWORD: 's3cret',
+      MAESTRO_REDIS_TLS: 'true',
+      MAESTRO_REDIS_KEY_PREFIX: 'blue:',
+    });
+
+    expect(config.redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: 'redis-0.redis', port: 6379 },
+        { host: '10.0.0.2', port: 7000 },
+      ],
+      username: 'maestro',
+      password: 's3cret',
+      isTls: true,
+      keyPrefix: 'blue:',
+      commandTimeoutMs: 3_000,
+    });
+  });
+
+  it('finds the master through the sentinels by its group name', () => {
+    const config = loadConfig({
+      MAESTRO_REDIS_MODE: 'sentinel',
+      MAESTRO_REDIS_NODES: 's1:26379,s2:26379,s3:26379',
+      MAESTRO_REDIS_SENTINEL_MASTER: 'maestro',
+      MAESTRO_REDIS_SENTINEL_PASSWORD: 'watch',
+    });
+
+    expect(config.redis).toMatchObject({
+      mode: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+        { host: 's3', port: 26379 },
+      ],
+      masterName: 'maestro',
+      sentinelPassword: 'watch',
+    });
+  });
+
+  it('names every broken rule between the Redis variables at once', () => {
+    expect(captureProblems(() => loadConfig({ MAESTRO_REDIS_MODE: 'sentinel' }))).toEqual([
+      {
+        variable: 'MAESTRO_REDIS_NODES',
+        message: 'is required when MAESTRO_REDIS_MODE is sentinel (the sentinels, host:port,…)',
+      },
+      {
+        variable: 'MAESTRO_REDIS_SENTINEL_MASTER',
+        message:
+          'is required when MAESTRO_REDIS_MODE is sentinel (the master group name the sentinels monitor)',
+      },
+    ]);
+  });
+
+  it('refuses settings the cluster mode would ignore or that would break its hash tags', () => {
+    const problems = captureProblems(() =>
+      loadConfig({
+        MAESTRO_REDIS_MODE: 'cluster',
+        MAESTRO_REDIS_URL: 'redis://10.0.0.1:6379',
+        MAESTRO_REDIS_SENTINEL_MASTER: 'maestro',
+        MAESTRO_REDIS_KEY_PREFIX: '{blue}:',
+      }),
+    );
+
+    expect(problems.map((problem) => problem.variable)).toEqual([
+      'MAESTRO_REDIS_NODES',
+      'MAESTRO_REDIS_SENTINEL_MASTER',
+      'MAESTRO_REDIS_URL',
+      'MAESTRO_REDIS_KEY_PREFIX',
+    ]);
+    expect(problems[3]?.message).toContain('may not contain { or }');
+  });
+
+  it('refuses nodes in standalone mode, and a password given twice', () => {
+    const problems = captureProblems(() =>
+      loadConfig({
+        MAESTRO_REDIS_NODES: 'a:1',
+        MAESTRO_REDIS_URL: 'redis://:one@127.0.0.1:6379',
+        MAESTRO_REDIS_PASSWORD: 'two',
+      }),
+    );
+
+    expect(problems).toEqual([
+      {
+        variable: 'MAESTRO_REDIS_NODES',
+        message:
+          'is only used when MAESTRO_REDIS_MODE is cluster or sentinel (standalone uses MAESTRO_REDIS_URL)',
+      },
+      {
+        variable: 'MAESTRO_REDIS_PASSWORD',
+        message: 'is set and MAESTRO_REDIS_URL carries a password too: keep one',
+      },
+    ]);
+  });
+
+  it('rejects a mode it does not know and nodes that are not host:port', () => {
+    const problems = captureProblems(() =>
+      loadConfig({ MAESTRO_REDIS_MODE: 'replicated', MAESTRO_REDIS_NODES: 'a:1,b' }),
+    );
+
+    expect(problems).toEqual([
+      { variable: 'MAESTRO_REDIS_MODE', message: 'must be one of standalone, cluster, sentinel' },
+      { variable: 'MAESTRO_REDIS_NODES', message: 'must be comma-separated host:port' },
+    ]);
   });
 });
 

@@ -1,8 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client';
+import { redisCall } from './redis-errors';
 import { PortsExhaustedError } from '../../domain/game-room/errors';
 import type { PortAllocator, PortRequest } from '../../ports/port-allocator';
 
-// Both keys share the {ports} hash tag so the scripts stay valid on Redis Cluster.
+// One ledger for every scheduler (ports are unique per host, whichever scheduler holds them). Both
+// keys share the {ports} hash tag, so each script touches one slot and runs on Redis Cluster; the
+// ledger therefore lives on one master, which only room creation and deletion reach.
 const OWNERS_KEY = '{ports}:owners';
 const roomKey = (owner: string) => `{ports}:room:${owner}`;
 
@@ -46,23 +49,20 @@ redis.call('DEL', KEYS[2])
 return #held / 2
 `;
 
-/** Host ports held in Redis, unique across every scheduler sharing the Redis (and key prefix). */
+/**
+ * Host ports held in Redis, unique across every scheduler sharing the Redis (and key prefix).
+ * An outage fails with RedisUnavailableError.
+ */
 export class RedisPortAllocator implements PortAllocator {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async allocate(scheduler: string, roomId: string, ports: readonly PortRequest[]) {
     if (ports.length === 0) return {};
     const owner = `${scheduler}/${roomId}`;
     const args = ports.flatMap((p) => [p.name, String(p.range.start), String(p.range.end)]);
     try {
-      const flat = (await this.redis.eval(
-        ALLOCATE,
-        2,
-        OWNERS_KEY,
-        roomKey(owner),
-        owner,
-        String(seedOf(owner)),
-        ...args,
+      const flat = (await redisCall(() =>
+        this.redis.eval(ALLOCATE, 2, OWNERS_KEY, roomKey(owner), owner, seedOf(owner), ...args),
       )) as string[];
       return pairsToRecord(flat);
     } catch (error) {
@@ -75,11 +75,11 @@ export class RedisPortAllocator implements PortAllocator {
 
   async release(scheduler: string, roomId: string): Promise<void> {
     const owner = `${scheduler}/${roomId}`;
-    await this.redis.eval(RELEASE, 2, OWNERS_KEY, roomKey(owner), owner);
+    await redisCall(() => this.redis.eval(RELEASE, 2, OWNERS_KEY, roomKey(owner), owner));
   }
 
   async held(scheduler: string, roomId: string) {
-    const held = await this.redis.hgetall(roomKey(`${scheduler}/${roomId}`));
+    const held = await redisCall(() => this.redis.hgetall(roomKey(`${scheduler}/${roomId}`)));
     if (Object.keys(held).length === 0) return undefined;
     return Object.fromEntries(Object.entries(held).map(([name, port]) => [name, Number(port)]));
   }

@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { ExpiredProcess, ProcessLeases, SupervisorAttempt } from '../../ports/process-leases';
+import type { RedisClient } from './client';
 import { LuaScript } from './lua-script';
 
 // Every key shares the {processes} hash tag, so each script's keys live in one Redis Cluster slot.
@@ -45,7 +45,7 @@ return 1
 
 /** Process leases in Redis: a sorted set of lease expiries and a hash of attempts per process. */
 export class RedisProcessLeases implements ProcessLeases {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async renew(processId: string, ttlMs: number): Promise<boolean> {
     return (await RENEW.run(this.redis, [LEASES_KEY], [processId, ttlMs])) === 1;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client';
 import type { GameRoomInstance } from '../../domain/game-room/instance';
 import type { GameRoom, NewGameRoom } from '../../domain/game-room/room';
 import {
@@ -15,6 +15,7 @@ import type {
   PingResult,
   RoomStore,
 } from '../../ports/room-store';
+import { isRedisOutage, redisCall, RedisUnavailableError } from './redis-errors';
 import { decodeInstance, decodeRoomSnapshot, encodeInstance, schedulerKeys } from './room-codec';
 import {
   ALLOCATE,
@@ -41,11 +42,13 @@ const statusOf = (code: unknown) => roomStatusOfCode(Number(code)) ?? RoomStatus
 /**
  * Rooms in Redis: a hash per room and, per scheduler, sorted sets of room ids by status (score =
  * Maestro's status code), by last ping (epoch ms) and by running matches, plus the allocated
- * rooms by allocation time. Every write is one Lua script (room-scripts.ts).
+ * rooms by allocation time. Every write is one Lua script (room-scripts.ts). Every key of a
+ * scheduler shares its hash tag, so in a Redis Cluster a scheduler's rooms live on one master.
+ * An outage fails with RedisUnavailableError (UNAVAILABLE).
  */
 export class RedisRoomStore implements RoomStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: RedisRoomStoreOptions,
   ) {}
 
@@ -157,15 +160,15 @@ export class RedisRoomStore implements RoomStore {
 
   async listRooms(scheduler: string): Promise<GameRoom[]> {
     const keys = schedulerKeys(scheduler);
-    const flat = await this.redis.zrange(keys.status, 0, -1, 'WITHSCORES');
+    const flat = await redisCall(() => this.redis.zrange(keys.status, 0, -1, 'WITHSCORES'));
     const rooms: GameRoom[] = [];
     for (let start = 0; start < flat.length; start += 2 * LIST_BATCH) {
       const batch = flat.slice(start, start + 2 * LIST_BATCH);
       const pipeline = this.redis.pipeline();
       for (let i = 0; i < batch.length; i += 2) pipeline.hgetall(keys.room(batch[i]!));
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = (await redisCall(() => pipeline.exec())) ?? [];
       replies.forEach(([error, hash], index) => {
-        if (error) throw error;
+        if (error) throw isRedisOutage(error) ? new RedisUnavailableError(error) : error;
         const fields = Object.entries(hash as Record<string, string>).flat();
         const roomId = batch[2 * index]!;
         // A room removed between the two reads has an empty hash: it is gone, not listed.
@@ -180,16 +183,18 @@ export class RedisRoomStore implements RoomStore {
   }
 
   listRoomIds(scheduler: string): Promise<string[]> {
-    return this.redis.zrange(schedulerKeys(scheduler).status, 0, -1);
+    return redisCall(() => this.redis.zrange(schedulerKeys(scheduler).status, 0, -1));
   }
 
   listRoomIdsByStatus(scheduler: string, status: RoomStatus): Promise<string[]> {
     const code = ROOM_STATUS_CODES[status];
-    return this.redis.zrangebyscore(schedulerKeys(scheduler).status, code, code);
+    return redisCall(() => this.redis.zrangebyscore(schedulerKeys(scheduler).status, code, code));
   }
 
   listRoomIdsPingedBefore(scheduler: string, before: Date): Promise<string[]> {
-    return this.redis.zrangebyscore(schedulerKeys(scheduler).ping, '-inf', `(${before.getTime()}`);
+    return redisCall(() =>
+      this.redis.zrangebyscore(schedulerKeys(scheduler).ping, '-inf', `(${before.getTime()}`),
+    );
   }
 
   async countRooms(scheduler: string): Promise<Record<RoomStatus, number>> {

@@ -1,4 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client';
+import { redisCall } from './redis-errors';
+import type { SubscriberConnection } from './subscriber';
 import type { Logger } from 'pino';
 import type { Scheduler } from '../../domain/scheduler/scheduler';
 import type { SchedulerCache, SchedulerCacheInvalidator } from '../../ports/scheduler-cache';
@@ -38,7 +40,7 @@ export class RedisSchedulerCache implements SchedulerCache {
 
   constructor(
     private readonly store: SchedulerStore,
-    private readonly subscriber: Redis,
+    private readonly subscriber: SubscriberConnection,
     private readonly options: RedisSchedulerCacheOptions,
     private readonly log: Logger,
   ) {
@@ -111,11 +113,11 @@ export class RedisSchedulerCache implements SchedulerCache {
 /** Publishes scheduler changes to every RedisSchedulerCache sharing the Redis and key prefix. */
 export class RedisSchedulerCacheInvalidator implements SchedulerCacheInvalidator {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 
   async invalidate(name: string): Promise<void> {
-    await this.redis.publish(schedulerChangesChannel(this.keyPrefix), name);
+    await redisCall(() => this.redis.publish(schedulerChangesChannel(this.keyPrefix), name));
   }
 }

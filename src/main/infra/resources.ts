@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundleOption } from '@temporalio/worker';
-import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createPostgresPool, pingPostgres } from '../../adapters/postgres/pool';
-import { createRedisClient, pingRedis } from '../../adapters/redis/client';
+import { createRedisClient, pingRedis, type RedisClient } from '../../adapters/redis/client';
+import { createSubscriber } from '../../adapters/redis/subscriber';
 import type { TemporalWorkerConnection } from '../../adapters/temporal/worker-connection';
 import { loadWorkflowBundle } from '../../adapters/temporal/workflow-bundle';
 import { PostgresSchedulerStore } from '../../adapters/postgres/postgres-scheduler-store';
@@ -55,7 +55,7 @@ export function operationQueueConfig(config: Config): TemporalOperationQueueConf
 export class Resources {
   private readonly closers: Array<{ name: string; close: () => Promise<unknown> }> = [];
   private pool?: Pool;
-  private redisClient?: Redis;
+  private redisClient?: RedisClient;
   private readonly temporal: TemporalResources;
   private bundle?: Promise<WorkflowBundleOption>;
   private gameRoomRuntime?: Runtime;
@@ -90,7 +90,8 @@ export class Resources {
     return this.pool;
   }
 
-  redis(): Redis {
+  /** The process's Redis client, in the mode MAESTRO_REDIS_MODE says. */
+  redis(): RedisClient {
     if (!this.redisClient) {
       const client = createRedisClient(this.config.redis, this.log.child({ component: 'redis' }));
       this.redisClient = client;
@@ -132,7 +133,7 @@ export class Resources {
     if (!this.activeSchedulers) {
       const cache = new RedisSchedulerCache(
         this.schedulerStore(),
-        this.redis().duplicate(),
+        createSubscriber(this.redis(), this.config.redis),
         { ttlMs: this.config.rooms.schedulerCacheTtlMs, keyPrefix: this.config.redis.keyPrefix },
         this.log.child({ component: 'scheduler-cache' }),
       );
