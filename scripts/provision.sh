@@ -19,4 +19,5 @@ if [ "$mode" = test ]; then
   bash "$here/provision/compose-temporal.sh" # temporal-server, temporal-sql-tool, dockerize
   bash "$here/provision/nginx.sh" # TLS-terminating gRPC proxy of the Temporal TLS tests
   bash "$here/provision/kubernetes.sh" # kube-apiserver, etcd, controller-manager, scheduler, kwok
+  bash "$here/provision/helm.sh"       # lint/template of deploy/helm/maestro
 fi

@@ -24,6 +24,8 @@ export function nginxBinary(): string {
   return readFileSync(marker, 'utf8').trim();
 }
 
+export const helmBinary = () => provisioned(path.join(binDir, 'helm'), 'test');
+
 export function postgresBinDir(): string {
   const marker = provisioned(path.join(binDir, '.postgres-bindir'), 'dev');
   return readFileSync(marker, 'utf8').trim();
