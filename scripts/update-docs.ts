@@ -1,8 +1,19 @@
-/** `npm run docs`: regenerates the README's configuration table from the config schema. */
+/**
+ * `npm run docs`: regenerates the README's configuration table from the config schema and the
+ * Helm chart README's values table from the chart's values.yaml.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { replaceConfigTable } from '../src/config/readme';
+import { replaceChartValuesTable } from './chart-values-table';
 
-const readme = path.resolve(__dirname, '..', 'README.md');
+const root = path.resolve(__dirname, '..');
+const readme = path.join(root, 'README.md');
 writeFileSync(readme, replaceConfigTable(readFileSync(readme, 'utf8')));
 console.log('README.md configuration table regenerated');
+
+const chart = path.join(root, 'deploy/helm/maestro');
+const chartReadme = path.join(chart, 'README.md');
+const values = readFileSync(path.join(chart, 'values.yaml'), 'utf8');
+writeFileSync(chartReadme, replaceChartValuesTable(readFileSync(chartReadme, 'utf8'), values));
+console.log('deploy/helm/maestro/README.md values table regenerated');
