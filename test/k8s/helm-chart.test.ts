@@ -7,7 +7,8 @@ import {
   type V1Deployment,
   type V1Service,
 } from '@kubernetes/client-node';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, MODULE_NAMES } from '../../src/config/load';
@@ -15,6 +16,7 @@ import {
   byKind,
   CHART_DIR,
   containerEnvironment,
+  containerFiles,
   helm,
   isHook,
   PRODUCTION_VALUES,
@@ -26,25 +28,18 @@ import {
 } from '../support/helm-chart';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'maestro-helm-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const production = { valuesFiles: [PRODUCTION_VALUES] };
-/** Inline credentials instead of existing Secrets: the chart's own Secrets and files. */
 const inlineValuesFile = path.join(scratch, 'inline-values.yaml');
-writeFileSync(
-  inlineValuesFile,
-  [
-    'redis: { mode: sentinel, nodes: ["sentinel-0:26379", "sentinel-1:26379"], sentinelMaster: mymaster,',
-    '         password: redis-pw, sentinelPassword: sentinel-pw }',
-    'temporal:',
-    '  apiKey: an-api-key',
-    '  tls: { enabled: true, ca: "-----BEGIN CERTIFICATE-----\\nCA\\n", cert: "-----BEGIN CERTIFICATE-----\\nC\\n",',
-    '         key: "-----BEGIN PRIVATE KEY-----\\nK\\n" }',
-    'roomAuth: { secret: 0123456789abcdef0123456789abcdef, required: true }',
-  ].join('\n'),
-);
 const inline = { valuesFiles: [inlineValuesFile] };
+/** What existing Secrets mounted as files hold, by file name: a real certificate and its key. */
+let plausibleFiles: Record<string, string>;
 
 let rendered: Record<'defaults' | 'production' | 'inline', KubernetesObject[]>;
 beforeAll(async () => {
+  const pair = selfSignedCertificate();
+  plausibleFiles = { 'ca.crt': pair.cert, 'tls.crt': pair.cert, 'tls.key': pair.key };
+  writeInlineValues(pair);
   const [defaults, prod, inl] = await Promise.all([
     renderChart(),
     renderChart(production),
@@ -53,13 +48,73 @@ beforeAll(async () => {
   rendered = { defaults, production: prod, inline: inl };
 });
 
-/** Every container's MAESTRO_* environment, through maestro's own configuration loader. */
+/** Inline credentials instead of existing Secrets: the chart's own Secrets and mounted files. */
+function writeInlineValues(pair: { cert: string; key: string }) {
+  const values = {
+    redis: {
+      mode: 'sentinel',
+      nodes: ['sentinel-0:26379', 'sentinel-1:26379'],
+      sentinelMaster: 'mymaster',
+      password: 'redis-pw',
+      sentinelPassword: 'sentinel-pw',
+    },
+    temporal: { apiKey: 'an-api-key', tls: { enabled: true, ca: pair.cert, ...pair } },
+    roomAuth: { secret: '0123456789abcdef0123456789abcdef', required: true },
+  };
+  writeFileSync(inlineValuesFile, JSON.stringify(values)); // JSON is YAML
+}
+
+function selfSignedCertificate(): { cert: string; key: string } {
+  const dir = mkdtempSync(path.join(scratch, 'pki-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'tls.key'),
+      '-out',
+      path.join(dir, 'tls.crt'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=maestro-helm-test',
+    ],
+    { stdio: 'ignore' },
+  );
+  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+  return { cert: read('tls.crt'), key: read('tls.key') };
+}
+
+/**
+ * Every container's environment through maestro's own configuration loader, with the files of
+ * its Secret volumes written to a scratch root and the variables that name them pointed there.
+ */
 function loadEveryConfig(objects: KubernetesObject[], extra: Record<string, string> = {}) {
   return workloads(objects).flatMap((workload) =>
-    workload.spec.template.spec.containers.map((container) => ({
-      workload: workload.metadata?.name,
-      config: loadConfig({ ...extra, ...containerEnvironment(objects, container) }),
-    })),
+    workload.spec.template.spec.containers.map((container) => {
+      const files = containerFiles(objects, workload.spec.template.spec, container, plausibleFiles);
+      const root = mkdtempSync(path.join(scratch, 'root-'));
+      for (const [file, content] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        writeFileSync(path.join(root, file), content);
+      }
+      const environment = Object.fromEntries(
+        Object.entries(containerEnvironment(objects, container)).map(([name, value]) => [
+          name,
+          value in files ? path.join(root, value) : value,
+        ]),
+      );
+      return {
+        workload: workload.metadata?.name,
+        config: loadConfig({ ...extra, ...environment }),
+      };
+    }),
   );
 }
 

@@ -130,6 +130,41 @@ export function containerEnvironment(
   return environment;
 }
 
+/**
+ * The files a container sees in its Secret and ConfigMap volumes, by absolute path: from the
+ * rendered objects, or `plausibleFiles` (by file name) for Secrets the chart does not render.
+ */
+export function containerFiles(
+  objects: readonly KubernetesObject[],
+  pod: V1PodSpec,
+  container: V1Container,
+  plausibleFiles: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = pod.volumes?.find((v) => v.name === mount.name);
+    const source = volume?.secret ?? volume?.configMap;
+    if (!source) continue;
+    const name = volume?.secret ? volume.secret.secretName : volume?.configMap?.name;
+    const rendered = objects.find(
+      (o) => o.kind === (volume?.secret ? 'Secret' : 'ConfigMap') && o.metadata?.name === name,
+    ) as { data?: Record<string, string> } | undefined;
+    const decode = (value: string) =>
+      volume?.secret ? Buffer.from(value, 'base64').toString('utf8') : value;
+    const items =
+      source.items ?? Object.keys(rendered?.data ?? {}).map((key) => ({ key, path: key }));
+    for (const item of items) {
+      const content = rendered
+        ? rendered.data?.[item.key] !== undefined && decode(rendered.data[item.key] ?? '')
+        : plausibleFiles[path.basename(item.path)];
+      if (content === undefined || content === false)
+        throw new Error(`${mount.mountPath}/${item.path}: no ${item.key} in ${name}`);
+      files[path.posix.join(mount.mountPath, item.path)] = content;
+    }
+  }
+  return files;
+}
+
 function resolveVariable(
   variable: NonNullable<V1Container['env']>[number],
   data: (
