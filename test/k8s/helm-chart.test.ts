@@ -19,6 +19,7 @@ import {
   containerFiles,
   helm,
   isHook,
+  PLAUSIBLE_SECRET_VALUES,
   PRODUCTION_VALUES,
   renderChart,
   serviceLinkEnvironment,
@@ -208,14 +209,43 @@ describe('helm chart deploy/helm/maestro', () => {
     }
   });
 
+  const present: unknown = expect.anything();
+  /** What each set of values must configure in every module, beyond the Kubernetes runtime. */
+  const expectedConfig = {
+    defaults: {
+      postgres: { url: 'postgres://maestro:maestro@postgresql:5432/maestro' },
+      redis: { url: 'redis://redis-master:6379/0' },
+      temporal: { address: 'temporal-frontend:7233', namespace: 'default' },
+    },
+    production: {
+      postgres: { url: PLAUSIBLE_SECRET_VALUES['MAESTRO_POSTGRES_URL'], poolSize: 20 },
+      redis: { mode: 'cluster', username: 'maestro', password: 'redis-s3cret', isTls: true },
+      temporal: {
+        apiKey: PLAUSIBLE_SECRET_VALUES['MAESTRO_TEMPORAL_API_KEY'],
+        tls: {
+          serverName: 'maestro.a1b2c.tmprl.cloud',
+          serverCa: present,
+          clientCert: { cert: present, key: present },
+        },
+      },
+      rooms: { auth: { isRequired: true } },
+    },
+    inline: {
+      redis: { mode: 'sentinel', password: 'redis-pw', sentinelPassword: 'sentinel-pw' },
+      temporal: { apiKey: 'an-api-key', tls: { serverCa: present } },
+      rooms: { auth: { secret: '0123456789abcdef0123456789abcdef', isRequired: true } },
+    },
+  };
+
   it.each(['defaults', 'production', 'inline'] as const)(
     'gives every module and the migration Job a configuration maestro accepts (%s values)',
     (values) => {
       const configs = loadEveryConfig(rendered[values]);
+      const modules = configs.filter((c) => c.workload !== 'maestro-migrate');
 
-      expect(configs.map((c) => c.workload)).toHaveLength(MODULE_NAMES.length + 1);
-      for (const { workload, config } of configs) {
-        if (workload === 'maestro-migrate') continue;
+      expect(configs).toHaveLength(MODULE_NAMES.length + 1);
+      for (const { config } of modules) {
+        expect(config).toMatchObject(expectedConfig[values]);
         expect(config.runtime).toMatchObject({ kind: 'kubernetes', inCluster: true });
       }
     },
