@@ -210,6 +210,11 @@ keys:
 {{- if and $tls.existingSecret (ne (empty $tls.existingSecretKeys.cert) (empty $tls.existingSecretKeys.key)) }}
 {{- fail "temporal.tls.existingSecretKeys: cert and key go together (mTLS needs both)" }}
 {{- end }}
+{{- with .Values.redis }}
+{{- if and (eq .mode "standalone") .password (not .existingSecret) (regexMatch "^rediss?://[^/@]*:[^/@]*@" .url) }}
+{{- fail "redis: the URL carries a password and redis.password is set too: keep one" }}
+{{- end }}
+{{- end }}
 {{- if and .Values.roomAuth.required (not .Values.roomAuth.secret) (not .Values.roomAuth.existingSecret) }}
 {{- fail "roomAuth.required needs roomAuth.secret or roomAuth.existingSecret" }}
 {{- end }}

@@ -1,0 +1,117 @@
+import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, MODULE_NAMES } from '../../src/config/load';
+import {
+  byKind,
+  CHART_DIR,
+  helm,
+  KUBE_VERSION,
+  PRODUCTION_VALUES,
+  renderChart,
+} from '../support/helm-chart';
+import {
+  inlineValues,
+  loadContainerConfigs,
+  PLAUSIBLE_SECRET_VALUES,
+  selfSignedCertificate,
+  serviceLinkEnvironment,
+} from '../support/helm-chart-environment';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'maestro-helm-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const inlineValuesFile = path.join(scratch, 'inline-values.yaml');
+/** What existing Secrets mounted as files hold, by file name: a real certificate and its key. */
+let plausibleFiles: Record<string, string>;
+
+let rendered: Record<'defaults' | 'production' | 'inline', KubernetesObject[]>;
+beforeAll(async () => {
+  const pair = selfSignedCertificate(scratch);
+  plausibleFiles = { 'ca.crt': pair.cert, 'tls.crt': pair.cert, 'tls.key': pair.key };
+  writeFileSync(inlineValuesFile, JSON.stringify(inlineValues(pair))); // JSON is YAML
+  const [defaults, production, inline] = await Promise.all([
+    renderChart(),
+    renderChart({ valuesFiles: [PRODUCTION_VALUES] }),
+    renderChart({ valuesFiles: [inlineValuesFile] }),
+  ]);
+  rendered = { defaults, production, inline };
+});
+
+const loadEveryConfig = (objects: KubernetesObject[], extra: Record<string, string> = {}) =>
+  loadContainerConfigs(objects, { scratch, plausibleFiles, extra });
+
+describe('the configuration the helm chart gives maestro', () => {
+  it('passes helm lint --strict with inline credentials', async () => {
+    await expect(
+      helm([
+        'lint',
+        '--strict',
+        CHART_DIR,
+        '--kube-version',
+        KUBE_VERSION,
+        '--values',
+        inlineValuesFile,
+      ]),
+    ).resolves.toContain('0 chart(s) failed');
+  });
+
+  const present: unknown = expect.anything();
+  /** What each set of values must configure in every module, beyond the Kubernetes runtime. */
+  const expectedConfig = {
+    defaults: {
+      postgres: { url: 'postgres://maestro:maestro@postgresql:5432/maestro' },
+      redis: { url: 'redis://redis-master:6379/0' },
+      temporal: { address: 'temporal-frontend:7233', namespace: 'default' },
+    },
+    production: {
+      postgres: { url: PLAUSIBLE_SECRET_VALUES['MAESTRO_POSTGRES_URL'], poolSize: 20 },
+      redis: { mode: 'cluster', username: 'maestro', password: 'redis-s3cret', isTls: true },
+      temporal: {
+        apiKey: PLAUSIBLE_SECRET_VALUES['MAESTRO_TEMPORAL_API_KEY'],
+        tls: {
+          serverName: 'maestro.a1b2c.tmprl.cloud',
+          serverCa: present,
+          clientCert: { cert: present, key: present },
+        },
+      },
+      rooms: { auth: { isRequired: true } },
+    },
+    inline: {
+      redis: { mode: 'sentinel', password: 'redis-pw', sentinelPassword: 'sentinel-pw' },
+      temporal: { apiKey: 'an-api-key', tls: { serverCa: present } },
+      rooms: { auth: { secret: '0123456789abcdef0123456789abcdef', isRequired: true } },
+    },
+  };
+
+  it.each(['defaults', 'production', 'inline'] as const)(
+    'gives every module and the migration Job a configuration maestro accepts (%s values)',
+    (values) => {
+      const configs = loadEveryConfig(rendered[values]);
+      const modules = configs.filter((c) => c.workload !== 'maestro-migrate');
+
+      expect(configs).toHaveLength(MODULE_NAMES.length + 1);
+      for (const { config } of modules) {
+        expect(config).toMatchObject(expectedConfig[values]);
+        expect(config.runtime).toMatchObject({ kind: 'kubernetes', inCluster: true });
+      }
+    },
+  );
+
+  it('fails the configuration check when a template renders a variable maestro does not know', async () => {
+    const objects = await renderChart({ set: { 'config.MAESTRO_NOT_A_SETTING': 'x' } });
+
+    const check = () => loadEveryConfig(objects);
+
+    expect(check).toThrow(ConfigError);
+    expect(check).toThrow(/MAESTRO_NOT_A_SETTING: is not a maestro setting/);
+  });
+
+  it('keeps the configuration valid with the variables service links would inject for its Services', () => {
+    const services = byKind<V1Service>(rendered.defaults, 'Service');
+    const injected = serviceLinkEnvironment(services);
+
+    expect(Object.keys(injected)).toContain('MAESTRO_ROOMS_API_SERVICE_HOST');
+    expect(() => loadEveryConfig(rendered.defaults, injected)).not.toThrow();
+  });
+});
