@@ -135,6 +135,14 @@ describe('helm chart deploy/helm/maestro', () => {
     }
   });
 
+  it('runs only the PostgreSQL migrations when the search attributes are not to be registered', async () => {
+    const objects = await renderChart({ set: { 'migration.registerSearchAttributes': 'false' } });
+
+    const [job] = byKind<Workload>(objects, 'Job');
+
+    expect(job?.spec.template.spec.containers[0]?.args).toEqual(['migrate', 'postgres']);
+  });
+
   it('grants the ServiceAccount exactly the ClusterRole rules of docs/runtimes.md', () => {
     const [role] = byKind<V1ClusterRole>(rendered.defaults, 'ClusterRole');
     const [binding] = byKind<V1ClusterRoleBinding>(rendered.defaults, 'ClusterRoleBinding');

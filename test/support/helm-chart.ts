@@ -28,6 +28,7 @@ export async function helm(args: readonly string[]): Promise<string> {
       maxBuffer: 20 * 1024 * 1024,
       env: {
         PATH: process.env['PATH'],
+        HOME: helmHome, // client-go's discovery cache (~/.kube/cache)
         HELM_CONFIG_HOME: path.join(helmHome, 'config'),
         HELM_CACHE_HOME: path.join(helmHome, 'cache'),
         HELM_DATA_HOME: path.join(helmHome, 'data'),

@@ -140,25 +140,7 @@ would print as 3e+06: integral floats print as integers.
 {{- $_ := set $settings "MAESTRO_REDIS_KEY_PREFIX" .keyPrefix }}
 {{- end }}
 {{- end }}
-{{- with .Values.temporal }}
-{{- $_ := set $settings "MAESTRO_TEMPORAL_ADDRESS" .address }}
-{{- $_ := set $settings "MAESTRO_TEMPORAL_NAMESPACE" .namespace }}
-{{- $_ := set $settings "MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX" .taskQueuePrefix }}
-{{- end }}
-{{- $tls := include "maestro.temporalTlsFiles" . | fromYaml }}
-{{- if .Values.temporal.tls.enabled }}
-{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS" "true" }}
-{{- with .Values.temporal.tls.serverName }}
-{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS_SERVER_NAME" . }}
-{{- end }}
-{{- if $tls.ca }}
-{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS_CA_FILE" (printf "%s/ca.crt" (include "maestro.temporalTlsDir" .)) }}
-{{- end }}
-{{- if $tls.cert }}
-{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS_CERT_FILE" (printf "%s/tls.crt" (include "maestro.temporalTlsDir" .)) }}
-{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS_KEY_FILE" (printf "%s/tls.key" (include "maestro.temporalTlsDir" .)) }}
-{{- end }}
-{{- end }}
+{{- $settings = merge (include "maestro.temporalSettings" . | fromYaml) $settings }}
 {{- if .Values.roomAuth.required }}
 {{- $_ := set $settings "MAESTRO_ROOM_AUTH_REQUIRED" "true" }}
 {{- end }}
@@ -167,6 +149,32 @@ would print as 3e+06: integral floats print as integers.
 {{- $ports := (index $.Values.modules $key).ports }}
 {{- range $port, $variable := $module.portVariables }}
 {{- $_ := set $settings $variable (include "maestro.scalar" (index $ports $port)) }}
+{{- end }}
+{{- end }}
+{{- toYaml $settings }}
+{{- end }}
+
+{{/* The Temporal connection settings (non-secret): the modules' ConfigMap and the migration Job. */}}
+{{- define "maestro.temporalSettings" -}}
+{{- $settings := dict }}
+{{- with .Values.temporal }}
+{{- $_ := set $settings "MAESTRO_TEMPORAL_ADDRESS" .address }}
+{{- $_ := set $settings "MAESTRO_TEMPORAL_NAMESPACE" .namespace }}
+{{- $_ := set $settings "MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX" .taskQueuePrefix }}
+{{- end }}
+{{- $tls := include "maestro.temporalTlsFiles" . | fromYaml }}
+{{- $dir := include "maestro.temporalTlsDir" . }}
+{{- if .Values.temporal.tls.enabled }}
+{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS" "true" }}
+{{- with .Values.temporal.tls.serverName }}
+{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS_SERVER_NAME" . }}
+{{- end }}
+{{- if $tls.ca }}
+{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS_CA_FILE" (printf "%s/ca.crt" $dir) }}
+{{- end }}
+{{- if $tls.cert }}
+{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS_CERT_FILE" (printf "%s/tls.crt" $dir) }}
+{{- $_ := set $settings "MAESTRO_TEMPORAL_TLS_KEY_FILE" (printf "%s/tls.key" $dir) }}
 {{- end }}
 {{- end }}
 {{- toYaml $settings }}
