@@ -58,6 +58,7 @@ describe('helm chart deploy/helm/maestro', () => {
           (probe) => `${probe?.httpGet?.path} ${String(probe?.httpGet?.port)}`,
         ),
         internalPortIsConfigured: Object.values(configMap).includes(String(internal)),
+        mountsToken: deployment.spec.template.spec.automountServiceAccountToken,
       };
     });
 
@@ -68,6 +69,14 @@ describe('helm chart deploy/helm/maestro', () => {
       expect(m.probes).toEqual(['/healthz internal', '/healthz internal', '/readyz internal']);
       expect(m.internalPortIsConfigured).toBe(true);
     }
+    // The runtime's cluster-wide token only where the Kubernetes API is called (src/main/modules).
+    expect(Object.fromEntries(modules.map((m) => [m.module, m.mountsToken]))).toEqual({
+      'management-api': false,
+      'rooms-api': true,
+      worker: true,
+      'runtime-watcher': true,
+      'metrics-reporter': false,
+    });
   });
 
   it('hardens every pod: non-root, read-only root filesystem, no service links, a grace period beyond the shutdown timeout', () => {

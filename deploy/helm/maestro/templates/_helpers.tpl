@@ -69,32 +69,38 @@ app.kubernetes.io/component: {{ .module.name }}
 {{- end }}
 
 {{/*
-The modules, in the order of `maestro start`: values key, module name, and the variables of
-their ports. Returned as YAML; read with `fromYaml`.
+The modules: values key, module name, whether it calls the Kubernetes API (the runtime: the worker
+and the runtime watcher manage rooms, the Rooms API reads their addresses; src/main/modules), and
+the variables of their ports. Returned as YAML; read with `fromYaml`.
 */}}
 {{- define "maestro.modules" -}}
 managementApi:
   name: management-api
+  kubernetesApi: false
   portVariables:
     http: MAESTRO_MANAGEMENT_API_PORT
     grpc: MAESTRO_MANAGEMENT_API_GRPC_PORT
     internal: MAESTRO_MANAGEMENT_API_INTERNAL_PORT
 roomsApi:
   name: rooms-api
+  kubernetesApi: true
   portVariables:
     http: MAESTRO_ROOMS_API_PORT
     grpc: MAESTRO_ROOMS_API_GRPC_PORT
     internal: MAESTRO_ROOMS_API_INTERNAL_PORT
 worker:
   name: worker
+  kubernetesApi: true
   portVariables:
     internal: MAESTRO_WORKER_INTERNAL_PORT
 runtimeWatcher:
   name: runtime-watcher
+  kubernetesApi: true
   portVariables:
     internal: MAESTRO_RUNTIME_WATCHER_INTERNAL_PORT
 metricsReporter:
   name: metrics-reporter
+  kubernetesApi: false
   portVariables:
     internal: MAESTRO_METRICS_REPORTER_INTERNAL_PORT
 {{- end }}
