@@ -111,6 +111,14 @@ describe('helm chart deploy/helm/maestro', () => {
     expect(finalStage).toMatch(/^USER node$/m);
   });
 
+  it("defaults the image tag to the chart's appVersion, which is maestro's package version", () => {
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+
+    expect(chartAppVersion()).toBe(pkg.version);
+  });
+
   it('runs the migration as a pre-install/pre-upgrade hook that reads only what exists before the release', () => {
     for (const objects of Object.values(rendered)) {
       const hooks = objects.filter(isHook);
