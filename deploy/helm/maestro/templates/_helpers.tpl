@@ -129,6 +129,7 @@ would print as 3e+06: integral floats print as integers.
 {{- end }}
 {{- $_ := set $settings "MAESTRO_POSTGRES_POOL_SIZE" (include "maestro.scalar" .Values.postgres.poolSize) }}
 {{- with .Values.redis }}
+{{- /* Standalone is maestro's default mode: left unset, as are the other unused Redis settings. */}}
 {{- if ne .mode "standalone" }}
 {{- $_ := set $settings "MAESTRO_REDIS_MODE" .mode }}
 {{- $_ := set $settings "MAESTRO_REDIS_NODES" (join "," .nodes) }}
