@@ -5,7 +5,7 @@ import {
   type V1PodSpec,
 } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ export const KUBE_VERSION = '1.34.4';
 
 // helm keeps its configuration, cache and plugins here, never in the user's home.
 const helmHome = mkdtempSync(path.join(tmpdir(), 'maestro-helm-'));
+afterAll(() => rmSync(helmHome, { recursive: true, force: true }));
 
 /** Runs the provisioned helm; rejects with helm's own error output when it exits non-zero. */
 export async function helm(args: readonly string[]): Promise<string> {
