@@ -80,9 +80,12 @@ describe('maestro run with the environment and args the chart gives each contain
 
     const statuses = await waitFor(
       () => Promise.all(deployments.map(probe)),
-      (all) => all.every((status) => status === 200),
-      120_000,
+      (all) =>
+        all.every((status) => status === 200) ||
+        started.some(({ maestro }) => maestro.child.exitCode !== null),
+      60_000,
     );
+    if (!statuses.every((status) => status === 200)) throw new Error(report(started, statuses));
     const drained = await Promise.all(
       started.map(async ({ workload, maestro }) => {
         const pod = workload.spec.template.spec;
@@ -90,8 +93,8 @@ describe('maestro run with the environment and args the chart gives each contain
         const grace = (pod.terminationGracePeriodSeconds ?? 30) - preStop;
         const since = Date.now();
         maestro.child.kill('SIGTERM');
-        const { code } = await maestro.exited;
-        return { code, withinGrace: Date.now() - since < grace * 1000 };
+        const exit = await Promise.race([maestro.exited, sleep(grace * 1000 + 1000)]);
+        return { code: exit?.code, withinGrace: Date.now() - since < grace * 1000 };
       }),
     );
 
@@ -99,3 +102,19 @@ describe('maestro run with the environment and args the chart gives each contain
     for (const result of drained) expect(result).toEqual({ code: 0, withinGrace: true });
   });
 });
+
+const sleep = (ms: number) =>
+  new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
+
+/** Which modules did not become ready, with the end of what each printed. */
+function report(started: { workload: Workload; maestro: MaestroProcess }[], statuses: number[]) {
+  return started
+    .map(({ workload, maestro }, i) =>
+      statuses[i] === 200
+        ? ''
+        : `${workload.metadata?.name}: readiness ${statuses[i]}, exit ${maestro.child.exitCode}\n` +
+          maestro.output().slice(-2_000),
+    )
+    .filter(Boolean)
+    .join('\n---\n');
+}
