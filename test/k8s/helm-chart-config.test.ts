@@ -1,5 +1,5 @@
 import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, MODULE_NAMES } from '../../src/config/load';
@@ -105,6 +105,37 @@ describe('the configuration the helm chart gives maestro', () => {
 
     expect(check).toThrow(ConfigError);
     expect(check).toThrow(/MAESTRO_NOT_A_SETTING: is not a maestro setting/);
+  });
+
+  it("computes the service-link variables as the kubelet does (kubelet's own output in test/fixtures)", () => {
+    const fixture = JSON.parse(
+      readFileSync(path.resolve(__dirname, '../fixtures/kubernetes-service-links.json'), 'utf8'),
+    ) as Record<string, Record<string, string>>;
+    // The Services test/k8s/cluster/service-links/main.go gave kubelet's envvars.FromServices.
+    const service = (name: string, clusterIP: string, ...ports: [string, number, string][]) => ({
+      metadata: { name },
+      spec: { clusterIP, ports: ports.map(([n, port, protocol]) => ({ name: n, port, protocol })) },
+    });
+    const services = [
+      service(
+        'maestro-rooms-api',
+        '10.96.12.34',
+        ['http', 8070, 'TCP'],
+        ['grpc', 9070, 'TCP'],
+        ['internal', 8071, 'TCP'],
+      ),
+      service(
+        'maestro-management-api',
+        '10.96.0.10',
+        ['http', 8080, 'TCP'],
+        ['grpc-api', 9090, 'TCP'],
+      ),
+      service('maestro-worker-metrics', 'fd00:10:96::a', ['metrics', 8091, 'TCP']),
+      service('maestro-rooms-api-grpc', '10.96.7.7', ['', 9070, 'TCP']),
+      service('maestro', '10.96.1.1', ['game', 7777, 'UDP'], ['signal', 9999, 'SCTP']),
+    ];
+
+    for (const s of services) expect(serviceLinkEnvironment([s])).toEqual(fixture[s.metadata.name]);
   });
 
   it('keeps the configuration valid with the variables service links would inject for its Services', () => {

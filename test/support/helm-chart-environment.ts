@@ -1,5 +1,6 @@
 import type { KubernetesObject, V1Container, V1PodSpec, V1Service } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
+import { isIPv6 } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config/load';
@@ -126,7 +127,7 @@ export function serviceLinkEnvironment(services: readonly V1Service[]): Record<s
     ports.forEach((port, index) => {
       if (port.name) environment[`${name}_SERVICE_PORT_${envName(port.name)}`] = String(port.port);
       const protocol = port.protocol ?? 'TCP';
-      const url = `${protocol.toLowerCase()}://${ip}:${port.port}`;
+      const url = `${protocol.toLowerCase()}://${isIPv6(ip) ? `[${ip}]` : ip}:${port.port}`;
       const prefix = `${name}_PORT_${port.port}_${protocol}`;
       if (index === 0) environment[`${name}_PORT`] = url;
       Object.assign(environment, {
