@@ -37,7 +37,6 @@ export class ProcessLiveness implements SupervisorRegistry {
   private fence = new AbortController();
   private lastRenewedAt = 0;
   private isLeased = false;
-  private firstRenewal?: Promise<void>;
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
 
@@ -50,7 +49,9 @@ export class ProcessLiveness implements SupervisorRegistry {
 
   async hold(attempt: SupervisorAttempt): Promise<SupervisorHold> {
     this.start();
-    await this.firstRenewal;
+    // Not leased yet (Redis was still connecting at start-up) or no more: take the lease now
+    // rather than fail this attempt and wait for the next renewal.
+    if (!this.isLeased) await this.renew();
     const lost = this.fence.signal;
     await this.deps.leases.hold(this.processId, attempt);
     return {
@@ -72,8 +73,7 @@ export class ProcessLiveness implements SupervisorRegistry {
 
   private async run(): Promise<void> {
     const intervalMs = Math.max(100, Math.floor(this.deps.ttlMs / 3));
-    this.firstRenewal = this.renew();
-    await this.firstRenewal;
+    await this.renew();
     while (!this.stopping.signal.aborted) {
       await sleep(intervalMs, this.stopping.signal);
       if (this.stopping.signal.aborted) break;

@@ -122,6 +122,27 @@ describe('ProcessLiveness', () => {
     expect(await redis.zscore('{processes}:leases', process.processId)).toBeNull();
   });
 
+  it('takes its lease when an attempt arrives, if Redis was not connected yet when it started', async () => {
+    const connecting = createRedisClient(
+      { url: sharedInfra().redisUrl, keyPrefix: `it-liveness-${uniqueSuffix()}:` },
+      log,
+    );
+    const process = new ProcessLiveness({
+      leases: new RedisProcessLeases(connecting),
+      attempts: { failAttempt: () => Promise.reject(new Error('no peer may be failed here')) },
+      ttlMs: 60_000, // no renewal of its own before the attempt arrives
+      log,
+    });
+    process.start(); // its first renewal fails: no offline queue while connecting
+    await new Promise((resolve) => connecting.once('ready', resolve));
+
+    const hold = await process.hold(attempt('watcher'));
+
+    expect(hold.lost.aborted).toBe(false);
+    await process.stop();
+    await connecting.quit();
+  });
+
   it('keeps its attempts while it renews in time', async () => {
     const process = liveness();
     const hold = await process.hold(attempt('watcher'));
