@@ -2,16 +2,10 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
+import type { PemSource, TemporalTlsSettings } from '../../config/load';
 
-/** PEM material: a file (watched) or inline data; `setting` names where it was configured. */
-export type PemSource = { setting: string } & ({ path: string } | { pem: string });
-
-/** TLS to Temporal as configured; `serverCa` absent means the system's CAs. */
-export interface TemporalTlsOptions {
-  serverName?: string;
-  serverCa?: PemSource;
-  clientCert?: { cert: PemSource; key: PemSource };
-}
+/** TLS to Temporal as configured (the config's settings); `serverCa` absent: the system's CAs. */
+export type TemporalTlsOptions = TemporalTlsSettings;
 
 /** The PEM bytes in use now. */
 export interface TlsMaterial {
