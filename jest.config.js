@@ -29,7 +29,12 @@ module.exports = {
     },
     {
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/k8s/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/integration/**/*.test.ts',
+        '<rootDir>/test/k8s/**/*.test.ts',
+        // Fault injection: each file starts the services it stops and restarts on its own.
+        '<rootDir>/test/chaos/**/*.test.ts',
+      ],
       transform,
       transformIgnorePatterns,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
