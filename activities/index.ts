@@ -22,6 +22,8 @@ export interface ActivityDeps {
   timeouts: HealthTimeouts;
   /** How long a validation room has to report ready (each attempt). */
   validationTimeoutMs: number;
+  /** How long delete_scheduler waits for the rooms to go, from its first attempt. */
+  schedulerDeletionTimeoutMs: number;
 }
 
 /**

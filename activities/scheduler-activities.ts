@@ -1,4 +1,4 @@
-import { sleep } from '@temporalio/activity';
+import { activityInfo, log, sleep } from '@temporalio/activity';
 import { DomainError, ErrorCode } from '../src/domain/errors';
 import { SchedulerState, type Scheduler } from '../src/domain/scheduler/scheduler';
 import { validateScheduler } from '../src/domain/scheduler/validation';
@@ -9,8 +9,8 @@ import type { Runtime } from '../src/ports/runtime';
 import type { SchedulerCacheInvalidator } from '../src/ports/scheduler-cache';
 import type { SchedulerStore } from '../src/ports/scheduler-store';
 
-/** How long delete_scheduler waits for the rooms to go before it removes the rows anyway. */
-const ROOMS_GONE_TIMEOUT_MS = 10 * 60_000;
+/** How often delete_scheduler looks whether the rooms are gone. */
+const ROOMS_GONE_POLL_MS = 1_000;
 
 export interface SchedulerActivityDeps {
   schedulers: SchedulerStore;
@@ -19,6 +19,13 @@ export interface SchedulerActivityDeps {
   ports: PortAllocator;
   /** Every process's scheduler cache hears of a created, switched or deleted scheduler. */
   cacheInvalidator: SchedulerCacheInvalidator;
+  /** How long delete_scheduler waits for the rooms to go, from its first attempt. */
+  schedulerDeletionTimeoutMs: number;
+}
+
+/** What delete_scheduler left to the runtime: rooms still there when the wait ran out. */
+export interface SchedulerDeletion {
+  roomsLeft: number;
 }
 
 /** The active version of a scheduler that must exist. */
@@ -49,22 +56,29 @@ export function createSchedulerActivities(deps: SchedulerActivityDeps) {
     },
 
     /**
-     * Deletes the runtime space and waits until its rooms are gone (as Maestro, bounded: rooms
-     * still terminating after the wait are the runtime's to finish), then the rooms' records and
-     * host ports, then the rows.
+     * Deletes the runtime space and waits until its rooms are gone, then the rooms' records and host
+     * ports, then the rows. The wait is bounded, as Maestro's: rooms still terminating when it runs
+     * out are the runtime's to finish, and the rows go anyway. The bound counts from the first
+     * attempt (a retry after a crash or a timeout does not start it again).
      */
-    async deleteScheduler(input: { schedulerName: string }): Promise<void> {
-      await runtime.deleteSchedulerSpace(input.schedulerName);
-      const deadline = Date.now() + ROOMS_GONE_TIMEOUT_MS;
-      while (Date.now() < deadline && (await runtime.listRooms(input.schedulerName)).length > 0) {
-        await sleep(1_000);
+    async deleteScheduler(input: { schedulerName: string }): Promise<SchedulerDeletion> {
+      const { schedulerName } = input;
+      const deadline = activityInfo().scheduledTimestampMs + deps.schedulerDeletionTimeoutMs;
+      await runtime.deleteSchedulerSpace(schedulerName);
+      const roomsLeft = await roomsLeftAt(deadline, () => runtime.listRooms(schedulerName));
+      if (roomsLeft > 0) {
+        log.warn('rooms still there after the deletion wait; deleting the scheduler anyway', {
+          schedulerName,
+          roomsLeft,
+        });
       }
-      for (const roomId of await rooms.listRoomIds(input.schedulerName)) {
-        await rooms.removeRoom(input.schedulerName, roomId);
-        await ports.release(input.schedulerName, roomId);
+      for (const roomId of await rooms.listRoomIds(schedulerName)) {
+        await rooms.removeRoom(schedulerName, roomId);
+        await ports.release(schedulerName, roomId);
       }
-      await schedulers.deleteScheduler(input.schedulerName);
-      await cacheInvalidator.invalidate(input.schedulerName);
+      await schedulers.deleteScheduler(schedulerName);
+      await cacheInvalidator.invalidate(schedulerName);
+      return { roomsLeft };
     },
 
     async switchActiveVersion(input: { schedulerName: string; version: string }): Promise<void> {
@@ -106,4 +120,13 @@ export function createSchedulerActivities(deps: SchedulerActivityDeps) {
       await schedulers.createVersion(input.scheduler);
     },
   };
+}
+
+/** Polls until no room is listed or the deadline passes; how many rooms are left. */
+async function roomsLeftAt(deadline: number, list: () => Promise<unknown[]>): Promise<number> {
+  for (;;) {
+    const left = (await list()).length;
+    if (left === 0 || Date.now() >= deadline) return left;
+    await sleep(Math.min(ROOMS_GONE_POLL_MS, deadline - Date.now()));
+  }
 }

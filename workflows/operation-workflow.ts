@@ -3,6 +3,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -98,20 +99,45 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   }
 }
 
-function setStatus(details: OperationDetails, status: OperationDetails['status']) {
+/** Marks the change of `finish`'s order (see there); histories recorded before it replay the old one. */
+export const SCHEDULER_HEARS_FIRST_PATCH = 'scheduler-hears-final-status-first';
+
+function setStatus(
+  details: OperationDetails,
+  status: OperationDetails['status'],
+  updatedAt = new Date().toISOString(),
+) {
   details.status = status;
-  details.updatedAt = new Date().toISOString();
+  details.updatedAt = updatedAt;
   upsertSearchAttributes([{ key: operationStatusKey, value: status }]);
 }
 
-/** Final status, then tell the scheduler workflow, even when this workflow is being canceled. */
+/**
+ * Final status, told to the scheduler workflow even when this workflow is being canceled. The
+ * scheduler workflow hears it first: once the operation reads as final anywhere (its query, search
+ * attribute or result), the scheduler's history already holds the signal, so its listing (a query
+ * Temporal answers only after that signal is applied) and the API's conflict check agree.
+ */
 async function finish(details: OperationDetails, status: OperationDetails['status']) {
+  if (!patched(SCHEDULER_HEARS_FIRST_PATCH)) return finishSchedulerLast(details, status);
+  const updatedAt = new Date().toISOString();
+  await signalScheduler({ ...summaryOf(details), status, updatedAt });
+  setStatus(details, status, updatedAt);
+  details.executionHistory.push({ createdAt: updatedAt, event: 'Operation finished' });
+}
+
+/** The order before SCHEDULER_HEARS_FIRST_PATCH: a final status could be read before the scheduler knew. */
+async function finishSchedulerLast(details: OperationDetails, status: OperationDetails['status']) {
   setStatus(details, status);
   details.executionHistory.push({ createdAt: details.updatedAt, event: 'Operation finished' });
-  await CancellationScope.nonCancellable(() =>
-    getExternalWorkflowHandle(schedulerWorkflowId(details.schedulerName)).signal(
+  await signalScheduler(summaryOf(details));
+}
+
+function signalScheduler(summary: OperationSummary): Promise<void> {
+  return CancellationScope.nonCancellable(() =>
+    getExternalWorkflowHandle(schedulerWorkflowId(summary.schedulerName)).signal(
       operationFinishedSignal,
-      summaryOf(details),
+      summary,
     ),
   );
 }

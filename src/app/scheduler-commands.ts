@@ -1,7 +1,11 @@
 import { DomainError, ErrorCode } from '../domain/errors';
 import { OperationName, VERSION_OPERATIONS } from '../domain/operations/definitions';
 import { FIRST_VERSION, SchedulerState, type Scheduler } from '../domain/scheduler/scheduler';
-import { applySchedulerPatch, type SchedulerPatch } from '../domain/scheduler/patch';
+import {
+  applySchedulerPatch,
+  SchedulerUnchangedError,
+  type SchedulerPatch,
+} from '../domain/scheduler/patch';
 import { validateScheduler } from '../domain/scheduler/validation';
 import type { OperationQueue } from '../ports/operation-queue';
 import type { SchedulerStore } from '../ports/scheduler-store';
@@ -41,17 +45,22 @@ export class SchedulerCommands {
       name,
       spec: { ...(candidate['spec'] as object), version: current.spec.version },
     });
-    await this.assertNoVersionOperation(name);
+    await this.assertNoVersionOperation(name, 'cannot create new scheduler version');
     return this.deps.operations.enqueue(name, OperationName.CREATE_NEW_SCHEDULER_VERSION, {
       scheduler,
     });
   }
 
-  /** Applies a partial change to the active version and enqueues `create_new_scheduler_version`. */
+  /**
+   * Applies a partial change to the active version and enqueues `create_new_scheduler_version`.
+   * As Maestro, an ongoing version change is refused before the patch is merged and validated: the
+   * active version it would be merged onto is about to be replaced.
+   */
   async patchScheduler(name: string, patch: SchedulerPatch): Promise<string> {
+    if (isEmptyPatch(patch)) throw new SchedulerUnchangedError(name);
+    await this.assertNoVersionOperation(name, 'cannot patch scheduler');
     const current = await this.requireScheduler(name);
-    const scheduler = validateScheduler(applySchedulerPatch(current, patch));
-    await this.assertNoVersionOperation(name);
+    const scheduler = applySchedulerPatch(current, patch);
     return this.deps.operations.enqueue(name, OperationName.CREATE_NEW_SCHEDULER_VERSION, {
       scheduler,
     });
@@ -60,7 +69,7 @@ export class SchedulerCommands {
   /** Enqueues `switch_active_version` (the version's existence is checked when it runs, as Maestro does). */
   async switchActiveVersion(name: string, version: string): Promise<string> {
     await this.requireScheduler(name);
-    await this.assertNoVersionOperation(name);
+    await this.assertNoVersionOperation(name, 'cannot switch active version');
     return this.deps.operations.enqueue(name, OperationName.SWITCH_ACTIVE_VERSION, {
       newActiveVersion: version,
     });
@@ -77,17 +86,24 @@ export class SchedulerCommands {
     return scheduler;
   }
 
-  /** Two version changes may not be queued at once (Maestro refuses with FailedPrecondition). */
-  private async assertNoVersionOperation(name: string) {
+  /**
+   * Two version changes may not be queued at once (Maestro refuses with FailedPrecondition, and
+   * looks at the pending operations first). `refusal` names what is refused, in Maestro's words.
+   */
+  private async assertNoVersionOperation(name: string, refusal: string) {
     const { pending, active } = await this.deps.operations.list(name);
-    const ongoing = [...active, ...pending].find((op) =>
+    const ongoing = [...pending, ...active].find((op) =>
       (VERSION_OPERATIONS as string[]).includes(op.definitionName),
     );
     if (ongoing) {
       throw new DomainError(
         ErrorCode.FAILED_PRECONDITION,
-        `cannot create new scheduler version: there is already an ongoing version operation (id: ${ongoing.id}), wait for it to finish`,
+        `${refusal}: there is already an ongoing version operation (id: ${ongoing.id}) for scheduler ${name}`,
       );
     }
   }
 }
+
+/** Nothing in it at all (Maestro answers 409 before anything else). */
+const isEmptyPatch = (patch: SchedulerPatch) =>
+  Object.values(patch).every((value) => value === undefined);

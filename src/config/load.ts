@@ -65,6 +65,8 @@ export interface HealthConfig {
   roomInitializationTimeoutMs: number;
   roomDeletionTimeoutMs: number;
   roomValidationTimeoutMs: number;
+  /** delete_scheduler's wait for the rooms to go, counted from its first attempt. */
+  schedulerDeletionTimeoutMs: number;
 }
 
 /** Room state, allocation, the scheduler cache and room authentication. */
@@ -222,6 +224,7 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
       roomInitializationTimeoutMs: env.MAESTRO_ROOM_INITIALIZATION_TIMEOUT_MS,
       roomDeletionTimeoutMs: env.MAESTRO_ROOM_DELETION_TIMEOUT_MS,
       roomValidationTimeoutMs: env.MAESTRO_ROOM_VALIDATION_TIMEOUT_MS,
+      schedulerDeletionTimeoutMs: env.MAESTRO_SCHEDULER_DELETION_TIMEOUT_MS,
     },
     runtimeWatcher: {
       resyncIntervalMs: env.MAESTRO_RUNTIME_WATCHER_RESYNC_INTERVAL_MS,

@@ -257,6 +257,11 @@ export const environmentSchema = z
       .describe(
         "How long a new major version's validation room has to report ready, in each of 3 attempts.",
       ),
+    MAESTRO_SCHEDULER_DELETION_TIMEOUT_MS: integer(1_000, 3_000_000)
+      .default(600_000)
+      .describe(
+        "delete_scheduler: how long to wait for the scheduler's rooms to go after its runtime space is deleted; past it the rows are deleted anyway and the runtime finishes the rooms.",
+      ),
     MAESTRO_RUNTIME_WATCHER_RESYNC_INTERVAL_MS: integer(1_000, 3_600_000)
       .default(60_000)
       .describe(

@@ -1,13 +1,19 @@
 import type { OperationExecutor } from '.';
-import { activities } from './activities';
+import { waitingActivities } from './activities';
 
 /**
- * Deletes the scheduler's rooms and runtime space (waiting for the rooms to go), then its rows.
- * The scheduler workflow ends after it.
+ * Deletes the scheduler's rooms and runtime space (waiting for the rooms to go, at most
+ * MAESTRO_SCHEDULER_DELETION_TIMEOUT_MS), then its rows. The scheduler workflow ends after it.
  */
 export const deleteScheduler: OperationExecutor = {
   async execute({ schedulerName, record }) {
-    await activities.deleteScheduler({ schedulerName });
+    // Its wait may be long: the activity's timeout (1 hour) is above the wait's bound.
+    const deletion = await waitingActivities.deleteScheduler({ schedulerName });
+    // Histories recorded before the activity returned anything replay with no result.
+    const roomsLeft = deletion?.roomsLeft ?? 0;
+    if (roomsLeft > 0) {
+      record(`${roomsLeft} rooms still terminating after the deletion wait; left to the runtime`);
+    }
     record('scheduler deleted with its rooms and runtime space');
   },
   async rollback() {

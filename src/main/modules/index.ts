@@ -56,6 +56,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             roomEnvironment: roomEnvironmentFor(config.rooms),
             timeouts: healthTimeouts(config),
             validationTimeoutMs: config.health.roomValidationTimeoutMs,
+            schedulerDeletionTimeoutMs: config.health.schedulerDeletionTimeoutMs,
           }),
           checks: [checks.postgres(), checks.redis()],
           close,
