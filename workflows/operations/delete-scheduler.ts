@@ -12,7 +12,7 @@ export const deleteScheduler: OperationExecutor = {
     // Histories recorded before the activity returned anything replay with no result.
     const roomsLeft = deletion?.roomsLeft ?? 0;
     if (roomsLeft > 0) {
-      record(`${roomsLeft} rooms still terminating after the deletion wait; left to the runtime`);
+      record(`rooms still terminating after the deletion wait: ${roomsLeft}; left to the runtime`);
     }
     record('scheduler deleted with its rooms and runtime space');
   },
