@@ -404,7 +404,7 @@ describe('Management API over HTTP', () => {
       status: 400,
       body: {
         code: 9,
-        message: `cannot create new scheduler version: there is already an ongoing version operation (id: ${firstId}), wait for it to finish`,
+        message: `cannot patch scheduler: there is already an ongoing version operation (id: ${firstId}) for scheduler ${scheduler}`,
         details: [],
       },
     });
