@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { OperationExecutor } from '.';
-import { OperationName, operationInputSchemas } from '../../src/domain/operations/definitions';
-import { activities } from './activities';
+import type { OperationName } from '../../src/domain/operations/definitions';
+import { activityProxy } from './activity-proxies';
+import type { OperationExecutor } from './operation-executor';
 import { chunk, newRoomId } from './room-ids';
 
 /** Rooms one operation creates at most (Maestro's operations.rooms.add.limit). */
@@ -9,22 +9,19 @@ export const ADD_ROOMS_LIMIT = 1000;
 /** Rooms per creation step; the steps run in parallel (Maestro's batchSize). */
 export const ADD_ROOMS_BATCH_SIZE = 40;
 
-const inputSchema = operationInputSchemas[OperationName.ADD_ROOMS];
-
 /**
  * Creates `amount` rooms of the active version (capped), in parallel batches. The room ids are
  * decided here, before any step runs, so retries after a crash create exactly these rooms.
  * There is no rollback, as in Maestro: rooms already created are kept and reconciled later.
  */
-export const addRooms: OperationExecutor = {
-  async execute({ schedulerName, record }, input) {
-    const { amount } = inputSchema.parse(input);
+export const addRooms: OperationExecutor<typeof OperationName.ADD_ROOMS> = {
+  async execute({ schedulerName, record }, { amount }) {
     const roomIds = Array.from({ length: Math.min(amount, ADD_ROOMS_LIMIT) }, () =>
       newRoomId(schedulerName),
     );
     const outcomes = await Promise.allSettled(
       chunk(roomIds, ADD_ROOMS_BATCH_SIZE).map((batch) =>
-        activities.createRooms({ schedulerName, roomIds: batch }),
+        activityProxy.createRooms({ schedulerName, roomIds: batch }),
       ),
     );
     const failures = outcomes.filter((outcome) => outcome.status === 'rejected');

@@ -1,13 +1,14 @@
-import type { OperationExecutor } from '.';
-import { activities } from './activities';
+import type { OperationName } from '../../src/domain/operations/definitions';
+import { activityProxy } from './activity-proxies';
+import type { OperationExecutor } from './operation-executor';
 
 /**
  * Deletes the scheduler's rooms and runtime space (waiting for the rooms to go), then its rows.
  * The scheduler workflow ends after it.
  */
-export const deleteScheduler: OperationExecutor = {
+export const deleteScheduler: OperationExecutor<typeof OperationName.DELETE_SCHEDULER> = {
   async execute({ schedulerName, record }) {
-    await activities.deleteScheduler({ schedulerName });
+    await activityProxy.deleteScheduler({ schedulerName });
     record('scheduler deleted with its rooms and runtime space');
   },
   async rollback() {
