@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { OperationName } from '../../src/domain/operations/definitions';
 import { activityProxy } from './activity-proxies';
 import type { OperationExecutor } from './operation-executor';
@@ -26,10 +26,7 @@ export const addRooms: OperationExecutor<typeof OperationName.ADD_ROOMS> = {
     );
     const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
     if (failures.length > 0) {
-      const reason =
-        failures[0]!.reason instanceof Error
-          ? failures[0]!.reason.message
-          : String(failures[0]!.reason);
+      const reason = activityErrorMessage(failures[0]!.reason);
       throw ApplicationFailure.nonRetryable(
         `${failures.length} of ${outcomes.length} batches of rooms failed, first error: ${reason}`,
         'ADD_ROOMS_FAILED',
@@ -41,3 +38,9 @@ export const addRooms: OperationExecutor<typeof OperationName.ADD_ROOMS> = {
     // Maestro keeps what was created; the health controller reconciles the count.
   },
 };
+
+/** What went wrong in the activity: its own error, not the wrapper's `Activity task failed`. */
+function activityErrorMessage(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
