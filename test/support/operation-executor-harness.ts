@@ -63,14 +63,13 @@ export interface OperationRun {
  * PostgreSQL, Redis or a runtime. The integration tests run the same operations on real services.
  */
 export class OperationExecutorHarness {
-  private stubs: Partial<OperationActivities> = {};
-  private calls: ActivityCall[] = [];
   private running: Promise<void> | undefined;
 
   private constructor(
     private readonly env: TestWorkflowEnvironment,
     private readonly worker: Worker,
     private readonly taskQueue: string,
+    private readonly activities: StubbedActivities,
   ) {}
 
   static async start(): Promise<OperationExecutorHarness> {
@@ -82,17 +81,14 @@ export class OperationExecutorHarness {
       },
     });
     const taskQueue = `operation-executors-${randomUUID()}`;
-    let harness: OperationExecutorHarness | undefined;
-    const activities = Object.fromEntries(
-      ACTIVITY_NAMES.map((name) => [name, (input: unknown) => harness!.call(name, input)]),
-    );
+    const activities = new StubbedActivities();
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('./workflows/operation-executors'),
-      activities,
+      activities: activities.registered(),
     });
-    harness = new OperationExecutorHarness(env, worker, taskQueue);
+    const harness = new OperationExecutorHarness(env, worker, taskQueue, activities);
     harness.running = worker.run();
     return harness;
   }
@@ -103,8 +99,7 @@ export class OperationExecutorHarness {
     input: Record<string, unknown>,
     stubs: Partial<OperationActivities>,
   ): Promise<OperationRun> {
-    this.stubs = stubs;
-    this.calls = [];
+    const calls = this.activities.expect(stubs);
     const schedulerName = `executor-${randomUUID().slice(0, 8)}`;
     const client = this.env.client.workflow;
     const scheduler = await client.start<typeof schedulerStandInWorkflow>(
@@ -128,13 +123,32 @@ export class OperationExecutorHarness {
     });
     const signals = await scheduler.query(schedulerSignalsQuery);
     await scheduler.terminate();
-    return { details, calls: this.calls, signals };
+    return { details, calls, signals };
   }
 
   async stop(): Promise<void> {
     this.worker.shutdown();
     await this.running;
     await this.env.teardown();
+  }
+}
+
+/** The worker's activities: each records its call and runs the current test's stub. */
+class StubbedActivities {
+  private stubs: Partial<OperationActivities> = {};
+  private calls: ActivityCall[] = [];
+
+  /** Sets the stubs of the next run; returns the list its calls are recorded in. */
+  expect(stubs: Partial<OperationActivities>): ActivityCall[] {
+    this.stubs = stubs;
+    this.calls = [];
+    return this.calls;
+  }
+
+  registered(): Record<string, (input: unknown) => Promise<unknown>> {
+    return Object.fromEntries(
+      ACTIVITY_NAMES.map((name) => [name, (input: unknown) => this.call(name, input)]),
+    );
   }
 
   private async call(name: keyof OperationActivities, input: unknown): Promise<unknown> {
