@@ -1,7 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { SchedulerMetricsReporter, type SchedulerMetricsDeps } from '../src/app/scheduler-metrics';
-import type { SupervisionOutcome } from '../workflows/supervision';
-import { superviseActivity, type SupervisionRun } from './supervision';
+import { superviseActivity, type SupervisionOutcome, type SupervisionRun } from './supervision';
 
 export type MetricsActivityDeps = SchedulerMetricsDeps & SupervisionRun;
 

@@ -1,8 +1,14 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import type { SupervisedWorkOutcome } from '../src/app/supervised-work';
 import type { SupervisorRegistry } from '../src/ports/process-leases';
-import type { SupervisionOutcome } from '../workflows/supervision';
+
+/**
+ * How a supervisor activity ended, as its workflow sees it: its scheduler is gone (the workflow
+ * ends), or its run was up (`rotated`: the workflow runs it again).
+ */
+export type SupervisionOutcome = 'scheduler_deleted' | 'rotated';
 
 /** How often a supervisor heartbeats; the SDK sends at most one per throttle interval. */
 const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -28,7 +34,7 @@ export interface SupervisionRun {
 export async function superviseActivity(
   context: Context,
   { runDurationMs, slots, liveness }: SupervisionRun,
-  work: (signal: AbortSignal) => Promise<'scheduler_deleted' | 'stopped'>,
+  work: (signal: AbortSignal) => Promise<SupervisedWorkOutcome>,
 ): Promise<SupervisionOutcome> {
   const { workflowExecution, activityId, base64TaskToken } = context.info;
   const hold = await liveness.hold({

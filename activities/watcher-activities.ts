@@ -1,7 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { RuntimeWatch, type RuntimeWatchDeps } from '../src/app/runtime-watch';
-import type { SupervisionOutcome } from '../workflows/supervision';
-import { superviseActivity, type SupervisionRun } from './supervision';
+import { superviseActivity, type SupervisionOutcome, type SupervisionRun } from './supervision';
 
 export type WatcherActivityDeps = RuntimeWatchDeps & SupervisionRun;
 

@@ -19,7 +19,8 @@ import {
   startOperationSignal,
   type EnqueueOperationRequest,
 } from './messages';
-import { executorFor, type OperationContext } from './operations';
+import type { OperationContext } from './operations/operation-executor';
+import { runnableOperation, type RunnableOperation } from './operations/registry';
 import { operationStatusKey } from './search-attributes';
 
 export interface OperationWorkflowInput extends EnqueueOperationRequest {
@@ -70,9 +71,10 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   }
   setStatus(details, OperationStatus.IN_PROGRESS);
   context.record('Starting operation');
-  const executor = executorFor(input.definitionName);
+  let operation: RunnableOperation | undefined;
   try {
-    await executor.execute(context, input.input);
+    operation = runnableOperation(input.definitionName, input.input);
+    await operation.execute(context);
     await finish(details, OperationStatus.FINISHED);
     return details;
   } catch (error) {
@@ -82,21 +84,27 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
         ? 'Operation canceled by the user'
         : `Operation execution failed: ${messageOf(error)}`,
     );
-    context.record('Starting operation rollback');
-    await CancellationScope.nonCancellable(async () => {
-      try {
-        await executor.rollback(context, input.input);
-        context.record('Operation rollback flow execution finished with success');
-      } catch (rollbackError) {
-        context.record(
-          `Operation rollback flow execution failed, reason: ${messageOf(rollbackError)}`,
-        );
-      }
-    });
+    // An input that failed its check ran no step: there is nothing to roll back.
+    if (operation) await rollBack(operation, context);
     await finish(details, isCanceled ? OperationStatus.CANCELED : OperationStatus.ERROR);
     if (isCanceled) throw error; // the execution shows as canceled in Temporal too
     return details;
   }
+}
+
+/** Runs the rollback to its end even when this workflow is being canceled; records its outcome. */
+async function rollBack(operation: RunnableOperation, context: OperationContext) {
+  context.record('Starting operation rollback');
+  await CancellationScope.nonCancellable(async () => {
+    try {
+      await operation.rollback(context);
+      context.record('Operation rollback flow execution finished with success');
+    } catch (rollbackError) {
+      context.record(
+        `Operation rollback flow execution failed, reason: ${messageOf(rollbackError)}`,
+      );
+    }
+  });
 }
 
 /** Marks the change of `finish`'s order (see there); histories recorded before it replay the old one. */

@@ -5,6 +5,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { MetricsActivities } from '../activities/metrics-activities';
+import type { SupervisionOutcome } from '../activities/supervision';
 import type { WatcherActivities } from '../activities/watcher-activities';
 
 /** Workflow ids of a scheduler's supervisors (its children on their own task queues). */
@@ -18,9 +19,6 @@ export interface SupervisorInput {
   /** How long the long-running activity may go silent before Temporal runs it elsewhere. */
   heartbeatTimeoutMs: number;
 }
-
-/** How a supervisor's long-running activity ended: its scheduler is gone, or its run was up. */
-export type SupervisionOutcome = 'scheduler_deleted' | 'rotated';
 
 /**
  * A long-running, heartbeating activity retried forever: if its process dies, Temporal notices the

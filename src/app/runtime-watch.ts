@@ -8,6 +8,7 @@ import type { RoomLifecycle } from '../ports/room-lifecycle';
 import type { RoomStore } from '../ports/room-store';
 import type { Runtime } from '../ports/runtime';
 import type { SchedulerStore } from '../ports/scheduler-store';
+import type { SupervisedWorkOutcome } from './supervised-work';
 
 export interface RuntimeWatchDeps {
   schedulers: SchedulerStore;
@@ -21,9 +22,6 @@ export interface RuntimeWatchDeps {
   /** How often the disruption budget is recomputed. */
   disruptionIntervalMs: number;
 }
-
-/** How one watch session ended. */
-export type WatchOutcome = 'scheduler_deleted' | 'stopped';
 
 /** What the last resync repaired (for logs and tests). */
 export interface ResyncReport {
@@ -50,11 +48,11 @@ export class RuntimeWatch {
   ) {}
 
   /** Watches until `signal` aborts (`stopped`) or the scheduler no longer exists. */
-  async run(signal: AbortSignal): Promise<WatchOutcome> {
+  async run(signal: AbortSignal): Promise<SupervisedWorkOutcome> {
     const session = new AbortController();
     const stop = () => session.abort();
     signal.addEventListener('abort', stop);
-    let outcome: WatchOutcome = 'stopped';
+    let outcome: SupervisedWorkOutcome = 'stopped';
     const endIfDeleted = (exists: boolean) => {
       if (!exists) {
         outcome = 'scheduler_deleted';

@@ -6,6 +6,7 @@ import { countByStatus, planHealth, type HealthTimeouts } from '../domain/health
 import type { Scheduler } from '../domain/scheduler/scheduler';
 import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
+import type { SupervisedWorkOutcome } from './supervised-work';
 
 /** One scheduler's gauges at one moment (Maestro's metrics reporter). */
 export interface SchedulerMetricsSnapshot {
@@ -76,7 +77,7 @@ export class SchedulerMetricsReporter {
     private readonly schedulerName: string,
   ) {}
 
-  async run(signal: AbortSignal): Promise<'scheduler_deleted' | 'stopped'> {
+  async run(signal: AbortSignal): Promise<SupervisedWorkOutcome> {
     let game: string | undefined;
     try {
       while (!signal.aborted) {

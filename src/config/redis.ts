@@ -2,7 +2,7 @@
  * The Redis slice of the configuration: the three connection modes (MAESTRO_REDIS_MODE), the rules
  * between their variables, and the typed settings the Redis client is built from.
  */
-import type { ConfigProblem } from './load';
+import type { ConfigProblem } from './problems';
 import type { Environment } from './schema';
 
 /** A Redis node or sentinel address. */

@@ -1,7 +1,16 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConfigProblem } from './problems';
-import type { PemSource, TemporalTlsSettings } from './temporal';
+
+/** PEM material named by the setting it came from: a file (re-read when it changes) or inline. */
+export type PemSource = { setting: string } & ({ path: string } | { pem: string });
+
+/** TLS to Temporal; `serverCa` absent means the system's CAs. */
+export interface TemporalTlsSettings {
+  serverName?: string;
+  serverCa?: PemSource;
+  clientCert?: { cert: PemSource; key: PemSource };
+}
 
 /**
  * Start-up checks of the TLS files and PEM data: each is readable and holds what its setting

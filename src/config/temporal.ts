@@ -2,17 +2,13 @@ import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/e
 import type { ConfigDataSource } from '@temporalio/envconfig';
 import type { ConfigProblem } from './problems';
 import type { Environment } from './schema';
-import { checkTlsMaterial } from './temporal-tls-material';
+import {
+  checkTlsMaterial,
+  type PemSource,
+  type TemporalTlsSettings,
+} from './temporal-tls-material';
 
-/** PEM material named by the setting it came from: a file (re-read when it changes) or inline. */
-export type PemSource = { setting: string } & ({ path: string } | { pem: string });
-
-/** TLS to Temporal; `serverCa` absent means the system's CAs. */
-export interface TemporalTlsSettings {
-  serverName?: string;
-  serverCa?: PemSource;
-  clientCert?: { cert: PemSource; key: PemSource };
-}
+export type { PemSource, TemporalTlsSettings } from './temporal-tls-material';
 
 /** How maestro connects to Temporal, merged from MAESTRO_*, TEMPORAL_* and the TOML profile. */
 export interface TemporalConnectionSettings {

@@ -1,4 +1,4 @@
-import type { OperationName } from '../domain/operations/definitions';
+import type { OperationInput, OperationName } from '../domain/operations/definitions';
 import type { OperationDetails, OperationSummary } from '../domain/operations/operation';
 
 /** A scheduler's operations by stage; `finished` holds the most recent ones, oldest first. */
@@ -13,11 +13,15 @@ export interface OperationsByStage {
  * scheduler workflow and one workflow per operation).
  */
 export interface OperationQueue {
-  /** Queues an operation for the scheduler (starting its execution worker if needed); returns its id. */
-  enqueue(
+  /**
+   * Queues an operation for the scheduler (starting its execution worker if needed); returns its
+   * id. The input is typed by its definition here and checked against the definition's schema
+   * when the operation starts.
+   */
+  enqueue<N extends OperationName>(
     schedulerName: string,
-    definitionName: OperationName,
-    input: Record<string, unknown>,
+    definitionName: N,
+    input: OperationInput<N>,
   ): Promise<string>;
 
   /** Read-your-writes: an operation enqueued before the call is listed. Unknown scheduler → empty stages. */

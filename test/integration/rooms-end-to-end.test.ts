@@ -98,7 +98,7 @@ describe('a game room created by add_rooms, under the Rooms API', () => {
       scheduler,
       await harness.queue.enqueue(scheduler, 'remove_rooms', {
         amount: 0,
-        rooms_ids: [roomId],
+        rooms_ids: [roomId!],
         reason: 'scale_down',
       }),
       'finished',

@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { OperationContext, OperationExecutor } from '.';
 import { OperationName } from '../../src/domain/operations/definitions';
-import { activities, localActivities, waitingActivities } from './activities';
+import type { Scheduler } from '../../src/domain/scheduler/scheduler';
+import { activityProxy, localActivityProxy, waitingActivityProxy } from './activity-proxies';
 import { enqueueFollowUp } from './follow-up';
+import type { OperationContext, OperationExecutor } from './operation-executor';
 import { newRoomId } from './room-ids';
 
 /** Maestro's roomValidationAttempts (the timeout of each is the worker's configuration). */
@@ -13,16 +14,15 @@ const VALIDATION_ATTEMPTS = 3;
  * replaces rooms) first proves itself: a validation room of the new spec must reach ready within
  * the timeout, in one of three attempts.
  */
-export const createNewSchedulerVersion: OperationExecutor = {
-  async execute(context, input) {
+export const createNewSchedulerVersion: OperationExecutor<
+  typeof OperationName.CREATE_NEW_SCHEDULER_VERSION
+> = {
+  async execute(context, { scheduler }) {
     const { schedulerName, record } = context;
-    const prepared = await localActivities.prepareSchedulerVersion({
-      schedulerName,
-      scheduler: input['scheduler'],
-    });
+    const prepared = await localActivityProxy.prepareSchedulerVersion({ schedulerName, scheduler });
     record(`new version ${prepared.version} is ${prepared.isMajor ? 'major' : 'minor'}`);
     if (prepared.isMajor) await validate(context, prepared.scheduler);
-    await localActivities.saveSchedulerVersion({ schedulerName, scheduler: prepared.scheduler });
+    await localActivityProxy.saveSchedulerVersion({ schedulerName, scheduler: prepared.scheduler });
     const switchOperationId = await enqueueFollowUp(
       schedulerName,
       OperationName.SWITCH_ACTIVE_VERSION,
@@ -31,30 +31,30 @@ export const createNewSchedulerVersion: OperationExecutor = {
     record(`enqueued switch active version operation with id: ${switchOperationId}`);
   },
   async rollback({ schedulerName }) {
-    await localActivities.setSchedulerState({ schedulerName, state: 'in-sync' });
+    await localActivityProxy.setSchedulerState({ schedulerName, state: 'in-sync' });
   },
 };
 
-async function validate(context: OperationContext, scheduler: unknown) {
+async function validate(context: OperationContext, scheduler: Scheduler) {
   const { schedulerName, record } = context;
   for (let attempt = 1; attempt <= VALIDATION_ATTEMPTS; attempt++) {
     const roomId = newRoomId(schedulerName);
     record(`validation attempt ${attempt}: creating validation room ${roomId}`);
     try {
-      await activities.createRooms({
+      await activityProxy.createRooms({
         schedulerName,
         roomIds: [roomId],
         scheduler,
         isValidationRoom: true,
       });
-      const status = await waitingActivities.awaitRoomReady({ schedulerName, roomId });
+      const status = await waitingActivityProxy.awaitRoomReady({ schedulerName, roomId });
       if (status === 'ready') {
         record(`validation room ${roomId} became ready`);
         return;
       }
       record(`validation room ${roomId} did not become ready: ${status}`);
     } finally {
-      await activities.deleteRooms({
+      await activityProxy.deleteRooms({
         schedulerName,
         roomIds: [roomId],
         reason: 'new_version_validation_finished',

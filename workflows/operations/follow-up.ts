@@ -1,15 +1,15 @@
 import { getExternalWorkflowHandle, uuid4 } from '@temporalio/workflow';
-import type { OperationName } from '../../src/domain/operations/definitions';
+import type { OperationInput, OperationName } from '../../src/domain/operations/definitions';
 import { enqueueOperationSignal, schedulerWorkflowId } from '../messages';
 
 /**
  * Queues another operation on the same scheduler (its workflow puts add/remove rooms in the
  * priority lane) and returns its id. It runs after the current one ends.
  */
-export async function enqueueFollowUp(
+export async function enqueueFollowUp<N extends OperationName>(
   schedulerName: string,
-  definitionName: OperationName,
-  input: Record<string, unknown>,
+  definitionName: N,
+  input: OperationInput<N>,
 ): Promise<string> {
   const id = uuid4();
   await getExternalWorkflowHandle(schedulerWorkflowId(schedulerName)).signal(

@@ -1,8 +1,8 @@
-import type { OperationExecutor } from '.';
 import { planTakesAction } from '../../src/domain/health/health-plan';
-import { OperationName } from '../../src/domain/operations/definitions';
-import { localActivities } from './activities';
+import { OperationName, type OperationInput } from '../../src/domain/operations/definitions';
+import { localActivityProxy } from './activity-proxies';
 import { enqueueFollowUp } from './follow-up';
+import type { OperationExecutor } from './operation-executor';
 
 /** Maestro's remove reasons the health controller uses. */
 const RemoveReason = {
@@ -18,15 +18,18 @@ const RemoveReason = {
  * it only when its periodic check finds something to do; a run that finds nothing after all is
  * recorded with `took_action: false` and stays out of the final listing.
  */
-export const healthController: OperationExecutor = {
+export const healthController: OperationExecutor<typeof OperationName.HEALTH_CONTROLLER> = {
   async execute({ schedulerName, record, setInput, markNoAction }) {
-    const plan = await localActivities.planHealthActions({ schedulerName });
+    const plan = await localActivityProxy.planHealthActions({ schedulerName });
     if (!plan || !planTakesAction(plan)) {
       setInput({ took_action: false });
       markNoAction();
       return;
     }
-    const remove = async (input: Record<string, unknown>, count: number) => {
+    const remove = async (
+      input: OperationInput<typeof OperationName.REMOVE_ROOMS>,
+      count: number,
+    ) => {
       const id = await enqueueFollowUp(schedulerName, OperationName.REMOVE_ROOMS, input);
       record(`created operation (id: ${id}) to remove ${count} rooms.`);
     };

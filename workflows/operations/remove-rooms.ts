@@ -1,24 +1,21 @@
-import type { OperationExecutor } from '.';
-import { OperationName, operationInputSchemas } from '../../src/domain/operations/definitions';
-import { activities } from './activities';
-
-const inputSchema = operationInputSchemas[OperationName.REMOVE_ROOMS];
+import type { OperationName } from '../../src/domain/operations/definitions';
+import { activityProxy } from './activity-proxies';
+import type { OperationExecutor } from './operation-executor';
 
 /** Removes the listed rooms, then `amount` more chosen by deletion priority. No rollback. */
-export const removeRooms: OperationExecutor = {
-  async execute({ schedulerName, record }, input) {
-    const { amount, rooms_ids: roomIds, reason } = inputSchema.parse(input);
+export const removeRooms: OperationExecutor<typeof OperationName.REMOVE_ROOMS> = {
+  async execute({ schedulerName, record }, { amount, rooms_ids: roomIds, reason }) {
     if (roomIds && roomIds.length > 0) {
-      await activities.deleteRooms({ schedulerName, roomIds, reason });
+      await activityProxy.deleteRooms({ schedulerName, roomIds, reason });
       record(`removed rooms: [${roomIds.join(' ')}]`);
     }
     if (amount > 0) {
-      const chosen = await activities.pickRoomsToRemove({
+      const chosen = await activityProxy.pickRoomsToRemove({
         schedulerName,
         amount,
         exclude: roomIds ?? [],
       });
-      await activities.deleteRooms({ schedulerName, roomIds: chosen, reason });
+      await activityProxy.deleteRooms({ schedulerName, roomIds: chosen, reason });
       record(`removed ${chosen.length} rooms`);
     }
   },

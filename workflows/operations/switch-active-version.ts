@@ -1,17 +1,14 @@
-import type { OperationExecutor } from '.';
-import { OperationName, operationInputSchemas } from '../../src/domain/operations/definitions';
-import { localActivities } from './activities';
-
-const inputSchema = operationInputSchemas[OperationName.SWITCH_ACTIVE_VERSION];
+import type { OperationName } from '../../src/domain/operations/definitions';
+import { localActivityProxy } from './activity-proxies';
+import type { OperationExecutor } from './operation-executor';
 
 /**
  * Makes a stored version the active one. Rooms are not touched here: the health controller rolls
  * them over to the new version.
  */
-export const switchActiveVersion: OperationExecutor = {
-  async execute({ schedulerName, record }, input) {
-    const { newActiveVersion } = inputSchema.parse(input);
-    await localActivities.switchActiveVersion({ schedulerName, version: newActiveVersion });
+export const switchActiveVersion: OperationExecutor<typeof OperationName.SWITCH_ACTIVE_VERSION> = {
+  async execute({ schedulerName, record }, { newActiveVersion }) {
+    await localActivityProxy.switchActiveVersion({ schedulerName, version: newActiveVersion });
     record(`switched active version to ${newActiveVersion}`);
   },
   async rollback() {

@@ -5,7 +5,7 @@ type PendingActivity = NonNullable<
 >[number];
 
 /**
- * The operation activities' heartbeat timeout (workflows/operations/activities.ts), for servers
+ * The operation activities' heartbeat timeout (workflows/operations/activity-proxies.ts), for servers
  * that do not report a pending activity's options.
  */
 const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;

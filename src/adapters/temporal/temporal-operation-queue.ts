@@ -9,7 +9,7 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { DomainError, ErrorCode } from '../../domain/errors';
-import type { OperationName } from '../../domain/operations/definitions';
+import type { OperationInput, OperationName } from '../../domain/operations/definitions';
 import {
   isFinalStatus,
   OperationStatus,
@@ -51,10 +51,10 @@ export class TemporalOperationQueue implements OperationQueue {
     private readonly config: TemporalOperationQueueConfig,
   ) {}
 
-  async enqueue(
+  async enqueue<N extends OperationName>(
     schedulerName: string,
-    definitionName: OperationName,
-    input: Record<string, unknown>,
+    definitionName: N,
+    input: OperationInput<N>,
   ) {
     const id = randomUUID();
     await this.client.workflow.signalWithStart<typeof schedulerWorkflow, [EnqueueOperationRequest]>(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError, ErrorCode } from '../errors';
 
 /** Operation definition names (Maestro's `definitionName`). */
 export const OperationName = {
@@ -12,7 +13,16 @@ export const OperationName = {
 } as const;
 export type OperationName = (typeof OperationName)[keyof typeof OperationName];
 
-const schedulerInput = z.object({ scheduler: z.record(z.string(), z.unknown()) });
+/**
+ * A scheduler definition travels as it was sent: an object here, checked against every scheduler
+ * rule by the step that uses it (an input queued before a rule changed still runs).
+ */
+const schedulerInput = z.object({
+  scheduler: z.custom<object>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'must be a scheduler object',
+  ),
+});
 
 /**
  * Each definition's input, in the JSON shape Maestro returns as the operation's `input`
@@ -32,7 +42,30 @@ export const operationInputSchemas = {
   [OperationName.HEALTH_CONTROLLER]: z.object({ took_action: z.boolean().optional() }),
 } as const;
 
+/** The input an operation of definition `N` carries: what its executor receives. */
 export type OperationInput<N extends OperationName> = z.infer<(typeof operationInputSchemas)[N]>;
+
+/** The schemas seen by name: the schema of `N` parses to `OperationInput<N>`. */
+const inputSchemaOf: { [N in OperationName]: z.ZodType<OperationInput<N>> } = operationInputSchemas;
+
+/**
+ * Checks an operation's input against its definition's schema (unknown fields are dropped).
+ * Throws `INVALID_ARGUMENT` naming each wrong field and its rule.
+ */
+export function parseOperationInput<N extends OperationName>(
+  definitionName: N,
+  input: unknown,
+): OperationInput<N> {
+  const result = inputSchemaOf[definitionName].safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`,
+  );
+  throw new DomainError(
+    ErrorCode.INVALID_ARGUMENT,
+    `invalid input of operation ${definitionName}: ${problems.join('; ')}`,
+  );
+}
 
 /** Definitions the health controller enqueues in the priority lane (Maestro's LPUSH). */
 export const PRIORITY_OPERATIONS: readonly OperationName[] = [

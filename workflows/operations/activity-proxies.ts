@@ -3,10 +3,14 @@ import type { Activities } from '../../activities';
 import { NON_RETRYABLE_ERROR_CODES } from '../../src/domain/errors';
 
 /**
- * The activities operation steps call. Every one is idempotent, so Temporal retries them freely
- * (a worker killed mid-step runs the step again elsewhere).
+ * Workflow-side stand-ins through which operation steps call the activities of
+ * `activities/index.ts`: each proxy schedules the activity with its own timeouts and retries.
+ * Every activity is idempotent, so Temporal retries them freely (a worker killed mid-step runs the
+ * step again elsewhere).
  */
-export const activities = proxyActivities<Activities>({
+
+/** Steps scheduled on the activity task queue, heartbeating, for up to 2 minutes each. */
+export const activityProxy = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '30 seconds',
   retry: {
@@ -20,7 +24,7 @@ export const activities = proxyActivities<Activities>({
  * Short steps that only touch PostgreSQL run as local activities: same idempotence, but no round
  * trip through the activity task queue (switch_active_version's latency is mostly such trips).
  */
-export const localActivities = proxyLocalActivities<Activities>({
+export const localActivityProxy = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '500 milliseconds',
@@ -30,7 +34,7 @@ export const localActivities = proxyLocalActivities<Activities>({
 });
 
 /** Steps that wait on rooms for minutes (a validation room becoming ready), heartbeating. */
-export const waitingActivities = proxyActivities<Activities>({
+export const waitingActivityProxy = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',
   retry: {
