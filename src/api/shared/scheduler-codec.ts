@@ -35,6 +35,7 @@ import type { ContainerPatch, SchedulerPatch, SpecPatch } from '../../domain/sch
 import { FIRST_VERSION, SchedulerState } from '../../domain/scheduler/scheduler';
 import type { Scheduler } from '../../domain/scheduler/scheduler';
 import type { SchedulerCandidate } from '../../domain/scheduler/validation';
+import type { RoomStatusCounts } from '../../ports/room-counter';
 import type { SchedulerVersionSummary } from '../../ports/scheduler-store';
 
 type Candidate = SchedulerCandidate;
@@ -310,21 +311,13 @@ export function toProtoSchedulerWithoutSpec(scheduler: Scheduler): SchedulerWith
   });
 }
 
-/** Rooms of a scheduler by status, as GET /schedulers/info reports them. */
-export interface RoomCounts {
-  ready: number;
-  occupied: number;
-  pending: number;
-  terminating: number;
-}
-
 /**
  * GET /schedulers/info: the scheduler's static parts plus its room counts. Unlike Maestro,
  * `autoscaling.cooldown` and `matchAllocation` are filled in.
  */
 export function toProtoSchedulerInfo(
   scheduler: Scheduler,
-  rooms: RoomCounts = { ready: 0, occupied: 0, pending: 0, terminating: 0 },
+  rooms: RoomStatusCounts = { ready: 0, occupied: 0, pending: 0, terminating: 0 },
 ): SchedulerInfo {
   const { autoscaling } = scheduler;
   return create(SchedulerInfoSchema, {
