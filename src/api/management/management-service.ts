@@ -10,16 +10,17 @@ import type { SchedulerQueries } from '../../app/scheduler-queries';
 import { OperationsService } from '../../gen/api/v1/operations_pb';
 import { SchedulersService } from '../../gen/api/v1/schedulers_pb';
 import { toProtoListOperationsResponse, toProtoOperation } from '../shared/operation-codec';
+import { explicitPatchFields, toSchedulerPatch } from '../shared/scheduler-patch-codec';
 import {
-  explicitPatchFields,
   fromCreateSchedulerRequest,
   fromNewSchedulerVersionRequest,
+} from '../shared/scheduler-request-codec';
+import {
   toProtoScheduler,
   toProtoSchedulerInfo,
   toProtoSchedulerVersion,
   toProtoSchedulerWithoutSpec,
-  toSchedulerPatch,
-} from '../shared/scheduler-codec';
+} from '../shared/scheduler-response-codec';
 import {
   bindUnaryService,
   type BoundMethod,
