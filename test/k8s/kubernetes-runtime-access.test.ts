@@ -1,6 +1,7 @@
 /**
  * The Kubernetes runtime against a real kube-apiserver with KWOK nodes
- * (test/support/kubernetes-runtime-fixture.ts): the client's request rate and the RBAC that docs/runtimes.md documents.
+ * (test/support/kubernetes-runtime-fixture.ts): the client's request rate and the RBAC that
+ * docs/runtimes.md documents.
  */
 import { KubernetesObjectApi, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';

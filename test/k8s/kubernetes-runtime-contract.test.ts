@@ -1,6 +1,7 @@
 /**
  * The Kubernetes runtime against a real kube-apiserver with KWOK nodes
- * (test/support/kubernetes-runtime-fixture.ts): the runtime contract every runtime meets (test/support/runtime-contract.ts).
+ * (test/support/kubernetes-runtime-fixture.ts): the runtime contract every runtime meets
+ * (test/support/runtime-contract.ts).
  */
 import {
   hostPorts,

@@ -1,6 +1,7 @@
 /**
  * The Kubernetes runtime against a real kube-apiserver with KWOK nodes
- * (test/support/kubernetes-runtime-fixture.ts): rooms as pods, their placement and addresses, deletion events, many rooms, the disruption budget.
+ * (test/support/kubernetes-runtime-fixture.ts): rooms as pods, their placement and addresses,
+ * deletion events, many rooms, the disruption budget.
  */
 import type { V1Node } from '@kubernetes/client-node';
 import { RoomNotPlacedError } from '../../src/domain/game-room/errors';

@@ -1,6 +1,7 @@
 /**
  * The Kubernetes runtime against a real kube-apiserver with KWOK nodes
- * (test/support/kubernetes-runtime-fixture.ts): the watch of rooms through transitions, hung connections and an API server restart.
+ * (test/support/kubernetes-runtime-fixture.ts): the watch of rooms through transitions, hung
+ * connections and an API server restart.
  */
 import { readFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';

@@ -1,6 +1,6 @@
 /**
- * The Kubernetes runtime against the test cluster (a real kube-apiserver with KWOK nodes), shared by
- * test/k8s/kubernetes-runtime-*.test.ts: one runtime per test file, rooms' specs, host ports of
+ * The Kubernetes runtime against the test cluster (a real kube-apiserver with KWOK nodes), shared
+ * by test/k8s/kubernetes-runtime-*.test.ts: one runtime per test file, rooms' specs, host ports of
  * their own for every test, and watches that end with their test.
  */
 import { CoreV1Api, KubeConfig, PolicyV1Api, type User } from '@kubernetes/client-node';

@@ -1,7 +1,8 @@
 /**
  * The Rooms API over HTTP as rooms and matchmakers call it (Maestro v1's routes and grpc-gateway
- * JSON), on real PostgreSQL, Redis and a real GRPCForwarder backend, for the rooms-api-http-*.test.ts
- * files: one API per file, a fresh scheduler forwarding to the backend for every test.
+ * JSON), on real PostgreSQL, Redis and a real GRPCForwarder backend, for the
+ * rooms-api-http-*.test.ts files: one API per file, a fresh scheduler forwarding to the backend for
+ * every test.
  */
 import type { GameRoomInstance } from '../../src/domain/game-room/instance';
 import { RoomNotPlacedError } from '../../src/domain/game-room/errors';
