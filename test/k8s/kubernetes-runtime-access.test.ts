@@ -15,9 +15,9 @@ import {
   core,
   hostPorts,
   kubeConfig,
-  runtime,
   spec,
   useKubernetesRuntime,
+  useSchedulerSpace,
   watch,
   writeKubeconfig,
 } from '../support/kubernetes-runtime-fixture';
@@ -26,20 +26,9 @@ import { eventually, eventuallyStatus } from '../support/runtime-contract';
 useKubernetesRuntime();
 
 describe('kubernetes runtime', () => {
+  const space = useSchedulerSpace();
   let scheduler: RuntimeScheduler;
-
-  beforeEach(async () => {
-    scheduler = {
-      name: `k8s-${uniqueSuffix()}`,
-      labels: { team: 'blue' },
-      annotations: { 'example.com/owner': 'blue' },
-    };
-    await runtime.createSchedulerSpace(scheduler);
-  });
-
-  afterEach(async () => {
-    await runtime.deleteSchedulerSpace(scheduler.name);
-  });
+  beforeEach(() => (scheduler = space.current()));
 
   it('spaces its requests out to the configured rate once the burst is spent', async () => {
     const throttled = new KubernetesRuntime(

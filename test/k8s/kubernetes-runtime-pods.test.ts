@@ -14,31 +14,17 @@ import {
   runtime,
   spec,
   useKubernetesRuntime,
+  useSchedulerSpace,
 } from '../support/kubernetes-runtime-fixture';
 import { eventually, eventuallyStatus } from '../support/runtime-contract';
 
 useKubernetesRuntime();
 
 describe('kubernetes runtime', () => {
+  const space = useSchedulerSpace();
+  const { create, deleteRoom, readPod } = space;
   let scheduler: RuntimeScheduler;
-  const create = (roomId: string, roomSpec = spec(), index = 0) =>
-    runtime.createRoom({ scheduler, roomId, spec: roomSpec, hostPorts: hostPorts(index) });
-  const deleteRoom = (roomId: string, reason = 'scale_down') =>
-    runtime.deleteRoom({ scheduler: scheduler.name, roomId, reason });
-  const readPod = (name: string) => core.readNamespacedPod({ name, namespace: scheduler.name });
-
-  beforeEach(async () => {
-    scheduler = {
-      name: `k8s-${uniqueSuffix()}`,
-      labels: { team: 'blue' },
-      annotations: { 'example.com/owner': 'blue' },
-    };
-    await runtime.createSchedulerSpace(scheduler);
-  });
-
-  afterEach(async () => {
-    await runtime.deleteSchedulerSpace(scheduler.name);
-  });
+  beforeEach(() => (scheduler = space.current()));
 
   describe('on a dedicated node', () => {
     const suffix = uniqueSuffix();

@@ -10,15 +10,14 @@ import { restartKubeComponent } from '../../scripts/local-infra/kube-cluster';
 import pino from 'pino';
 import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
 import type { RuntimeScheduler } from '../../src/ports/runtime';
-import { uniqueSuffix } from '../support/infra';
 import {
   config,
-  hostPorts,
   kubeConfig,
   kubeStateDir,
   runtime,
   spec,
   useKubernetesRuntime,
+  useSchedulerSpace,
   watch,
   writeKubeconfig,
 } from '../support/kubernetes-runtime-fixture';
@@ -27,24 +26,10 @@ import { eventually, eventuallyStatus } from '../support/runtime-contract';
 useKubernetesRuntime();
 
 describe('kubernetes runtime', () => {
+  const space = useSchedulerSpace();
+  const { create, deleteRoom } = space;
   let scheduler: RuntimeScheduler;
-  const create = (roomId: string, roomSpec = spec(), index = 0) =>
-    runtime.createRoom({ scheduler, roomId, spec: roomSpec, hostPorts: hostPorts(index) });
-  const deleteRoom = (roomId: string, reason = 'scale_down') =>
-    runtime.deleteRoom({ scheduler: scheduler.name, roomId, reason });
-
-  beforeEach(async () => {
-    scheduler = {
-      name: `k8s-${uniqueSuffix()}`,
-      labels: { team: 'blue' },
-      annotations: { 'example.com/owner': 'blue' },
-    };
-    await runtime.createSchedulerSpace(scheduler);
-  });
-
-  afterEach(async () => {
-    await runtime.deleteSchedulerSpace(scheduler.name);
-  });
+  beforeEach(() => (scheduler = space.current()));
 
   it('reports every transition of a room through the watch: added pending, ready, terminating, deleted', async () => {
     await create('marker', spec(), 1);

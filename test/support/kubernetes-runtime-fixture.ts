@@ -14,7 +14,7 @@ import {
 } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
 import type { InstanceEvent } from '../../src/domain/game-room/instance';
 import type { Spec } from '../../src/domain/scheduler/spec';
-import type { Runtime } from '../../src/ports/runtime';
+import type { Runtime, RuntimeScheduler } from '../../src/ports/runtime';
 import { sharedInfra, uniqueSuffix } from './infra';
 
 export const { kubeconfig, kubeStateDir } = sharedInfra();
@@ -112,4 +112,32 @@ export function writeKubeconfig(overrides: { server?: string; user?: User }): st
   const file = path.join(tempDir, `kubeconfig-${uniqueSuffix()}`);
   writeFileSync(file, written.exportConfig());
   return file;
+}
+
+/**
+ * A scheduler space of its own for every test, deleted after it, and the room helpers on it;
+ * `current()` is this test's scheduler (read it in a `beforeEach`). Call it in a `describe` body.
+ */
+export function useSchedulerSpace() {
+  let scheduler: RuntimeScheduler;
+  const create = (roomId: string, roomSpec = spec(), index = 0) =>
+    runtime.createRoom({ scheduler, roomId, spec: roomSpec, hostPorts: hostPorts(index) });
+  const deleteRoom = (roomId: string, reason = 'scale_down') =>
+    runtime.deleteRoom({ scheduler: scheduler.name, roomId, reason });
+  const readPod = (name: string) => core.readNamespacedPod({ name, namespace: scheduler.name });
+
+  beforeEach(async () => {
+    scheduler = {
+      name: `k8s-${uniqueSuffix()}`,
+      labels: { team: 'blue' },
+      annotations: { 'example.com/owner': 'blue' },
+    };
+    await runtime.createSchedulerSpace(scheduler);
+  });
+
+  afterEach(async () => {
+    await runtime.deleteSchedulerSpace(scheduler.name);
+  });
+
+  return { current: () => scheduler, create, deleteRoom, readPod };
 }
