@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every maestro module: `docker run --init maestro start <module>` (or `migrate`).
 # With the local runtime (the default) game rooms are processes of this container: the sample
-# room is in examples/, bash runs their supervisors, and their state lives in /var/lib/maestro.
+# room is in examples/, bash runs their room keepers, and their state lives in /var/lib/maestro.
 # Run it with an init process (`--init`, compose `init: true`) so exited rooms are reaped.
 
 FROM node:20-bookworm-slim AS build
@@ -19,7 +19,7 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     MAESTRO_LOCAL_RUNTIME_DIR=/var/lib/maestro
 WORKDIR /app
-# The local runtime's supervisors are bash scripts; the state directory belongs to the user that
+# The local runtime's room keepers are bash scripts; the state directory belongs to the user that
 # runs maestro (a named volume mounted there starts with this ownership).
 RUN bash --version >/dev/null \
  && mkdir -p /var/lib/maestro \

@@ -1,10 +1,20 @@
 import { DomainError, ErrorCode } from '../domain/errors';
 import type { Scheduler } from '../domain/scheduler/scheduler';
+import type { RoomCounter, RoomStatusCounts } from '../ports/room-counter';
 import type { SchedulerStore } from '../ports/scheduler-store';
+
+/** One scheduler of the schedulers' overview (`GET /schedulers/info`) with its rooms by status. */
+export interface SchedulerOverview {
+  scheduler: Scheduler;
+  rooms: RoomStatusCounts;
+}
 
 /** The schedulers service's reads, shared by HTTP and gRPC. */
 export class SchedulerQueries {
-  constructor(private readonly schedulers: SchedulerStore) {}
+  constructor(
+    private readonly schedulers: SchedulerStore,
+    private readonly rooms: RoomCounter,
+  ) {}
 
   /** The active version, or the given one. NOT_FOUND names the scheduler as Maestro does. */
   async get(name: string, version?: string): Promise<Scheduler> {
@@ -18,6 +28,17 @@ export class SchedulerQueries {
   /** Exact filters; `version` matches the active version. */
   list(filter: { name?: string; game?: string; version?: string }): Promise<Scheduler[]> {
     return this.schedulers.listSchedulers(filter);
+  }
+
+  /** Every scheduler (of `game`, when given) with its rooms counted by status. */
+  async overview(filter: { game?: string }): Promise<SchedulerOverview[]> {
+    const schedulers = await this.list(filter);
+    return Promise.all(
+      schedulers.map(async (scheduler) => ({
+        scheduler,
+        rooms: await this.rooms.countByStatus(scheduler.name),
+      })),
+    );
   }
 
   /** Newest first; NOT_FOUND when the scheduler has none. */

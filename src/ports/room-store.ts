@@ -2,7 +2,7 @@ import type { GameRoomInstance } from '../domain/game-room/instance';
 import type { GameRoom, NewGameRoom } from '../domain/game-room/room';
 import type { ReportedPingStatus, RoomStatus } from '../domain/game-room/status';
 import type { JsonObject } from '../domain/scheduler/scheduler';
-import type { RoomCounts } from './room-counts';
+import type { RoomCounter } from './room-counter';
 
 /** A room's status report, as the Rooms API received it. */
 export interface PingReport {
@@ -58,7 +58,7 @@ export interface Allocation {
  * so concurrent pings, instance updates and allocations never interleave. Times come from the
  * store's clock, never from clients. Connection failures propagate as they are.
  */
-export interface RoomStore extends RoomCounts {
+export interface RoomStore extends RoomCounter {
   /**
    * Registers a room about to be created, before its instance exists: status `pending`, ping
    * status `unknown`, last ping = now. Idempotent: returns false, changing nothing, when the room

@@ -43,7 +43,7 @@ describe('docker-compose.yml run without Docker', () => {
   afterAll(async () => {
     maestro?.child.kill('SIGTERM');
     await maestro?.exited;
-    // Rooms outlive maestro (detached supervisors): end the example's, as the harness does.
+    // Rooms outlive maestro (detached room keepers): end the example's, as the harness does.
     const runtime = new LocalRuntime(
       { stateDir, advertisedHost: '127.0.0.1', pollIntervalMs: 100 },
       pino({ level: 'silent' }),

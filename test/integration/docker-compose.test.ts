@@ -11,7 +11,7 @@ import {
 } from '../support/compose-project';
 import { environmentOf, runtimeStage } from '../support/dockerfile';
 
-/** Modules that create, delete, watch or locate local rooms (checking supervisors by pid). */
+/** Modules that create, delete, watch or locate local rooms (checking room keepers by pid). */
 const ROOM_MODULES: readonly ModuleName[] = ['worker', 'runtime-watcher', 'rooms-api'];
 
 const servicesOf = (project: ComposeProject) => Object.entries(project.services);

@@ -142,7 +142,7 @@ describe('local runtime processes', () => {
       5_000,
     );
     expect(isAlive(grandchild)).toBe(false);
-    // Nothing of the room is left: not its supervisor, nor a timer of the two deletions.
+    // Nothing of the room is left: not its keeper, nor a timer of the two deletions.
     await eventually(async () =>
       expect(processesMentioning(path.join(stateDir, 'rooms', scheduler.name, 'stuck'))).toEqual(
         [],
@@ -200,7 +200,7 @@ describe('local runtime processes', () => {
 
     await runtime.deleteSchedulerSpace(scheduler.name);
 
-    // Each supervisor (our child) and room process (its child) is gone and reaped, not a zombie.
+    // Each room keeper (our child) and room process (its child) is gone and reaped, not a zombie.
     await eventually(async () =>
       expect(processes.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]),
     );
@@ -241,9 +241,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The supervisor's and the room process's pids, from the room's directory. */
+/** The room keeper's and the room process's pids, from the room's directory. */
 function roomProcesses(scheduler: string, roomId: string): number[] {
   const dir = path.join(stateDir, 'rooms', scheduler, roomId);
-  const supervisor = Number(readFileSync(path.join(dir, 'supervisor'), 'utf8').split(' ')[0]);
-  return [supervisor, Number(readFileSync(path.join(dir, 'pid'), 'utf8'))];
+  const keeper = Number(readFileSync(path.join(dir, 'keeper'), 'utf8').split(' ')[0]);
+  return [keeper, Number(readFileSync(path.join(dir, 'pid'), 'utf8'))];
 }

@@ -24,9 +24,8 @@ export interface RunningManagementApi {
 export function managementApiDeps(harness: OperationsHarness): ManagementApiDeps {
   return {
     schedulerCommands: harness.commands,
-    schedulerQueries: new SchedulerQueries(harness.schedulers),
+    schedulerQueries: new SchedulerQueries(harness.schedulers, harness.rooms),
     operationCommands: harness.operations,
-    roomCounts: harness.rooms,
     log: pino({ level: 'silent' }),
   };
 }

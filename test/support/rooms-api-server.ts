@@ -29,7 +29,7 @@ import { closeGrpc, listenGrpc } from '../../src/api/shared/grpc-listen';
 import { RoomsAllocation } from '../../src/app/rooms-allocation';
 import { RoomsEvents } from '../../src/app/rooms-events';
 import { RoomsForwarding } from '../../src/app/rooms-forwarding';
-import { RoomsLifecycle } from '../../src/app/rooms-lifecycle';
+import { ForwardingRoomLifecycle } from '../../src/app/forwarding-room-lifecycle';
 import { RoomsPing } from '../../src/app/rooms-ping';
 import { RoomNotFoundError } from '../../src/domain/game-room/errors';
 import type { Runtime } from '../../src/ports/runtime';
@@ -46,7 +46,7 @@ export interface RoomsApiHarness {
   rooms: RedisRoomStore;
   schedulers: PostgresSchedulerStore;
   invalidator: RedisSchedulerCacheInvalidator;
-  lifecycle: RoomsLifecycle;
+  lifecycle: ForwardingRoomLifecycle;
   ping: RoomsPing;
   forwarder: TestForwarder;
   registry: Registry;
@@ -125,7 +125,7 @@ export async function startRoomsApi(
     rooms,
     schedulers,
     invalidator: new RedisSchedulerCacheInvalidator(redis, keyPrefix),
-    lifecycle: new RoomsLifecycle({ rooms, schedulers: cache, forwarding, log }),
+    lifecycle: new ForwardingRoomLifecycle({ rooms, schedulers: cache, forwarding, log }),
     ping,
     forwarder,
     registry,

@@ -27,7 +27,7 @@ describe('Dockerfile runtime stage', () => {
     );
   });
 
-  it('has bash for the room supervisors and the example game room', () => {
+  it('has bash for the room keepers and the example game room', () => {
     const stage = runtimeStage();
 
     expect(argsOf(stage, 'RUN').join(' ')).toMatch(/\bbash --version\b/);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeJsonMessage } from '../../src/api/shared/json-request';
-import { fromCreateSchedulerRequest } from '../../src/api/shared/scheduler-codec';
+import { fromCreateSchedulerRequest } from '../../src/api/shared/scheduler-request-codec';
 import { loadConfig } from '../../src/config/load';
 import { validateScheduler } from '../../src/domain/scheduler/validation';
 import { CreateSchedulerRequestSchema } from '../../src/gen/api/v1/schedulers_pb';

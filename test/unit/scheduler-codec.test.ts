@@ -10,16 +10,17 @@ import {
   NewSchedulerVersionRequestSchema,
   PatchSchedulerRequestSchema,
 } from '../../src/gen/api/v1/schedulers_pb';
+import { explicitPatchFields, toSchedulerPatch } from '../../src/api/shared/scheduler-patch-codec';
 import {
-  explicitPatchFields,
   fromCreateSchedulerRequest,
   fromNewSchedulerVersionRequest,
+} from '../../src/api/shared/scheduler-request-codec';
+import {
   toProtoScheduler,
   toProtoSchedulerInfo,
   toProtoSchedulerVersion,
   toProtoSchedulerWithoutSpec,
-  toSchedulerPatch,
-} from '../../src/api/shared/scheduler-codec';
+} from '../../src/api/shared/scheduler-response-codec';
 import { validateScheduler } from '../../src/domain/scheduler/validation';
 
 const emitAll = { alwaysEmitImplicit: true } as const;

@@ -7,7 +7,7 @@ import {
   roomStatusOfCode,
   RoomStatus,
 } from '../../domain/game-room/status';
-import type { RoomStatusCounts } from '../../ports/room-counts';
+import type { RoomStatusCounts } from '../../ports/room-counter';
 import type {
   Allocation,
   InstanceUpdateResult,

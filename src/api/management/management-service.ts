@@ -9,30 +9,29 @@ import type { SchedulerCommands } from '../../app/scheduler-commands';
 import type { SchedulerQueries } from '../../app/scheduler-queries';
 import { OperationsService } from '../../gen/api/v1/operations_pb';
 import { SchedulersService } from '../../gen/api/v1/schedulers_pb';
-import type { RoomCounts } from '../../ports/room-counts';
 import { toProtoListOperationsResponse, toProtoOperation } from '../shared/operation-codec';
+import { explicitPatchFields, toSchedulerPatch } from '../shared/scheduler-patch-codec';
 import {
-  explicitPatchFields,
   fromCreateSchedulerRequest,
   fromNewSchedulerVersionRequest,
+} from '../shared/scheduler-request-codec';
+import {
   toProtoScheduler,
   toProtoSchedulerInfo,
   toProtoSchedulerVersion,
   toProtoSchedulerWithoutSpec,
-  toSchedulerPatch,
-} from '../shared/scheduler-codec';
+} from '../shared/scheduler-response-codec';
 import {
   bindUnaryService,
   type BoundMethod,
   type UnaryImplementation,
 } from '../shared/unary-service';
 
-/** What the Management API needs: the use cases, room counts for the overview, a logger. */
+/** What the Management API needs: the use cases and a logger. */
 export interface ManagementApiDeps {
   schedulerCommands: SchedulerCommands;
   schedulerQueries: SchedulerQueries;
   operationCommands: OperationCommands;
-  roomCounts: RoomCounts;
   log: Logger;
 }
 
@@ -75,12 +74,9 @@ export function schedulersService(
       return { operationId: await commands.switchActiveVersion(schedulerName, version) };
     },
     async getSchedulersInfo({ game }) {
-      const schedulers = await queries.list({ game: filterOf(game) });
-      const counts = await Promise.all(
-        schedulers.map((scheduler) => deps.roomCounts.countByStatus(scheduler.name)),
-      );
+      const overview = await queries.overview({ game: filterOf(game) });
       return {
-        schedulers: schedulers.map((scheduler, i) => toProtoSchedulerInfo(scheduler, counts[i])),
+        schedulers: overview.map(({ scheduler, rooms }) => toProtoSchedulerInfo(scheduler, rooms)),
       };
     },
     async deleteScheduler({ schedulerName }) {

@@ -148,9 +148,8 @@ function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps
   const operations = resources.operationQueue();
   return {
     schedulerCommands: new SchedulerCommands({ schedulers, operations }),
-    schedulerQueries: new SchedulerQueries(schedulers),
+    schedulerQueries: new SchedulerQueries(schedulers, resources.roomStore()),
     operationCommands: new OperationCommands(operations),
-    roomCounts: resources.roomStore(),
     log,
   };
 }

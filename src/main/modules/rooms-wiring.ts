@@ -4,7 +4,7 @@ import { GrpcForwarderClient } from '../../adapters/forwarder-grpc/grpc-forwarde
 import { ThreadedForwarderClient } from '../../adapters/forwarder-grpc/threaded-forwarder-client';
 import { PrometheusRoomsMetrics } from '../../adapters/metrics/prometheus-rooms-metrics';
 import { RoomsForwarding } from '../../app/rooms-forwarding';
-import { RoomsLifecycle } from '../../app/rooms-lifecycle';
+import { ForwardingRoomLifecycle } from '../../app/forwarding-room-lifecycle';
 import { roomTokenEnvironment } from '../../app/rooms-token';
 import type { RoomsConfig } from '../../config/load';
 import type { RoomLifecycle } from '../../ports/room-lifecycle';
@@ -34,7 +34,7 @@ export function createRoomLifecycle(
   log: Logger,
 ): { lifecycle: RoomLifecycle; close: () => void } {
   const { forwarding, close } = createRoomsForwarding(registry, log);
-  const lifecycle = new RoomsLifecycle({
+  const lifecycle = new ForwardingRoomLifecycle({
     rooms: resources.roomStore(),
     schedulers: resources.schedulerCache(),
     forwarding,

@@ -19,7 +19,7 @@ import type {
 } from '../../../ports/runtime';
 import { isSameProcessAlive, processStartTime } from './process-identity';
 import { listRoomIds, readRoom, statusOf, type RoomFiles, type RoomMeta } from './room-directory';
-import { SUPERVISOR_SCRIPT } from './supervisor-script';
+import { ROOM_KEEPER_SCRIPT } from './room-keeper-script';
 import { watchByPolling } from './watch-by-polling';
 
 export interface LocalRuntimeConfig {
@@ -36,14 +36,14 @@ const INHERITED_VARIABLES = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR', 'NODE_OPTIO
 
 /**
  * Game rooms as processes on this machine (the embedded default). Each room runs the command of
- * its spec's first container under a supervisor in its own session; its state lives in files, so
+ * its spec's first container under a room keeper in its own session; its state lives in files, so
  * every maestro process on the machine sees the same rooms and a restarted maestro finds them again.
  */
 export class LocalRuntime implements Runtime {
   private readonly roomsDir: string;
   private readonly logsDir: string;
-  private readonly supervisorScript: string;
-  private supervisorScriptWritten?: Promise<void>;
+  private readonly keeperScript: string;
+  private keeperScriptWritten?: Promise<void>;
 
   constructor(
     private readonly config: LocalRuntimeConfig,
@@ -51,7 +51,7 @@ export class LocalRuntime implements Runtime {
   ) {
     this.roomsDir = path.join(config.stateDir, 'rooms');
     this.logsDir = path.join(config.stateDir, 'logs');
-    this.supervisorScript = path.join(config.stateDir, 'room-supervisor.sh');
+    this.keeperScript = path.join(config.stateDir, 'room-keeper.sh');
   }
 
   async createSchedulerSpace(scheduler: RuntimeScheduler): Promise<void> {
@@ -74,9 +74,9 @@ export class LocalRuntime implements Runtime {
     await this.createSchedulerSpace(scheduler);
     const dir = this.roomDir(scheduler.name, roomId);
     const existing = await readRoom(dir);
-    if (existing?.supervisor) return this.toInstance(existing);
+    if (existing?.keeper) return this.toInstance(existing);
     if (!existing) await this.writeRoomDirectory(dir, meta(request, container));
-    await this.startSupervisor(request, container, dir);
+    await this.startKeeper(request, container, dir);
     const files = await readRoom(dir);
     if (!files) throw new RoomNotFoundError(scheduler.name, roomId);
     this.log.info({ scheduler: scheduler.name, roomId }, 'local room started');
@@ -88,10 +88,10 @@ export class LocalRuntime implements Runtime {
     const files = await readRoom(dir);
     if (!files) return;
     await writeFile(path.join(dir, 'deleting'), request.reason);
-    if (this.isSupervisorAlive(files)) {
-      process.kill(files.supervisor!.pid, 'SIGTERM');
-      // The supervisor's child leads the room's process group; killing it ends the room, and the
-      // supervisor, told to stop, removes the directory.
+    if (this.isKeeperAlive(files)) {
+      process.kill(files.keeper!.pid, 'SIGTERM');
+      // The keeper's child leads the room's process group; killing it ends the room, and the
+      // keeper, told to stop, removes the directory.
       if (request.force && files.pid !== undefined) killGroup(files.pid);
     } else {
       await rm(dir, { recursive: true, force: true }); // nothing runs: the deletion is complete
@@ -110,14 +110,14 @@ export class LocalRuntime implements Runtime {
   async getRoom(scheduler: string, roomId: string): Promise<GameRoomInstance | undefined> {
     const dir = this.roomDir(scheduler, roomId);
     let files = await readRoom(dir);
-    if (files && files.exitCode === undefined && !this.isSupervisorAlive(files)) {
-      // A supervisor's last writes (exit code, removal) come before it exits: having seen it
+    if (files && files.exitCode === undefined && !this.isKeeperAlive(files)) {
+      // A keeper's last writes (exit code, removal) come before it exits: having seen it
       // gone, read again, or a room that just exited would look like one that vanished.
       files = await readRoom(dir);
     }
     if (!files) return undefined;
-    if (files.deleting !== undefined && !this.isSupervisorAlive(files)) {
-      // The supervisor died before finishing the deletion (killed, machine rebooted): finish it.
+    if (files.deleting !== undefined && !this.isKeeperAlive(files)) {
+      // The keeper died before finishing the deletion (killed, machine rebooted): finish it.
       await rm(dir, { recursive: true, force: true });
       return undefined;
     }
@@ -156,15 +156,15 @@ export class LocalRuntime implements Runtime {
     }
   }
 
-  private async startSupervisor(request: CreateRoomRequest, container: Container, dir: string) {
-    await this.writeSupervisorScript();
+  private async startKeeper(request: CreateRoomRequest, container: Container, dir: string) {
+    await this.writeKeeperScript();
     const [command, ...args] = container.command;
     const logFile = path.join(this.logsDir, request.scheduler.name, `${request.roomId}.log`);
     const graceSeconds = Math.max(1, Math.ceil(request.spec.terminationGracePeriodMs / 1000));
     const child = spawn(
       'bash',
       [
-        this.supervisorScript,
+        this.keeperScript,
         dir,
         logFile,
         String(graceSeconds),
@@ -176,24 +176,24 @@ export class LocalRuntime implements Runtime {
       { detached: true, stdio: 'ignore', env: this.environmentOf(request, container) },
     );
     child.once('error', (error) =>
-      this.log.error({ err: error, roomId: request.roomId }, 'supervisor failed'),
+      this.log.error({ err: error, roomId: request.roomId }, 'room keeper failed'),
     );
     child.unref();
     const pid = child.pid;
     if (pid === undefined)
       throw new DomainError(ErrorCode.INTERNAL, `could not start room ${request.roomId}`);
-    await writeFile(path.join(dir, 'supervisor'), `${pid} ${processStartTime(pid) ?? ''}`);
+    await writeFile(path.join(dir, 'keeper'), `${pid} ${processStartTime(pid) ?? ''}`);
   }
 
   /** Once per runtime, atomically: a bash reading a half-written script would die silently. */
-  private writeSupervisorScript(): Promise<void> {
-    this.supervisorScriptWritten ??= (async () => {
+  private writeKeeperScript(): Promise<void> {
+    this.keeperScriptWritten ??= (async () => {
       await mkdir(this.config.stateDir, { recursive: true });
-      const staging = `${this.supervisorScript}.${process.pid}`;
-      await writeFile(staging, SUPERVISOR_SCRIPT, { mode: 0o755 });
-      await rename(staging, this.supervisorScript);
+      const staging = `${this.keeperScript}.${process.pid}`;
+      await writeFile(staging, ROOM_KEEPER_SCRIPT, { mode: 0o755 });
+      await rename(staging, this.keeperScript);
     })();
-    return this.supervisorScriptWritten;
+    return this.keeperScriptWritten;
   }
 
   private environmentOf(request: CreateRoomRequest, container: Container): NodeJS.ProcessEnv {
@@ -231,9 +231,9 @@ export class LocalRuntime implements Runtime {
     );
   }
 
-  private isSupervisorAlive(files: RoomFiles): boolean {
-    const supervisor = files.supervisor;
-    return supervisor !== undefined && isSameProcessAlive(supervisor.pid, supervisor.startTime);
+  private isKeeperAlive(files: RoomFiles): boolean {
+    const keeper = files.keeper;
+    return keeper !== undefined && isSameProcessAlive(keeper.pid, keeper.startTime);
   }
 
   private toInstance(files: RoomFiles): GameRoomInstance {
@@ -241,7 +241,7 @@ export class LocalRuntime implements Runtime {
       id: files.meta.id,
       scheduler: files.meta.scheduler,
       version: files.meta.version,
-      ...statusOf(files, this.isSupervisorAlive(files)),
+      ...statusOf(files, this.isKeeperAlive(files)),
       address: { host: this.config.advertisedHost, ports: files.meta.ports },
       createdAt: new Date(files.meta.createdAt),
     };
@@ -255,7 +255,7 @@ export class LocalRuntime implements Runtime {
     for (const roomId of await listRoomIds(this.schedulerDir(scheduler))) {
       const files = await readRoom(this.roomDir(scheduler, roomId));
       if (files?.pid) killQuietly(files.pid);
-      if (files?.supervisor) killQuietly(files.supervisor.pid);
+      if (files?.keeper) killQuietly(files.keeper.pid);
       this.log.warn(
         { scheduler, roomId, waited: roomIds.length },
         'local room killed after the deletion timeout',

@@ -14,8 +14,8 @@ export interface RoomMeta {
 /** A room directory as read from disk. */
 export interface RoomFiles {
   meta: RoomMeta;
-  /** `<pid> <start time>` of the supervisor, once spawned. */
-  supervisor?: { pid: number; startTime: string };
+  /** `<pid> <start time>` of the room keeper, once spawned. */
+  keeper?: { pid: number; startTime: string };
   /** The room process, while it runs. */
   pid?: number;
   exitCode?: number;
@@ -34,17 +34,17 @@ const SIGNALS: Record<number, string> = {
 
 /** Reads a room directory; undefined when it vanished or is not a complete room. */
 export async function readRoom(dir: string): Promise<RoomFiles | undefined> {
-  const [meta, supervisor, pid, exit, deleting] = await Promise.all(
-    ['room.json', 'supervisor', 'pid', 'exit', 'deleting'].map((file) =>
+  // Rooms started before the room keeper had its name record it in `supervisor`.
+  const [meta, keeper, keeperBeforeRename, pid, exit, deleting] = await Promise.all(
+    ['room.json', 'keeper', 'supervisor', 'pid', 'exit', 'deleting'].map((file) =>
       readOptional(path.join(dir, file)),
     ),
   );
   if (meta === undefined) return undefined;
-  const [supervisorPid, startTime] = (supervisor ?? '').trim().split(' ');
+  const [keeperPid, startTime] = (keeper ?? keeperBeforeRename ?? '').trim().split(' ');
   return {
     meta: JSON.parse(meta) as RoomMeta,
-    ...(supervisorPid &&
-      startTime !== undefined && { supervisor: { pid: Number(supervisorPid), startTime } }),
+    ...(keeperPid && startTime !== undefined && { keeper: { pid: Number(keeperPid), startTime } }),
     ...(pid?.trim() && { pid: Number(pid) }),
     ...(exit?.trim() && { exitCode: Number(exit) }),
     ...(deleting !== undefined && { deleting: deleting.trim() }),
@@ -66,12 +66,12 @@ export async function listRoomIds(schedulerDir: string): Promise<string[]> {
 
 /**
  * The instance status of a room: a requested deletion is `terminating`; an exit is `terminating`
- * (code 0) or `error` (the code); a supervisor that is gone without recording an exit is `error`;
+ * (code 0) or `error` (the code); a room keeper that is gone without recording an exit is `error`;
  * a running process is `ready`; otherwise the room is still starting (`pending`).
  */
 export function statusOf(
   files: RoomFiles,
-  isSupervisorAlive: boolean,
+  isKeeperAlive: boolean,
 ): Pick<GameRoomInstance, 'status' | 'reason'> {
   if (files.deleting !== undefined)
     return { status: InstanceStatus.TERMINATING, reason: files.deleting };
@@ -84,7 +84,7 @@ export function statusOf(
       reason: `exited with code ${files.exitCode}${signal ? ` (${signal})` : ''}`,
     };
   }
-  if (files.supervisor && !isSupervisorAlive)
+  if (files.keeper && !isKeeperAlive)
     return { status: InstanceStatus.ERROR, reason: 'room process vanished' };
   if (files.pid !== undefined) return { status: InstanceStatus.READY };
   return { status: InstanceStatus.PENDING };

@@ -11,7 +11,7 @@ import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
 import type { RoomsForwarding } from './rooms-forwarding';
 
-export interface RoomsLifecycleDeps {
+export interface ForwardingRoomLifecycleDeps {
   rooms: RoomStore;
   schedulers: SchedulerCache;
   forwarding: RoomsForwarding;
@@ -25,8 +25,8 @@ const SINGLE_MATCH = 1;
  * Rooms' state as operations and the runtime watcher change it, forwarding `terminated` where
  * Maestro does: when deletion is requested, when the instance turns terminating, when it is gone.
  */
-export class RoomsLifecycle implements RoomLifecycle {
-  constructor(private readonly deps: RoomsLifecycleDeps) {}
+export class ForwardingRoomLifecycle implements RoomLifecycle {
+  constructor(private readonly deps: ForwardingRoomLifecycleDeps) {}
 
   async roomCreating(room: NewGameRoom): Promise<void> {
     await this.deps.rooms.createRoom(room);

@@ -1,13 +1,13 @@
 /**
- * The supervisor of one local game room: a small bash process (a few MB, unlike a Node one) that
+ * The room keeper of one local game room: a small bash process (a few MB, unlike a Node one) that
  * runs the room's command, records its pid and exit code in the room directory, forwards SIGTERM
  * and escalates to SIGKILL after the grace period, applies the restart policy, and on a requested
  * deletion removes the room directory once the process is gone. Rooms outlive a maestro restart:
- * the supervisor runs in its own session, and the next maestro reads the directory again.
+ * the keeper runs in its own session, and the next maestro reads the directory again.
  *
- * usage: bash room-supervisor.sh ROOM_DIR LOG_FILE GRACE_SECONDS RESTART_POLICY -- COMMAND [ARG...]
+ * usage: bash room-keeper.sh ROOM_DIR LOG_FILE GRACE_SECONDS RESTART_POLICY -- COMMAND [ARG...]
  */
-export const SUPERVISOR_SCRIPT = `#!/usr/bin/env bash
+export const ROOM_KEEPER_SCRIPT = `#!/usr/bin/env bash
 # Job control gives the room its own process group, so signals reach the processes it spawns too.
 set -um
 dir=$1 log=$2 grace=$3 policy=$4

@@ -10,7 +10,7 @@ export interface RoomStatusCounts {
  * Counts a scheduler's rooms by status for the schedulers' overview (`GET /schedulers/info`).
  * Read-only and cheap enough to call once per scheduler per request.
  */
-export interface RoomCounts {
+export interface RoomCounter {
   /** Zero everywhere for a scheduler without rooms (or unknown to the room storage). */
   countByStatus(scheduler: string): Promise<RoomStatusCounts>;
 }

@@ -1,0 +1,216 @@
+/**
+ * The Kubernetes runtime against a real kube-apiserver with KWOK nodes
+ * (test/support/kubernetes-runtime-fixture.ts): the watch of rooms through transitions, hung
+ * connections and an API server restart.
+ */
+import { readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import path from 'node:path';
+import { restartKubeComponent } from '../../scripts/local-infra/kube-cluster';
+import pino from 'pino';
+import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
+import type { RuntimeScheduler } from '../../src/ports/runtime';
+import {
+  config,
+  kubeConfig,
+  kubeStateDir,
+  runtime,
+  spec,
+  useKubernetesRuntime,
+  useSchedulerSpace,
+  watch,
+  writeKubeconfig,
+} from '../support/kubernetes-runtime-fixture';
+import { eventually, eventuallyStatus } from '../support/runtime-contract';
+
+useKubernetesRuntime();
+
+describe('kubernetes runtime', () => {
+  const space = useSchedulerSpace();
+  const { create, deleteRoom } = space;
+  let scheduler: RuntimeScheduler;
+  beforeEach(() => (scheduler = space.current()));
+
+  it('reports every transition of a room through the watch: added pending, ready, terminating, deleted', async () => {
+    await create('marker', spec(), 1);
+    await eventuallyStatus(runtime, scheduler.name, 'marker', 'ready');
+    const watching = watch(runtime, scheduler.name);
+    await eventually(async () => expect(watching.types('marker')).toContain('added'));
+
+    await create('watched');
+    await eventuallyStatus(runtime, scheduler.name, 'watched', 'ready');
+    await deleteRoom('watched');
+    await eventually(async () => expect(watching.types('watched')).toContain('deleted'));
+    await watching.stop();
+
+    const steps = watching.of('watched').map((event) => `${event.type} ${event.instance.status}`);
+    expect(steps[0]).toBe('added pending');
+    expect(steps.at(-1)).toBe('deleted terminating');
+    const ready = steps.indexOf('updated ready');
+    const terminating = steps.indexOf('updated terminating');
+    expect(ready).toBeGreaterThan(0);
+    expect(terminating).toBeGreaterThan(ready);
+  });
+
+  it('reports, at the next resync, a deletion its hung watch connection never delivered, and nothing twice', async () => {
+    const proxy = await startFreezableProxy(new URL(kubeConfig.getCurrentCluster()!.server));
+    const server = `https://127.0.0.1:${proxy.port}`;
+    const resyncing = new KubernetesRuntime(
+      { ...config, kubeconfigPath: writeKubeconfig({ server }), resyncIntervalMs: 1_000 },
+      pino({ level: 'silent' }),
+    );
+    await create('steady');
+    await create('doomed', spec(), 1);
+    await eventuallyStatus(runtime, scheduler.name, 'steady', 'ready');
+    await eventuallyStatus(runtime, scheduler.name, 'doomed', 'ready');
+    const watching = watch(resyncing, scheduler.name);
+    await eventually(async () => expect(watching.events).toHaveLength(2));
+
+    await eventually(async () => expect(proxy.freeze(200)).toBeGreaterThan(0));
+    await deleteRoom('doomed');
+    await eventually(async () => expect(watching.types('doomed')).toContain('deleted'));
+    await watching.stop();
+    await proxy.close();
+
+    expect(watching.types('steady')).toEqual(['added']);
+    expect(watching.types('doomed')[0]).toBe('added');
+    expect(watching.types('doomed').filter((type) => type === 'deleted')).toHaveLength(1);
+  });
+
+  it('reports rooms deleted while the API server was down or just back, once each, and keeps watching', async () => {
+    const patient = new KubernetesRuntime(
+      { ...config, resyncIntervalMs: 600_000 },
+      pino({ level: 'silent' }),
+    );
+    const ids = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
+    await Promise.all(ids.map((id, i) => create(id, spec(), i)));
+    await Promise.all(ids.map((id) => eventuallyStatus(runtime, scheduler.name, id, 'ready')));
+    const watching = watch(patient, scheduler.name);
+    await eventually(async () =>
+      expect(watching.events.filter((e) => e.type === 'added')).toHaveLength(ids.length),
+    );
+    const deletedWhileDown = ['r0', 'r1'];
+    const deletedWhenBack = ['r2', 'r3'];
+
+    let readWhileDown: Promise<unknown> | undefined;
+
+    const { wasDown } = await restartApiServer(async () => {
+      for (const id of deletedWhileDown) await deletePodInEtcd(scheduler.name, id);
+      readWhileDown = runtime.getRoom(scheduler.name, 'r5');
+    });
+    await Promise.all(deletedWhenBack.map((id) => deleteRoom(id)));
+    await create('after-restart', spec(), 9);
+    await eventually(async () => {
+      for (const id of [...deletedWhileDown, ...deletedWhenBack])
+        expect(watching.types(id)).toContain('deleted');
+      expect(watching.types('after-restart')).toContain('added');
+    }, 60_000);
+    await watching.stop();
+
+    expect(wasDown).toBe(true);
+    await expect(readWhileDown).resolves.toMatchObject({ id: 'r5', status: 'ready' });
+    for (const id of [...deletedWhileDown, ...deletedWhenBack])
+      expect(watching.types(id)).toEqual(expect.arrayContaining(['added', 'deleted']));
+    for (const id of [...deletedWhileDown, ...deletedWhenBack])
+      expect(watching.types(id).filter((type) => type === 'deleted')).toHaveLength(1);
+    for (const id of ['r4', 'r5']) expect(watching.types(id)).toEqual(['added']);
+  });
+});
+
+/**
+ * Restarts kube-apiserver and runs `whileDown` once the old process is gone, before the new one
+ * serves; says whether the API server was still not serving when `whileDown` finished.
+ */
+async function restartApiServer(whileDown: () => Promise<void>): Promise<{ wasDown: boolean }> {
+  const pidFile = path.join(kubeStateDir, 'run', 'kube-apiserver.pid');
+  const oldPid = Number(readFileSync(pidFile, 'utf8'));
+  const restarting = restartKubeComponent(kubeStateDir, 'kube-apiserver');
+  await eventually(async () => expect(isAlive(oldPid)).toBe(false), 30_000);
+  await whileDown();
+  const wasDown = !(await isListening(cluster().apiPort));
+  await restarting;
+  return { wasDown };
+}
+
+/** Deletes a pod behind the API server's back, as if it happened while nobody could watch. */
+async function deletePodInEtcd(namespace: string, name: string) {
+  const key = Buffer.from(`/registry/pods/${namespace}/${name}`).toString('base64');
+  const response = await fetch(`${cluster().etcdUrl}/v3/kv/deleterange`, {
+    method: 'POST',
+    body: JSON.stringify({ key }),
+  });
+  expect(((await response.json()) as { deleted?: string }).deleted).toBe('1');
+}
+
+/**
+ * A TCP proxy to the API server whose long-lived connections (watches) can be frozen: they stay
+ * open but carry nothing, as through a dead NAT entry or a hung load balancer.
+ */
+async function startFreezableProxy(target: URL) {
+  const open = new Map<Socket, { upstream: Socket; openedAt: number }>();
+  const frozen: Socket[] = [];
+  const server = createServer((client) => {
+    const upstream = connect({ host: target.hostname, port: Number(target.port) });
+    client.pipe(upstream).pipe(client);
+    for (const socket of [client, upstream]) {
+      socket.on('error', () => undefined);
+      socket.on('close', () => (client.destroy(), upstream.destroy(), open.delete(client)));
+    }
+    open.set(client, { upstream, openedAt: Date.now() });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    /** Freezes the connections open for `minAgeMs` or more (not a request in flight); says how many. */
+    freeze: (minAgeMs: number) => {
+      let count = 0;
+      for (const [client, { upstream, openedAt }] of open) {
+        if (Date.now() - openedAt < minAgeMs) continue;
+        open.delete(client);
+        for (const socket of [client, upstream]) {
+          socket.unpipe();
+          socket.pause();
+          frozen.push(socket);
+        }
+        count += 1;
+      }
+      return count;
+    },
+    close: async () => {
+      for (const socket of frozen) socket.destroy();
+      for (const [client, { upstream }] of open) {
+        client.destroy();
+        upstream.destroy();
+      }
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function cluster(): { etcdUrl: string; apiPort: number } {
+  return JSON.parse(readFileSync(path.join(kubeStateDir, 'cluster.json'), 'utf8')) as {
+    etcdUrl: string;
+    apiPort: number;
+  };
+}
+
+/** Running, and not a zombie waiting to be reaped. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
