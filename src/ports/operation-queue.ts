@@ -13,11 +13,18 @@ export interface OperationsByStage {
  * scheduler workflow and one workflow per operation).
  */
 export interface OperationQueue {
-  /** Queues an operation for the scheduler (starting its execution worker if needed); returns its id. */
+  /**
+   * Queues an operation for the scheduler (starting its execution worker if needed); returns its
+   * id. Given an `operationId`, queueing it again is a no-op (the queue knows the id), so a caller
+   * that derives the id from its request can repeat a call whose outcome it did not learn. A
+   * dependency outage fails with UNAVAILABLE; after a timeout the operation may or may not be
+   * queued.
+   */
   enqueue(
     schedulerName: string,
     definitionName: OperationName,
     input: Record<string, unknown>,
+    operationId?: string,
   ): Promise<string>;
 
   /** Read-your-writes: an operation enqueued before the call is listed. Unknown scheduler → empty stages. */
