@@ -38,6 +38,7 @@ describe('scheduler creates and patches while PostgreSQL restarts', () => {
   let options: PostgresOptions;
   let postgres: RunningPostgres;
   let maestro: MaestroSystemProcess;
+  let roomsApiUrl: string;
 
   beforeAll(async () => {
     options = {
@@ -52,7 +53,10 @@ describe('scheduler creates and patches while PostgreSQL restarts', () => {
     const pool = new Pool({ connectionString: url });
     await migrate(pool, pino({ level: 'silent' }));
     await pool.end();
+    const roomsApiPort = await freePort();
+    roomsApiUrl = `http://127.0.0.1:${roomsApiPort}`;
     maestro = await startMaestroProcess(url, {
+      MAESTRO_ROOMS_API_PORT: String(roomsApiPort),
       MAESTRO_LOG_LEVEL: 'warn',
       MAESTRO_TEMPORAL_ADDRESS: sharedInfra().temporalAddress,
       MAESTRO_RUNTIME: 'local',
@@ -78,11 +82,21 @@ describe('scheduler creates and patches while PostgreSQL restarts', () => {
     for (const name of patched) expect((await create(name)).status).toBe(200);
     await Promise.all(patched.map(isInSync));
 
+    const unseen = `chaos-pg-unseen-${suffix}`;
     const restart = (async () => {
       await sleep(2 * SPACING_MS);
       await fastShutdown(postgres.process);
-      await sleep(1_500);
+      const whileDown = await Promise.all([
+        timedCall(url('/schedulers'), 'GET'),
+        timedCall(url(`/schedulers/${patched[0]!}`), 'GET'),
+        // The Rooms API has never read this scheduler: it must ask PostgreSQL.
+        timedCall(`${roomsApiUrl}/scheduler/${unseen}/rooms/room-1/ping`, 'PUT', {
+          status: 'ready',
+        }),
+        timedCall(`${roomsApiUrl}/scheduler/${unseen}/rooms/allocate`, 'POST', {}),
+      ]);
       postgres = await startPostgres(options);
+      return whileDown;
     })();
     const creates: Array<Promise<TimedAnswer>> = [];
     const patches: Array<Promise<TimedAnswer>> = [];
@@ -92,8 +106,9 @@ describe('scheduler creates and patches while PostgreSQL restarts', () => {
       await sleep(SPACING_MS);
     }
     const [createAnswers, patchAnswers] = [await Promise.all(creates), await Promise.all(patches)];
-    await restart;
+    const whileDown = await restart;
 
+    for (const answer of whileDown) expectPostgresUnavailable(answer);
     const answers = [...createAnswers, ...patchAnswers];
     expect(answers.map((a) => a.status).filter((status) => ![200, 503].includes(status))).toEqual(
       [],
@@ -165,6 +180,14 @@ describe('scheduler creates and patches while PostgreSQL restarts', () => {
     return listing[2]!.map((op) => [op.definitionName, op.status]);
   }
 });
+
+function expectPostgresUnavailable(answer: TimedAnswer) {
+  expect(answer).toMatchObject({
+    status: 503,
+    body: { code: 14, message: expect.stringMatching(/^PostgreSQL is unavailable: /) as unknown },
+    retryAfter: '2',
+  });
+}
 
 /** Repeats a request while it answers 503 (the restarted server may still be warming up). */
 async function retried(call: () => Promise<TimedAnswer>): Promise<TimedAnswer> {

@@ -42,8 +42,10 @@ export async function timedCall(
       retryAfter: response.headers.get('retry-after'),
       elapsedMs: Date.now() - startedAt,
     };
-  } catch {
-    return { status: 0, body: {}, retryAfter: null, elapsedMs: Date.now() - startedAt };
+  } catch (error) {
+    const message =
+      error instanceof Error ? `${error.message} ${String(error.cause)}` : String(error);
+    return { status: 0, body: { message }, retryAfter: null, elapsedMs: Date.now() - startedAt };
   }
 }
 

@@ -249,6 +249,10 @@ export class PostgresSchedulerStore implements SchedulerStore {
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a connection the server closes
+    // between two queries (a fast shutdown) would crash the process with an unhandled 'error'.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -258,6 +262,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
