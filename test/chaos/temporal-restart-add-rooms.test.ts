@@ -105,6 +105,11 @@ describe('an add_rooms of 50 while Temporal is killed and restarted', () => {
     const name = `chaos-later-${harness.suffix}`;
     expect((await harness.schedulers.getScheduler(name))?.state).toBe('creating');
 
+    // Another definition under the same name is not a repeat: refused as in Maestro.
+    const other = await timedCall(`${api.url}/schedulers`, 'POST', {
+      ...httpScheduler(name),
+      game: 'squash',
+    });
     // Two at once, as an impatient client might: neither queues a second create_scheduler.
     const repeats = await Promise.all([
       timedCall(`${api.url}/schedulers`, 'POST', httpScheduler(name)),
@@ -120,6 +125,10 @@ describe('an add_rooms of 50 while Temporal is killed and restarted', () => {
       [200, 200],
       [200, 409],
     ]).toContainEqual(repeats.map((answer) => answer.status).sort());
+    expect(other).toMatchObject({
+      status: 409,
+      body: { message: `scheduler ${name} already exists` },
+    });
     // Created: a repeat now is the duplicate Maestro refuses.
     expect(once).toMatchObject({
       status: 409,

@@ -120,8 +120,7 @@ export class TemporalOperationQueue implements OperationQueue {
    */
   async list(schedulerName: string): Promise<OperationsByStage> {
     let stages: OperationsByStage;
-    const seconds = this.config.callTimeoutMs / 1000;
-    const action = `listing the operations of scheduler ${schedulerName} (no operation worker answered within ${seconds} s, or the Temporal server is down)`;
+    const action = `listing the operations of scheduler ${schedulerName} (no operation worker answered, or the Temporal server is down)`;
     try {
       stages = await this.call({ action }, () =>
         this.client.workflow
