@@ -58,14 +58,18 @@ export class RoomsPing {
   /**
    * True when the report was recorded, false when it was refused (unknown scheduler or room,
    * forbidden transition). Throws UNAVAILABLE when room storage cannot answer (an outage or a
-   * failover), which the transports answer 503 / UNAVAILABLE; nothing else but a bug.
+   * failover) or PostgreSQL cannot give a scheduler this process never read, which the
+   * transports answer 503 / UNAVAILABLE.
    */
   async ping(input: PingInput): Promise<boolean> {
     let scheduler: Scheduler | undefined;
     try {
       scheduler = await this.deps.schedulers.get(input.scheduler);
     } catch (error) {
-      return this.fail(input, 'scheduler_lookup_failed', error);
+      this.fail(input, 'scheduler_lookup_failed', error);
+      // PostgreSQL unreachable on a scheduler this process never read: 503 naming it, as for Redis.
+      if (error instanceof DomainError && error.code === ErrorCode.UNAVAILABLE) throw error;
+      return false;
     }
     if (!scheduler) return this.fail(input, 'scheduler_not_found');
     let result: PingResult;

@@ -9,6 +9,7 @@ import {
 import { validateScheduler } from '../domain/scheduler/validation';
 import type { OperationQueue } from '../ports/operation-queue';
 import type { SchedulerStore } from '../ports/scheduler-store';
+import { derivedOperationId } from './operation-ids';
 
 export interface SchedulerCommandDeps {
   schedulers: SchedulerStore;
@@ -22,19 +23,47 @@ export interface SchedulerCommandDeps {
 export class SchedulerCommands {
   constructor(private readonly deps: SchedulerCommandDeps) {}
 
-  /** Stores the scheduler (state `creating`, version v1.0.0) and enqueues `create_scheduler`. */
+  /**
+   * Stores the scheduler (state `creating`, version v1.0.0) and enqueues `create_scheduler`, whose
+   * id is derived from the stored scheduler. When a dependency failed between the two (the
+   * request answered 503), the same request again finds the scheduler stored, still `creating`
+   * with the same definition and no `create_scheduler` queued, and finishes the job; a
+   * scheduler being (or already) created answers ALREADY_EXISTS as in Maestro.
+   */
   async createScheduler(candidate: unknown): Promise<Scheduler> {
     const scheduler = validateScheduler(candidate);
-    const stored: Scheduler = {
+    const requested: Scheduler = {
       ...scheduler,
       state: SchedulerState.CREATING,
       spec: { ...scheduler.spec, version: FIRST_VERSION },
     };
-    await this.deps.schedulers.createScheduler(stored);
-    await this.deps.operations.enqueue(stored.name, OperationName.CREATE_SCHEDULER, {
-      scheduler: stored,
-    });
-    return (await this.deps.schedulers.getScheduler(stored.name)) ?? stored;
+    const stored = await this.storeNewScheduler(requested);
+    await this.deps.operations.enqueue(
+      stored.name,
+      OperationName.CREATE_SCHEDULER,
+      { scheduler: requested },
+      createOperationId(stored),
+    );
+    return stored;
+  }
+
+  /** The scheduler as stored now, or as left by an interrupted create of the same definition. */
+  private async storeNewScheduler(requested: Scheduler): Promise<Scheduler> {
+    try {
+      return await this.deps.schedulers.createScheduler(requested);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== ErrorCode.ALREADY_EXISTS) throw error;
+      const existing = await this.deps.schedulers.getScheduler(requested.name);
+      if (!existing || !(await this.isInterruptedCreate(existing, requested))) throw error;
+      return existing;
+    }
+  }
+
+  private async isInterruptedCreate(existing: Scheduler, requested: Scheduler): Promise<boolean> {
+    if (existing.state !== SchedulerState.CREATING) return false;
+    if (!isSameDefinition(existing, requested)) return false;
+    const queued = await this.deps.operations.get(existing.name, createOperationId(existing));
+    return queued === undefined;
   }
 
   /** Validates a full new definition and enqueues `create_new_scheduler_version`; returns its id. */
@@ -107,3 +136,23 @@ export class SchedulerCommands {
 /** Nothing in it at all (Maestro answers 409 before anything else). */
 const isEmptyPatch = (patch: SchedulerPatch) =>
   Object.values(patch).every((value) => value === undefined);
+
+/** One id per stored scheduler: a scheduler deleted and created again gets another. */
+function createOperationId(stored: Scheduler): string {
+  return derivedOperationId(OperationName.CREATE_SCHEDULER, stored.name, stored.createdAt ?? '');
+}
+
+/** The definition a client sent, without what the store adds. */
+function isSameDefinition(a: Scheduler, b: Scheduler): boolean {
+  const definition = ({ createdAt: _c, lastDownscaleAt: _l, state: _s, ...rest }: Scheduler) =>
+    canonicalJson(rest);
+  return definition(a) === definition(b);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([x], [y]) => x.localeCompare(y)))
+      : item,
+  );
+}

@@ -32,6 +32,8 @@ export interface Config {
   /** The connection (see `resolveTemporalConnection` for the precedence) and maestro's queues. */
   temporal: TemporalConnectionSettings & {
     taskQueues: { operations: string; runtimeWatcher: string; metrics: string };
+    /** Deadline of each call the APIs make to Temporal. */
+    callTimeoutMs: number;
   };
   /** Each module's internal port serves /healthz, /readyz and /metrics. */
   internalServers: Record<ModuleName, HttpServerConfig>;
@@ -176,6 +178,7 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
         runtimeWatcher: `${prefix}-runtime-watcher`,
         metrics: `${prefix}-metrics`,
       },
+      callTimeoutMs: env.MAESTRO_TEMPORAL_CALL_TIMEOUT_MS,
     },
     internalServers: {
       'management-api': internal('MAESTRO_MANAGEMENT_API_INTERNAL_PORT'),

@@ -141,6 +141,11 @@ export const environmentSchema = z
       .describe(
         'API key sent as `authorization: Bearer <key>` (Temporal Cloud); turns TLS on unless TLS is set to false.',
       ),
+    MAESTRO_TEMPORAL_CALL_TIMEOUT_MS: integer(500, 120_000)
+      .default(5_000)
+      .describe(
+        'Deadline of each call the APIs make to Temporal: past it (or at once when Temporal refuses connections) the request answers 503 naming Temporal instead of hanging.',
+      ),
     MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, { error: 'must match [A-Za-z0-9._-]+' })

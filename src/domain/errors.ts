@@ -38,3 +38,26 @@ export class DomainError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** A service maestro depends on, named as operators know it. */
+export const Dependency = {
+  POSTGRESQL: 'PostgreSQL',
+  REDIS: 'Redis',
+  TEMPORAL: 'Temporal',
+} as const;
+export type Dependency = (typeof Dependency)[keyof typeof Dependency];
+
+/**
+ * A dependency cannot answer right now (down, restarting, unreachable, or silent past the call's
+ * deadline). UNAVAILABLE: the APIs answer 503 (gRPC UNAVAILABLE) with a message naming it, and
+ * activities retry. Every adapter reports its outages with this class (or a subclass).
+ */
+export class DependencyUnavailableError extends DomainError {
+  constructor(
+    readonly dependency: Dependency,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(ErrorCode.UNAVAILABLE, message, options);
+  }
+}

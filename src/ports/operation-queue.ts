@@ -16,12 +16,16 @@ export interface OperationQueue {
   /**
    * Queues an operation for the scheduler (starting its execution worker if needed); returns its
    * id. The input is typed by its definition here and checked against the definition's schema
-   * when the operation starts.
+   * when the operation starts. Given an `operationId`, queueing it again is a no-op (the queue
+   * knows the id), so a caller that derives the id from its request can repeat a call whose
+   * outcome it did not learn. A dependency outage fails with UNAVAILABLE; after a timeout the
+   * operation may or may not be queued.
    */
   enqueue<N extends OperationName>(
     schedulerName: string,
     definitionName: N,
     input: OperationInput<N>,
+    operationId?: string,
   ): Promise<string>;
 
   /** Read-your-writes: an operation enqueued before the call is listed. Unknown scheduler → empty stages. */

@@ -143,7 +143,7 @@ export class OperationsHarness {
     await new Promise((resolve) => this.redis.once('ready', resolve));
     this.rooms = new RedisRoomStore(this.redis, { allocationTtlMs: config.rooms.allocationTtlMs });
     this.schedulers = new PostgresSchedulerStore(this.pool);
-    this.connection = await Connection.connect({ address: infra.temporalAddress });
+    this.connection = await Connection.connect({ address: config.temporal.address });
     this.client = new Client({ connection: this.connection });
     this.queue = new TemporalOperationQueue(this.client, operationQueueConfig(config));
     this.commands = new SchedulerCommands({ schedulers: this.schedulers, operations: this.queue });

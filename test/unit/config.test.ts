@@ -24,6 +24,7 @@ describe('loadConfig', () => {
         runtimeWatcher: 'maestro-runtime-watcher',
         metrics: 'maestro-metrics',
       },
+      callTimeoutMs: 5_000,
     });
     expect(config.managementApi).toEqual({ host: '0.0.0.0', port: 8080 });
     expect(config.internalServers.worker).toEqual({ host: '0.0.0.0', port: 8091 });
@@ -35,9 +36,11 @@ describe('loadConfig', () => {
       MAESTRO_ROOMS_API_PORT: '9000',
       MAESTRO_BIND_HOST: '127.0.0.1',
       MAESTRO_LOG_LEVEL: 'debug',
+      MAESTRO_TEMPORAL_CALL_TIMEOUT_MS: '2500',
     });
 
     expect(config.temporal.taskQueues.metrics).toBe('blue-metrics');
+    expect(config.temporal.callTimeoutMs).toBe(2_500);
     expect(config.roomsApi).toEqual({ host: '127.0.0.1', port: 9000 });
     expect(config.logLevel).toBe('debug');
   });

@@ -31,6 +31,7 @@ describe('toWireError', () => {
         grpcStatus: grpc,
         message: `something about ${code}`,
         isUnexpected: code === ErrorCode.INTERNAL,
+        ...(code === ErrorCode.UNAVAILABLE && { retryAfterSeconds: 2 }),
       });
     },
   );

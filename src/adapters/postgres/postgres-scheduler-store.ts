@@ -1,5 +1,5 @@
 import { DatabaseError } from 'pg';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { DomainError, ErrorCode } from '../../domain/errors';
 import type { Scheduler, SchedulerState } from '../../domain/scheduler/scheduler';
 import { SchedulerValidationError, validateScheduler } from '../../domain/scheduler/validation';
@@ -8,6 +8,7 @@ import type {
   SchedulerStore,
   SchedulerVersionSummary,
 } from '../../ports/scheduler-store';
+import { postgresCall } from './postgres-errors';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -69,7 +70,11 @@ function toScheduler(row: SchedulerRow, createdAt: Date): Scheduler {
   }
 }
 
-/** Schedulers in PostgreSQL: one row per scheduler, one row per version (jsonb definition). */
+/**
+ * Schedulers in PostgreSQL: one row per scheduler, one row per version (jsonb definition). An
+ * outage fails with PostgresUnavailableError (UNAVAILABLE); a create is one transaction, so a
+ * scheduler is stored whole or not at all.
+ */
 export class PostgresSchedulerStore implements SchedulerStore {
   constructor(private readonly pool: Pool) {}
 
@@ -108,7 +113,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async getScheduler(name: string): Promise<Scheduler | undefined> {
-    const { rows } = await this.pool.query<SchedulerRow>(
+    const { rows } = await this.query<SchedulerRow>(
       `${SELECT_SCHEDULER} AND v.version = s.active_version WHERE s.name = $1`,
       [name],
     );
@@ -116,7 +121,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async getSchedulerVersion(name: string, version: string): Promise<Scheduler | undefined> {
-    const { rows } = await this.pool.query<SchedulerRow>(
+    const { rows } = await this.query<SchedulerRow>(
       `${SELECT_SCHEDULER} WHERE s.name = $1 AND v.version = $2`,
       [name, version],
     );
@@ -124,7 +129,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async listSchedulers(filter: SchedulerFilter = {}): Promise<Scheduler[]> {
-    const { rows } = await this.pool.query<SchedulerRow>(
+    const { rows } = await this.query<SchedulerRow>(
       `${SELECT_SCHEDULER} AND v.version = s.active_version
        WHERE ($1::text IS NULL OR s.name = $1) AND ($2::text IS NULL OR s.game = $2)
          AND ($3::text IS NULL OR s.active_version = $3)
@@ -135,7 +140,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async listVersions(name: string): Promise<SchedulerVersionSummary[]> {
-    const { rows } = await this.pool.query<{
+    const { rows } = await this.query<{
       version: string;
       created_at: Date;
       is_active: boolean;
@@ -157,12 +162,15 @@ export class PostgresSchedulerStore implements SchedulerStore {
     const { name, spec } = scheduler;
     const definition = definitionOf(scheduler);
     try {
-      if (await this.insertVersion(this.pool, scheduler, definition)) return;
+      const isInserted = await postgresCall(() =>
+        this.insertVersion(this.pool, scheduler, definition),
+      );
+      if (isInserted) return;
     } catch (error) {
       if (isViolation(error, FOREIGN_KEY_VIOLATION)) throw notFound(name);
       throw error;
     }
-    const { rows } = await this.pool.query<{ same: boolean }>(
+    const { rows } = await this.query<{ same: boolean }>(
       `SELECT definition = $3::jsonb AS same FROM scheduler_versions
        WHERE scheduler_name = $1 AND version = $2`,
       [name, spec.version, definition],
@@ -176,7 +184,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async switchActiveVersion(name: string, version: string): Promise<void> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.query(
       `UPDATE schedulers SET active_version = $2, updated_at = now()
        WHERE name = $1
          AND EXISTS (SELECT 1 FROM scheduler_versions WHERE scheduler_name = $1 AND version = $2)`,
@@ -196,7 +204,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async deleteScheduler(name: string): Promise<void> {
-    await this.pool.query('DELETE FROM schedulers WHERE name = $1', [name]);
+    await this.query('DELETE FROM schedulers WHERE name = $1', [name]);
   }
 
   /** Inserts a version row unless that version exists; true when it inserted. */
@@ -215,7 +223,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   private async updateScheduler(name: string, assignment: string, value: string): Promise<void> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.query(
       `UPDATE schedulers SET ${assignment}, updated_at = now() WHERE name = $1`,
       [name, value],
     );
@@ -223,13 +231,28 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   private async exists(name: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM schedulers WHERE name = $1', [name]);
+    const { rowCount } = await this.query('SELECT 1 FROM schedulers WHERE name = $1', [name]);
     return rowCount === 1;
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<QueryResult<R>> {
+    return postgresCall(() => this.pool.query<R>(text, values));
+  }
+
+  private transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return postgresCall(() => this.inTransaction(work));
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a connection the server closes
+    // between two queries (a fast shutdown) would crash the process with an unhandled 'error'.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -239,6 +262,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

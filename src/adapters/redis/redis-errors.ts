@@ -1,15 +1,15 @@
 import { ReplyError } from 'ioredis';
-import { DomainError, ErrorCode } from '../../domain/errors';
+import { Dependency, DependencyUnavailableError } from '../../domain/errors';
 
 /**
  * Redis cannot answer right now: disconnected, a command timed out, a cluster slot has no master
  * yet (CLUSTERDOWN, TRYAGAIN, retries exhausted while a replica is promoted), a master that was
  * demoted (READONLY) or is loading. UNAVAILABLE: the APIs answer 503, activities retry.
  */
-export class RedisUnavailableError extends DomainError {
+export class RedisUnavailableError extends DependencyUnavailableError {
   constructor(cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(ErrorCode.UNAVAILABLE, `redis unavailable: ${reason}`, { cause });
+    super(Dependency.REDIS, `redis unavailable: ${reason}`, { cause });
   }
 }
 

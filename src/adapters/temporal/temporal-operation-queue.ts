@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
-  isGrpcDeadlineError,
   isGrpcServiceError,
   ServiceError,
   WorkflowNotFoundError,
@@ -17,6 +16,7 @@ import {
 } from '../../domain/operations/operation';
 import type { OperationQueue, OperationsByStage } from '../../ports/operation-queue';
 import { operationLeaseTtl } from './operation-lease';
+import { toTemporalError, type TemporalCall } from './temporal-errors';
 import {
   enqueueOperationSignal,
   getOperationQuery,
@@ -33,30 +33,67 @@ import {
 
 /** Queries need a worker; past this an operation is read from Temporal's own records. */
 const QUERY_TIMEOUT_MS = 3_000;
-/** The listing has no such fallback: it waits longer (a worker may be replaying a long history). */
-const LISTING_QUERY_TIMEOUT_MS = 10_000;
 
 export interface TemporalOperationQueueConfig {
   taskQueue: string;
   healthControllerIntervalMs: number;
   finishedOperationsLimit: number;
+  /**
+   * Deadline of each call to Temporal (MAESTRO_TEMPORAL_CALL_TIMEOUT_MS): past it the call fails
+   * with TemporalUnavailableError instead of waiting for a server that is down.
+   */
+  callTimeoutMs: number;
   /** Where each scheduler's runtime watcher and metrics reporter run. */
   supervision: SupervisionSettings;
 }
 
-/** Operations as Temporal workflows: signal-with-start to queue, queries to read, cancel to cancel. */
+/**
+ * Operations as Temporal workflows: signal-with-start to queue, queries to read, cancel to cancel.
+ * Every call has a deadline; one that passes it, or finds the server unreachable, fails with
+ * TemporalUnavailableError (UNAVAILABLE).
+ */
 export class TemporalOperationQueue implements OperationQueue {
   constructor(
     private readonly client: Client,
     private readonly config: TemporalOperationQueueConfig,
   ) {}
 
+  /** Runs one call to Temporal within the deadline, turning an outage into UNAVAILABLE. */
+  private async call<T>(
+    call: Omit<TemporalCall, 'timeoutMs'> & { timeoutMs?: number },
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const timeoutMs = Math.min(call.timeoutMs ?? Infinity, this.config.callTimeoutMs);
+    try {
+      return await this.client.connection.withDeadline(Date.now() + timeoutMs, fn);
+    } catch (error) {
+      throw toTemporalError(error, { ...call, timeoutMs });
+    }
+  }
+
   async enqueue<N extends OperationName>(
     schedulerName: string,
     definitionName: N,
     input: OperationInput<N>,
+    operationId?: string,
   ) {
-    const id = randomUUID();
+    const id = operationId ?? randomUUID();
+    const unknownOutcome = operationId
+      ? `operation ${id} may or may not be queued; repeating the request cannot queue it twice`
+      : `operation ${id} may or may not be queued: list the operations of scheduler ${schedulerName} before repeating the request`;
+    const action = `queueing ${definitionName} for scheduler ${schedulerName}`;
+    await this.call({ action, unknownOutcome }, () =>
+      this.signalWithStart(schedulerName, {
+        id,
+        definitionName,
+        input,
+        createdAt: new Date().toISOString(),
+      }),
+    );
+    return id;
+  }
+
+  private async signalWithStart(schedulerName: string, request: EnqueueOperationRequest) {
     await this.client.workflow.signalWithStart<typeof schedulerWorkflow, [EnqueueOperationRequest]>(
       'schedulerWorkflow',
       {
@@ -71,11 +108,10 @@ export class TemporalOperationQueue implements OperationQueue {
           },
         ],
         signal: enqueueOperationSignal,
-        signalArgs: [{ id, definitionName, input, createdAt: new Date().toISOString() }],
+        signalArgs: [request],
         typedSearchAttributes: [{ key: schedulerNameKey, value: schedulerName }],
       },
     );
-    return id;
   }
 
   /**
@@ -84,23 +120,15 @@ export class TemporalOperationQueue implements OperationQueue {
    */
   async list(schedulerName: string): Promise<OperationsByStage> {
     let stages: OperationsByStage;
+    const action = `listing the operations of scheduler ${schedulerName} (no operation worker answered, or the Temporal server is down)`;
     try {
-      stages = await this.client.connection.withDeadline(
-        Date.now() + LISTING_QUERY_TIMEOUT_MS,
-        () =>
-          this.client.workflow
-            .getHandle(schedulerWorkflowId(schedulerName))
-            .query(listOperationsQuery),
+      stages = await this.call({ action }, () =>
+        this.client.workflow
+          .getHandle(schedulerWorkflowId(schedulerName))
+          .query(listOperationsQuery),
       );
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return { pending: [], active: [], finished: [] };
-      if (isGrpcDeadlineError(error)) {
-        throw new DomainError(
-          ErrorCode.UNAVAILABLE,
-          `operations of scheduler ${schedulerName} cannot be listed now: no operation worker answered within ${LISTING_QUERY_TIMEOUT_MS / 1000} s; retry`,
-          { cause: error },
-        );
-      }
       throw error;
     }
     const active = await Promise.all(
@@ -115,7 +143,9 @@ export class TemporalOperationQueue implements OperationQueue {
   /** The operation's lease (see `operationLeaseTtl`), or undefined when it has none. */
   private async leaseOf(operationId: string): Promise<string | undefined> {
     try {
-      const { raw } = await this.client.workflow.getHandle(operationId).describe();
+      const { raw } = await this.call({ action: `reading operation ${operationId}` }, () =>
+        this.client.workflow.getHandle(operationId).describe(),
+      );
       return operationLeaseTtl(raw.pendingActivities ?? []);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
@@ -131,9 +161,10 @@ export class TemporalOperationQueue implements OperationQueue {
    */
   async get(schedulerName: string, operationId: string): Promise<OperationDetails | undefined> {
     const handle = this.client.workflow.getHandle(operationId);
+    const action = `reading operation ${operationId}`;
     let description: WorkflowExecutionDescription;
     try {
-      description = await handle.describe();
+      description = await this.call({ action }, () => handle.describe());
     } catch (error) {
       // An id Temporal cannot even look up (too long…) names no operation.
       if (isInvalidArgument(error)) return undefined;
@@ -142,12 +173,12 @@ export class TemporalOperationQueue implements OperationQueue {
     }
     if (description.typedSearchAttributes.get(schedulerNameKey) !== schedulerName) return undefined;
     if (description.status.name === 'COMPLETED') {
-      const result: unknown = await handle.result();
+      const result: unknown = await this.call({ action }, () => handle.result());
       // Operations completed by older code returned only their summary.
       if (isOperationDetails(result)) return result;
     }
     try {
-      return await this.client.connection.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+      return await this.call({ action, timeoutMs: QUERY_TIMEOUT_MS }, () =>
         handle.query(getOperationQuery),
       );
     } catch {
@@ -170,7 +201,9 @@ export class TemporalOperationQueue implements OperationQueue {
       );
     }
     await this.whenStarted(operationId);
-    await this.client.workflow.getHandle(operationId).cancel();
+    await this.call({ action: `canceling operation ${operationId}` }, () =>
+      this.client.workflow.getHandle(operationId).cancel(),
+    );
   }
 
   /** An operation whose workflow the scheduler workflow has not started yet. */
@@ -196,7 +229,9 @@ export class TemporalOperationQueue implements OperationQueue {
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
-        await this.client.workflow.getHandle(operationId).describe();
+        await this.call({ action: `reading operation ${operationId}` }, () =>
+          this.client.workflow.getHandle(operationId).describe(),
+        );
         return;
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;

@@ -37,7 +37,12 @@ export interface WireError extends WireStatus {
   message: string;
   /** True when the error was not anticipated (or is INTERNAL): the transport logs it. */
   isUnexpected: boolean;
+  /** A dependency is down: HTTP adds `Retry-After` (seconds) to the 503. */
+  retryAfterSeconds?: number;
 }
+
+/** What a 503 suggests: dependencies restart in seconds, and clients should not retry in a loop. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 /** The message of every unexpected failure: internals never reach the client. */
 export const UNEXPECTED_ERROR_MESSAGE = 'internal error';
@@ -65,6 +70,9 @@ export function toWireError(error: unknown): WireError {
       ...ERROR_STATUSES[error.code],
       message: error.message,
       isUnexpected: error.code === ErrorCode.INTERNAL,
+      ...(error.code === ErrorCode.UNAVAILABLE && {
+        retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
+      }),
     };
   }
   if (isFrameworkClientError(error)) {

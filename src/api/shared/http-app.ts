@@ -61,6 +61,9 @@ export function createHttpApp(log: Logger, options: HttpAppOptions = {}): Fastif
     if (wire.isUnexpected) {
       log.error({ err: error, method: request.method, url: request.url }, 'request failed');
     }
+    if (wire.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(wire.retryAfterSeconds));
+    }
     return reply.code(wire.httpStatus).send(gatewayErrorBody(wire));
   });
   return app;

@@ -39,6 +39,7 @@ export function operationQueueConfig(config: Config): TemporalOperationQueueConf
     taskQueue: temporal.taskQueues.operations,
     healthControllerIntervalMs: operations.healthControllerIntervalMs,
     finishedOperationsLimit: operations.finishedOperationsLimit,
+    callTimeoutMs: temporal.callTimeoutMs,
     supervision: {
       runtimeWatcherTaskQueue: temporal.taskQueues.runtimeWatcher,
       metricsTaskQueue: temporal.taskQueues.metrics,
