@@ -5,6 +5,7 @@
  * requests a second, so the restart lands in the middle of the creation.
  */
 import { rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import path from 'node:path';
 import {
   restartKubeComponent,
@@ -52,10 +53,15 @@ describe('kube-apiserver restarted during add_rooms', () => {
       60_000,
     );
     const podsBeforeRestart = (await harness.runtime.listRooms(scheduler)).length;
+    const outage = countRefusals(Number(new URL(cluster.server).port));
     await restartKubeComponent(stateDir, 'kube-apiserver');
+    const refusals = await outage.stop();
     const operation = await harness.waitForOperation(scheduler, operationId, 'finished', 240_000);
 
+    // The restart landed mid-way, and the API server really refused connections for a while
+    // (the runtime's own reads do not show it: its client retries through the outage).
     expect(podsBeforeRestart).toBeLessThan(ROOMS);
+    expect(refusals).toBeGreaterThan(0);
     const pods = (await harness.runtime.listRooms(scheduler)).map((pod) => pod.id).sort();
     const rooms = (await harness.rooms.listRooms(scheduler)).map((room) => room.id).sort();
     expect(pods).toHaveLength(ROOMS);
@@ -69,3 +75,28 @@ describe('kube-apiserver restarted during add_rooms', () => {
     expect(finished.filter((listed) => listed.definitionName === 'add_rooms')).toHaveLength(1);
   }, 420_000);
 });
+
+/** Connects to the port in a loop until stopped; resolves with how many attempts were refused. */
+function countRefusals(port: number) {
+  let isProbing = true;
+  let refused = 0;
+  const probe = () =>
+    new Promise<void>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => (socket.destroy(), resolve()));
+      socket.once('error', () => (refused++, resolve()));
+    });
+  const loop = (async () => {
+    while (isProbing) {
+      await probe();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      isProbing = false;
+      await loop;
+      return refused;
+    },
+  };
+}

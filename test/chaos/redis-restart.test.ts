@@ -18,7 +18,14 @@ import {
   type RoomsApiHarness,
 } from '../support/rooms-api-server';
 import { eventually } from '../support/runtime-contract';
-import { Matchmaker, PingLoad, type Answer } from './support/ping-load';
+import {
+  grpcPingAndAllocate,
+  Matchmaker,
+  PingLoad,
+  type Answer,
+  type GrpcOutcome,
+} from './support/ping-load';
+import { startSchedulersOverview, type SchedulersOverview } from './support/schedulers-overview';
 
 const ROOMS = 40;
 const DELETED = 5;
@@ -45,7 +52,12 @@ describe('Redis restarted during a ping load', () => {
   let api: RoomsApiHarness;
   let load: PingLoad;
   let matchmaker: Matchmaker;
-  const duringOutage = { pings: [] as Answer[], allocations: [] as Answer[] };
+  const duringOutage = {
+    pings: [] as Answer[],
+    allocations: [] as Answer[],
+    grpc: undefined as { ping: GrpcOutcome; allocate: GrpcOutcome } | undefined,
+  };
+  let overview: SchedulersOverview;
   /** The rooms as Redis had them back from its append-only file, before any new ping. */
   let restored: Snapshot;
 
@@ -62,6 +74,7 @@ describe('Redis restarted during a ping load', () => {
     port = await freePort();
     redis = await startRedis({ dir, port, durable: true });
     api = await startRoomsApi({ redis: { url: redis.url } });
+    overview = await startSchedulersOverview(api);
     await api.schedulers.createScheduler(testScheduler(scheduler));
     for (const id of roomIds) {
       await api.lifecycle.roomCreating({ id, scheduler, version: 'v1.0.0' });
@@ -75,6 +88,7 @@ describe('Redis restarted during a ping load', () => {
   afterAll(async () => {
     await load?.pause();
     await matchmaker?.stop();
+    await overview?.close();
     await api?.close();
     await redis?.process.stop();
   });
@@ -91,6 +105,7 @@ describe('Redis restarted during a ping load', () => {
 
     const [pingsBefore, allocationsBefore] = [load.answers.length, matchmaker.answers.length];
     await redis.process.kill();
+    duringOutage.grpc = await grpcPingAndAllocate(api.grpcAddress, scheduler, liveIds[0]!);
     await sleep(2_000);
     duringOutage.pings = load.answers.slice(pingsBefore);
     duringOutage.allocations = matchmaker.answers.slice(allocationsBefore);
@@ -146,6 +161,8 @@ describe('Redis restarted during a ping load', () => {
     );
     for (const failure of failures)
       expect(failure).toEqual({ status: 503, body: { ...REDIS_UNAVAILABLE, details: [] } });
+    const grpcUnavailable = { code: 14, details: like.matching(/^redis unavailable: /) };
+    expect(duringOutage.grpc).toEqual({ ping: grpcUnavailable, allocate: grpcUnavailable });
   });
 
   it('answers only what a room or matchmaker expects over the whole run', () => {
@@ -174,17 +191,18 @@ describe('Redis restarted during a ping load', () => {
     expectStatusesExplained(restored);
   });
 
-  it('reports room counts that match the rooms', async () => {
+  it('reports room counts in GET /schedulers/info that match the rooms', async () => {
     const rooms = await api.rooms.listRooms(scheduler);
     const tally = (status: string) => rooms.filter((room) => room.status === status).length;
 
-    // What GET /schedulers/{name} and /schedulers/info answer (the same room counts).
-    expect(await api.rooms.countByStatus(scheduler)).toEqual({
-      ready: tally('ready'),
-      occupied: tally('occupied'),
-      pending: 0,
-      terminating: 0,
-    });
+    expect(await overview.info(scheduler)).toEqual(
+      like.object({
+        roomsReady: tally('ready'),
+        roomsOccupied: tally('occupied'),
+        roomsPending: 0,
+        roomsTerminating: 0,
+      }),
+    );
     const all = await api.rooms.countRooms(scheduler);
     expect(Object.values(all).reduce((sum, n) => sum + n, 0)).toBe(liveIds.length);
   });

@@ -3,8 +3,20 @@
  * test can say after a fault what every room's status must be and whether any room was handed
  * out twice.
  */
-import type { RoomsApiHarness } from '../../support/rooms-api-server';
-import { call } from '../../support/rooms-api-server';
+import { create, type Message } from '@bufbuild/protobuf';
+import {
+  credentials,
+  makeGenericClientConstructor,
+  type Client,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { grpcClientDefinition } from '../../../src/api/shared/grpc-service';
+import {
+  AllocateRoomRequestSchema,
+  RoomsService,
+  UpdateRoomWithPingRequestSchema,
+} from '../../../src/gen/api/v1/rooms_pb';
+import { call, type RoomsApiHarness } from '../../support/rooms-api-server';
 
 export type ReportedStatus = 'ready' | 'occupied';
 
@@ -146,4 +158,53 @@ export class Matchmaker {
     this.answers.push(answer);
     if (answer.status === 200) this.onAllocated((answer.body as { roomId: string }).roomId);
   }
+}
+
+/**
+ * One ping and one allocation over native gRPC; resolves with the gRPC status each failed with
+ * (`{ code: 0 }` for a success).
+ */
+export async function grpcPingAndAllocate(
+  grpcAddress: string,
+  scheduler: string,
+  roomId: string,
+): Promise<{ ping: GrpcOutcome; allocate: GrpcOutcome }> {
+  const Constructor = makeGenericClientConstructor(
+    grpcClientDefinition(RoomsService),
+    'RoomsService',
+  );
+  const client = new Constructor(grpcAddress, credentials.createInsecure()) as unknown as Record<
+    string,
+    (request: Message, callback: (error: ServiceError | null) => void) => void
+  > &
+    Client;
+  const invoke = (method: string, request: Message) =>
+    new Promise<GrpcOutcome>((resolve) =>
+      client[method]!.call(client, request, (error) =>
+        resolve(error ? { code: error.code, details: error.details } : { code: 0 }),
+      ),
+    );
+  try {
+    return {
+      ping: await invoke(
+        'updateRoomWithPing',
+        create(UpdateRoomWithPingRequestSchema, {
+          schedulerName: scheduler,
+          roomName: roomId,
+          status: 'ready',
+        }),
+      ),
+      allocate: await invoke(
+        'allocateRoom',
+        create(AllocateRoomRequestSchema, { schedulerName: scheduler }),
+      ),
+    };
+  } finally {
+    client.close();
+  }
+}
+
+export interface GrpcOutcome {
+  code: number;
+  details?: string;
 }
