@@ -69,7 +69,7 @@ export async function settleLocalRooms(
 ): Promise<{ live: number; isStopped: boolean }> {
   const live = await listLiveLocalRooms(options.runtimeDir);
   if (live.length === 0) return { live: 0, isStopped: false };
-  const what = describe(live);
+  const what = describeRooms(live);
   const isStopped =
     options.choice === 'stop' ||
     (options.choice === 'ask' &&
@@ -103,7 +103,7 @@ export async function stopLocalRooms(
 }
 
 /** "3 local rooms of 2 schedulers". */
-export function describe(live: readonly LiveLocalRoom[]): string {
+export function describeRooms(live: readonly LiveLocalRoom[]): string {
   const schedulers = new Set(live.map((room) => room.scheduler)).size;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return `${plural(live.length, 'local room')} of ${plural(schedulers, 'scheduler')}`;

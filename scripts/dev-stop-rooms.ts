@@ -5,7 +5,7 @@
  */
 import { listLiveLocalRooms } from '../src/adapters/runtime/local/live-rooms';
 import { devRuntimeDir } from './dev-environment';
-import { describe, stopLocalRooms } from './dev-rooms';
+import { describeRooms, stopLocalRooms } from './dev-rooms';
 
 async function main() {
   const runtimeDir = devRuntimeDir();
@@ -14,9 +14,9 @@ async function main() {
     console.log(`[dev] no local room is running in ${runtimeDir}`);
     return;
   }
-  console.log(`[dev] stopping ${describe(live)} in ${runtimeDir}`);
+  console.log(`[dev] stopping ${describeRooms(live)} in ${runtimeDir}`);
   await stopLocalRooms(runtimeDir, live);
-  console.log(`[dev] stopped ${describe(live)}`);
+  console.log(`[dev] stopped ${describeRooms(live)}`);
 }
 
 main().catch((error: unknown) => {

@@ -260,8 +260,15 @@ async function probeFailure(probe: () => Promise<unknown>): Promise<string | und
   }
 }
 
+/**
+ * Where nothing listens, the probes fail at once (connection refused); the timeouts only matter
+ * for a server that is there but slow to answer, as on a busy machine: long enough not to take it
+ * for something else.
+ */
+const PROBE_TIMEOUT_MS = 5_000;
+
 async function probeTemporal(address: string) {
-  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+  const connection = await Connection.connect({ address, connectTimeout: PROBE_TIMEOUT_MS });
   try {
     await connection.workflowService.getSystemInfo({});
   } finally {
@@ -270,7 +277,7 @@ async function probeTemporal(address: string) {
 }
 
 async function probePostgres(url: string) {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
   await client.connect();
   await client.end();
 }
