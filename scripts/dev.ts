@@ -2,8 +2,10 @@
  * `npm run dev`: the whole system on this machine. Starts (or reuses, when one already answers at
  * the configured address) the Temporal dev server with its Web UI, PostgreSQL and Redis, migrates,
  * runs every maestro module in one process, and prints the URLs. Ctrl-C stops maestro first, then
- * only the services this run started. State lives in .maestro/dev (MAESTRO_DEV_STATE_DIR), so the
- * next run finds its workflows, schedulers and rooms again.
+ * deals with the local rooms still running (scripts/dev-rooms.ts: stopped with `--stop-rooms` or
+ * MAESTRO_DEV_STOP_ROOMS=1, asked on a terminal, else left running with a word on how to stop
+ * them), then stops only the services this run started. State lives in .maestro/dev
+ * (MAESTRO_DEV_STATE_DIR), so the next run finds its workflows, schedulers and rooms again.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -19,20 +21,20 @@ import { isPortFree } from './local-infra/paths';
 import type { ServiceProcess } from './local-infra/process';
 import { pingRedis, startRedis } from './local-infra/redis';
 import { startTemporal } from './local-infra/temporal';
+import { devStateDir as stateDir, maestroEnvironment } from './dev-environment';
+import { roomsOnStop, settleLocalRooms, type RoomsOnStop } from './dev-rooms';
 
 const root = path.resolve(__dirname, '..');
-const stateDir = path.resolve(
-  process.env['MAESTRO_DEV_STATE_DIR'] ?? path.join(root, '.maestro', 'dev'),
-);
-const devEnv: Record<string, string> = {
-  MAESTRO_BIND_HOST: '127.0.0.1',
-  MAESTRO_LOCAL_RUNTIME_DIR: path.join(stateDir, 'rooms'),
-};
 const started: ServiceProcess[] = [];
 const say = (message: string) => console.log(`[dev] ${message}`);
 
 async function main() {
-  const config = loadConfig({ ...devEnv, ...process.env });
+  const onStop = roomsOnStop(
+    process.argv.slice(2),
+    process.env['MAESTRO_DEV_STOP_ROOMS'],
+    process.stdin.isTTY === true,
+  );
+  const config = loadConfig(maestroEnvironment());
   mkdirSync(stateDir, { recursive: true });
   say(`state directory: ${stateDir}`);
   const temporalUi = await ensureTemporal(config);
@@ -48,7 +50,18 @@ async function main() {
   ]);
   say(`stopping (${reason})`);
   await maestro.stop();
+  await settleRooms(config, onStop);
   await stopStarted();
+}
+
+/** Rooms outlive maestro: say so, and stop them when the user wants (see dev-rooms.ts). */
+async function settleRooms(config: Config, choice: RoomsOnStop) {
+  if (config.runtime.kind !== 'local') return;
+  try {
+    await settleLocalRooms({ runtimeDir: config.runtime.stateDir, choice, say });
+  } catch (error) {
+    say(`local rooms not settled: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function ensureTemporal(config: Config): Promise<string | undefined> {
@@ -164,7 +177,7 @@ function startMaestro(): ServiceProcess & { exited: Promise<number | null> } {
     ['--import', 'tsx', path.join(root, 'src/main/cli.ts'), 'start', 'all'],
     {
       cwd: root,
-      env: { ...devEnv, ...process.env },
+      env: maestroEnvironment(),
       stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,
     },
@@ -211,7 +224,9 @@ function printBanner(config: Config, temporalUi: string | undefined) {
     ]),
   ];
   const lines = rows.map(([label, url]) => `  ${label.padEnd(26)}${url}`);
-  console.log(`\n  maestro is up\n\n${lines.join('\n')}\n\n  Ctrl-C stops it.\n`);
+  console.log(
+    `\n  maestro is up\n\n${lines.join('\n')}\n\n  Ctrl-C stops it (local rooms: kept, or stopped too with --stop-rooms).\n`,
+  );
 }
 
 async function stopStarted() {
@@ -245,8 +260,15 @@ async function probeFailure(probe: () => Promise<unknown>): Promise<string | und
   }
 }
 
+/**
+ * Where nothing listens, the probes fail at once (connection refused); the timeouts only matter
+ * for a server that is there but slow to answer, as on a busy machine: long enough not to take it
+ * for something else.
+ */
+const PROBE_TIMEOUT_MS = 5_000;
+
 async function probeTemporal(address: string) {
-  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+  const connection = await Connection.connect({ address, connectTimeout: PROBE_TIMEOUT_MS });
   try {
     await connection.workflowService.getSystemInfo({});
   } finally {
@@ -255,7 +277,7 @@ async function probeTemporal(address: string) {
 }
 
 async function probePostgres(url: string) {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
   await client.connect();
   await client.end();
 }

@@ -63,8 +63,14 @@ export class OperationsHarness {
   /** The runtime as tests see it (the modules have their own instance on the same rooms). */
   readonly runtime: Runtime;
 
-  /** Rooms run as local processes, or as pods on the run's Kubernetes API server (kwok nodes). */
-  constructor(readonly runtimeKind: 'local' | 'kubernetes' = 'local') {
+  /**
+   * Rooms run as local processes, or as pods on the run's Kubernetes API server (kwok nodes), or
+   * on the cluster of `kubeconfig` (a chaos test's own, which it may restart).
+   */
+  constructor(
+    readonly runtimeKind: 'local' | 'kubernetes' = 'local',
+    private readonly kubeconfig = runtimeKind === 'kubernetes' ? sharedInfra().kubeconfig : '',
+  ) {
     this.runtime =
       runtimeKind === 'local'
         ? new LocalRuntime(
@@ -73,7 +79,7 @@ export class OperationsHarness {
           )
         : new KubernetesRuntime(
             {
-              kubeconfigPath: sharedInfra().kubeconfig,
+              kubeconfigPath: kubeconfig,
               inCluster: false,
               qps: 200,
               burst: 400,
@@ -121,7 +127,7 @@ export class OperationsHarness {
             MAESTRO_LOCAL_RUNTIME_DIR: this.runtimeDir,
             MAESTRO_LOCAL_RUNTIME_POLL_INTERVAL_MS: '100',
           }
-        : { MAESTRO_RUNTIME: 'kubernetes', MAESTRO_KUBERNETES_KUBECONFIG: infra.kubeconfig }),
+        : { MAESTRO_RUNTIME: 'kubernetes', MAESTRO_KUBERNETES_KUBECONFIG: this.kubeconfig }),
       MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: String(
         options.healthControllerIntervalMs ?? 3_600_000,
       ),
