@@ -38,9 +38,8 @@ export async function startSchedulersOverview(
   );
   const app = buildManagementHttpApp({
     schedulerCommands: new SchedulerCommands({ schedulers: api.schedulers, operations: queue }),
-    schedulerQueries: new SchedulerQueries(api.schedulers),
+    schedulerQueries: new SchedulerQueries(api.schedulers, api.rooms),
     operationCommands: new OperationCommands(queue),
-    roomCounts: api.rooms,
     log: pino({ level: 'silent' }),
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
