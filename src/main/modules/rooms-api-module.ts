@@ -19,7 +19,12 @@ export function roomsApiModule(deps: ModuleDeps): Module {
   const log = deps.log.child({ module: 'rooms-api' });
   const rooms = resources.roomStore();
   const schedulers = resources.schedulerCache();
-  const { forwarding, metrics, close } = createRoomsForwarding(registry, log, true);
+  const { forwarding, metrics, close } = createRoomsForwarding(
+    registry,
+    log,
+    config.rooms.forwarding,
+    true,
+  );
   const ping = new RoomsPing({ rooms, schedulers, forwarding, metrics, log });
   const api: RoomsApiDeps = {
     ping,
