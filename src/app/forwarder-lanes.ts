@@ -108,7 +108,12 @@ export class ForwarderLanes {
     const key = laneKey(scheduler, forwarder);
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { scheduler, forwarder, queue: new ForwardingQueue(this.limits.maxQueued), inFlight: 0 };
+      lane = {
+        scheduler,
+        forwarder,
+        queue: new ForwardingQueue(this.limits.maxQueued),
+        inFlight: 0,
+      };
       this.lanes.set(key, lane);
     }
     return lane;

@@ -70,7 +70,11 @@ export class RoomsForwarding {
     input: Omit<RoomEventInput, 'game'>,
   ): Promise<ForwardOutcome> {
     const event = { ...input, game: scheduler.game };
-    const of = { kind: 'room', roomId: input.roomId, isResync: input.kind.type === 'resync' } as const;
+    const of = {
+      kind: 'room',
+      roomId: input.roomId,
+      isResync: input.kind.type === 'resync',
+    } as const;
     return this.toEveryForwarder(scheduler, of, (forwarder) => roomEventMessage(event, forwarder));
   }
 
@@ -115,7 +119,13 @@ export class RoomsForwarding {
     try {
       const message = build(forwarder);
       const { roomId: room, isResync: isCoalescable } = of;
-      result = await this.lanes.send({ scheduler: scheduler.name, forwarder, message, room, isCoalescable });
+      result = await this.lanes.send({
+        scheduler: scheduler.name,
+        forwarder,
+        message,
+        room,
+        isCoalescable,
+      });
     } catch (error) {
       result = { outcome: 'failed', error };
     }
@@ -123,10 +133,7 @@ export class RoomsForwarding {
   }
 
   /** Counts how the forward ended; returns why it failed, or undefined. */
-  private count(
-    labels: ForwardLabels,
-    result: LaneResult,
-  ): string | undefined {
+  private count(labels: ForwardLabels, result: LaneResult): string | undefined {
     switch (result.outcome) {
       case 'sent':
         this.deps.metrics.eventForwarded({ ...labels, isSuccess: true, code: 'OK' });
