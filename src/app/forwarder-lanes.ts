@@ -1,7 +1,7 @@
 import type { ForwarderMessage } from '../domain/game-room/forwarding';
 import { ForwardingQueue } from '../domain/game-room/forwarding-queue';
 import type { Forwarder } from '../domain/scheduler/scheduler';
-import type { ForwarderClient } from '../ports/forwarder';
+import type { ForwardDropReason, ForwarderClient } from '../ports/forwarder';
 
 /** How much each forwarder of each scheduler is given at once. */
 export interface ForwardingLimits {
@@ -19,7 +19,7 @@ export type LaneResult =
   | { outcome: 'failed'; error: unknown }
   /** A newer state of the same room took its place in the queue; that one is sent instead. */
   | { outcome: 'coalesced' }
-  | { outcome: 'dropped'; reason: 'queue_full' };
+  | { outcome: 'dropped'; reason: ForwardDropReason };
 
 /** One event to send: `room` orders and coalesces it; a resync is coalescable. */
 export interface LaneEvent {
@@ -73,6 +73,19 @@ export class ForwarderLanes {
       if (offer.outcome === 'dropped') settle({ outcome: 'dropped', reason: 'queue_full' });
       this.pump(lane);
     });
+  }
+
+  /**
+   * Drops every queued event (`shutdown`), for a module that stops: calls in flight still end on
+   * their own, at the latest at their deadline.
+   */
+  dropQueued(): void {
+    for (const lane of this.lanes.values()) {
+      for (const waiting of lane.queue.takeAll()) {
+        waiting.settle({ outcome: 'dropped', reason: 'shutdown' });
+      }
+      if (lane.inFlight === 0) this.forget(lane);
+    }
   }
 
   /** Every lane's queue length and calls in flight. */

@@ -59,6 +59,11 @@ export class RoomsForwarding {
     this.lanes = new ForwarderLanes(deps.client, deps.limits);
   }
 
+  /** Drops the events still queued (counted, reason `shutdown`); calls in flight go on. */
+  dropQueued(): void {
+    this.lanes.dropQueued();
+  }
+
   /** Every forwarder's queue length and calls in flight (the backlog gauges). */
   backlog(): LaneBacklog[] {
     return this.lanes.backlog();
@@ -143,7 +148,8 @@ export class RoomsForwarding {
         return undefined;
       case 'dropped': {
         this.deps.metrics.eventDropped({ ...labels, reason: result.reason });
-        const message = `event not forwarded to "${labels.forwarder}": its queue is full`;
+        const why = result.reason === 'queue_full' ? 'its queue is full' : 'the module is stopping';
+        const message = `event not forwarded to "${labels.forwarder}": ${why}`;
         this.logFailure(labels.scheduler, labels.forwarder, 'Dropped', message);
         return message;
       }

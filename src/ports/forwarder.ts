@@ -40,8 +40,8 @@ export interface ForwardLabels {
   forwarder: string;
 }
 
-/** Why an event was never sent to a forwarder: its queue was full. */
-export type ForwardDropReason = 'queue_full';
+/** Why an event was never sent to a forwarder: its queue was full, or the module stopped. */
+export type ForwardDropReason = 'queue_full' | 'shutdown';
 
 /** What the Rooms API counts about forwarding and pings (Prometheus in production). */
 export interface RoomsMetrics {
@@ -49,7 +49,7 @@ export interface RoomsMetrics {
   eventForwarded(event: ForwardLabels & { isSuccess: boolean; code: string }): void;
   /** A queued resync replaced by a newer state of its room, which is sent instead. */
   eventCoalesced(event: ForwardLabels): void;
-  /** An event never sent to a forwarder (its queue was full). */
+  /** An event never sent to a forwarder (its queue was full, or the module stopped). */
   eventDropped(event: ForwardLabels & { reason: ForwardDropReason }): void;
   /** A ping was recorded but its resync event could not be forwarded to every forwarder. */
   pingForwardingFailed(scheduler: string): void;

@@ -106,6 +106,21 @@ describe('ForwarderLanes', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('drops what is queued at shutdown and lets the calls in flight finish', async () => {
+    const { client, calls } = scriptedClient();
+    const lanes = new ForwarderLanes(client, { maxInFlight: 1, maxQueued: 10 });
+    const inFlight = lanes.send(event('a'));
+    const queued = lanes.send(event('b'));
+
+    lanes.dropQueued();
+
+    expect(await queued).toEqual({ outcome: 'dropped', reason: 'shutdown' });
+    calls[0]!.settle();
+    expect(await inFlight).toEqual({ outcome: 'sent' });
+    expect(calls).toHaveLength(1);
+    expect(lanes.backlog()).toEqual([]);
+  });
+
   it('reports a failed call with its error', async () => {
     const failure = new Error('boom');
     const lanes = new ForwarderLanes(

@@ -44,7 +44,7 @@ export class PrometheusRoomsMetrics implements RoomsMetrics {
     );
     this.dropped = counter(
       'maestro_api_dropped_event_forwarding_total',
-      'Events never sent to a forwarder, by reason (queue_full: its queue was at its bound).',
+      'Events never sent to a forwarder, by reason (queue_full: its queue was at its bound; shutdown: still queued when the module stopped).',
       ['kind', 'game', 'scheduler', 'forwarder', 'reason'],
     );
     this.pingForwardingFailures = counter(
