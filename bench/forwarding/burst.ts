@@ -36,7 +36,8 @@ async function main() {
     const fast = await phase(stack, 'burst-fast', () => backend.count());
     backend.delayMs = SLOW_BACKEND_MS;
     const slow = await phase(stack, 'burst-slow', () => backend.count());
-    writeResult('forwarding-burst', {
+    // BENCH_RESULT_NAME=forwarding-burst-before: the same run against the sources before #13.
+    writeResult(process.env['BENCH_RESULT_NAME'] ?? 'forwarding-burst', {
       machine,
       command: commandLine(),
       setup: {
