@@ -22,7 +22,7 @@ import {
 
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 64);
 const ROOMS = setting('BENCH_ROOMS', 20_000);
-const RATE = setting('BENCH_RATE', 1_000);
+const RATE = setting('BENCH_RATE', 400);
 const HEALTHY_MS = setting('BENCH_HEALTHY_DURATION_MS', 30_000);
 const BLACKHOLE_MS = setting('BENCH_BLACKHOLE_DURATION_MS', 180_000);
 const WARMUP_MS = 10_000;
