@@ -99,4 +99,40 @@ describe('a forwarder that never answers', () => {
       },
     });
   });
+
+  it('answers player events beyond the queue’s bound at once, saying the queue is full', async () => {
+    // A deadline long enough for every request to reach the queue while the first calls wait.
+    const patient = `patient-${uniqueSuffix()}`;
+    const forwarder = forwarderAt('silent', blackhole.address, {
+      options: { timeoutMs: 1_500, metadata: {} },
+    });
+    await api.schedulers.createScheduler(testScheduler(patient, { forwarders: [forwarder] }));
+    await placeRooms(api, patient, 1);
+
+    const answers = await Promise.all(
+      Array.from({ length: LIMITS.maxInFlight + LIMITS.maxQueued + 5 }, (_, i) =>
+        call(api, 'POST', `/scheduler/${patient}/rooms/room-0/playerevent`, {
+          event: 'playerJoin',
+          metadata: { playerId: `p${i}` },
+        }),
+      ),
+    );
+
+    const messages = answers.map((answer) => (answer.body as { message: string }).message);
+    const full = messages.filter((m) => m === 'event not forwarded to "silent": its queue is full');
+    expect(full).toHaveLength(5);
+    expect(messages.filter((m) => m.includes('DeadlineExceeded'))).toHaveLength(
+      LIMITS.maxInFlight + LIMITS.maxQueued,
+    );
+    const dropped = metricTotal(
+      api.registry,
+      'maestro_api_dropped_event_forwarding_total',
+      patient,
+      {
+        kind: 'player',
+        reason: 'queue_full',
+      },
+    );
+    expect(await dropped).toBe(5);
+  });
 });
