@@ -37,16 +37,14 @@ export interface RoomsPingDeps {
   forwarding: RoomsForwarding;
   metrics: RoomsMetrics;
   log: Logger;
-  /** Resync forwards allowed in flight at once; beyond it they are dropped (and counted). */
-  maxForwardsInFlight?: number;
 }
-
-const DEFAULT_MAX_FORWARDS_IN_FLIGHT = 10_000;
 
 /**
  * Pings: the room's report and its status transition are one atomic write (RoomStore.ping); the
  * answer never waits for forwarding. The resync event (or `terminated`, when the room's instance
  * is terminating) is forwarded in the background, and its failures only show in metrics and logs.
+ * How many wait is bounded by the forwarders' queues (RoomsForwarding), where a room's resyncs
+ * coalesce.
  */
 export class RoomsPing {
   private inFlight = 0;
@@ -105,11 +103,6 @@ export class RoomsPing {
     result: Extract<PingResult, { outcome: 'recorded' }>,
   ): void {
     if (!scheduler.forwarders.some((forwarder) => forwarder.enable)) return;
-    const limit = this.deps.maxForwardsInFlight ?? DEFAULT_MAX_FORWARDS_IN_FLIGHT;
-    if (this.inFlight >= limit) {
-      this.deps.metrics.pingForwardingFailed(scheduler.name);
-      return;
-    }
     this.inFlight += 1;
     const isTermination =
       result.status !== result.previous &&

@@ -75,6 +75,8 @@ export interface HealthConfig {
 export interface RoomsConfig {
   allocationTtlMs: number;
   schedulerCacheTtlMs: number;
+  /** Per forwarder of a scheduler: calls in flight and events queued at most. */
+  forwarding: { maxInFlight: number; maxQueued: number };
   /** `secret` empty: rooms get no token; `isRequired`: the Rooms API demands it. */
   auth: { secret: string; isRequired: boolean };
 }
@@ -194,6 +196,10 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
     rooms: {
       allocationTtlMs: env.MAESTRO_ROOM_ALLOCATION_TTL_MS,
       schedulerCacheTtlMs: env.MAESTRO_SCHEDULER_CACHE_TTL_MS,
+      forwarding: {
+        maxInFlight: env.MAESTRO_FORWARDING_MAX_IN_FLIGHT,
+        maxQueued: env.MAESTRO_FORWARDING_MAX_QUEUED,
+      },
       auth: {
         secret: env.MAESTRO_ROOM_AUTH_SECRET,
         isRequired: env.MAESTRO_ROOM_AUTH_REQUIRED,

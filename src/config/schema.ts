@@ -183,6 +183,16 @@ export const environmentSchema = z
       .describe(
         'How long a process keeps a scheduler it read; changes invalidate it at once over Redis pub/sub.',
       ),
+    MAESTRO_FORWARDING_MAX_IN_FLIGHT: integer(1, 10_000)
+      .default(64)
+      .describe(
+        'Calls in flight toward one forwarder of one scheduler at most; further events wait in its queue.',
+      ),
+    MAESTRO_FORWARDING_MAX_QUEUED: integer(1, 1_000_000)
+      .default(10_000)
+      .describe(
+        "Events waiting for one forwarder at most (a room's resyncs count once, coalesced); beyond it events are dropped and counted.",
+      ),
     MAESTRO_ROOM_AUTH_SECRET: z
       .string()
       .refine((value) => value === '' || value.length >= 32, {

@@ -32,17 +32,25 @@ export interface ForwarderClient {
   close(): void;
 }
 
+/** Which event went (or did not go) to which forwarder. */
+export interface ForwardLabels {
+  kind: 'room' | 'player';
+  game: string;
+  scheduler: string;
+  forwarder: string;
+}
+
+/** Why an event was never sent to a forwarder: its queue was full, or the module stopped. */
+export type ForwardDropReason = 'queue_full' | 'shutdown';
+
 /** What the Rooms API counts about forwarding and pings (Prometheus in production). */
 export interface RoomsMetrics {
   /** One forward of a room or player event to one forwarder; `code` is `OK` on success. */
-  eventForwarded(event: {
-    kind: 'room' | 'player';
-    game: string;
-    scheduler: string;
-    forwarder: string;
-    isSuccess: boolean;
-    code: string;
-  }): void;
+  eventForwarded(event: ForwardLabels & { isSuccess: boolean; code: string }): void;
+  /** A queued resync replaced by a newer state of its room, which is sent instead. */
+  eventCoalesced(event: ForwardLabels): void;
+  /** An event never sent to a forwarder (its queue was full, or the module stopped). */
+  eventDropped(event: ForwardLabels & { reason: ForwardDropReason }): void;
   /** A ping was recorded but its resync event could not be forwarded to every forwarder. */
   pingForwardingFailed(scheduler: string): void;
   /** A ping was answered `success: false` (unknown room or scheduler, forbidden transition…). */

@@ -28,6 +28,7 @@ import type { RoomsApiDeps } from '../../src/api/rooms/rooms-service';
 import { closeGrpc, listenGrpc } from '../../src/api/shared/grpc-listen';
 import { RoomsAllocation } from '../../src/app/rooms-allocation';
 import { RoomsEvents } from '../../src/app/rooms-events';
+import type { ForwardingLimits } from '../../src/app/forwarder-lanes';
 import { RoomsForwarding } from '../../src/app/rooms-forwarding';
 import { ForwardingRoomLifecycle } from '../../src/app/forwarding-room-lifecycle';
 import { RoomsPing } from '../../src/app/rooms-ping';
@@ -62,6 +63,8 @@ export interface RoomsApiHarnessOptions {
   runtime?: Pick<Runtime, 'roomAddress'>;
   /** Where rooms live; by default the run's standalone Redis. */
   redis?: RedisConnection;
+  /** Per forwarder: calls in flight and events queued at most (the production defaults). */
+  forwardingLimits?: ForwardingLimits;
 }
 
 export async function startRoomsApi(
@@ -98,7 +101,9 @@ export async function startRoomsApi(
   const metrics = new PrometheusRoomsMetrics(registry);
   // As in production: the Rooms API forwards from a worker thread.
   const client = new ThreadedForwarderClient();
-  const forwarding = new RoomsForwarding({ client, metrics, log });
+  const limits = options.forwardingLimits;
+  const forwarding = new RoomsForwarding({ client, metrics, log, limits });
+  metrics.observeBacklog(() => forwarding.backlog());
   const ping = new RoomsPing({ rooms, schedulers: cache, forwarding, metrics, log });
   const runtime = options.runtime ?? {
     roomAddress: (scheduler: string, roomId: string) =>

@@ -45,6 +45,22 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('debug');
   });
 
+  it('bounds forwarding per forwarder, 64 calls in flight and 10,000 queued unless set', () => {
+    expect(loadConfig({}).rooms.forwarding).toEqual({ maxInFlight: 64, maxQueued: 10_000 });
+    const config = loadConfig({
+      MAESTRO_FORWARDING_MAX_IN_FLIGHT: '8',
+      MAESTRO_FORWARDING_MAX_QUEUED: '500',
+    });
+    expect(config.rooms.forwarding).toEqual({ maxInFlight: 8, maxQueued: 500 });
+    const problems = captureProblems(() =>
+      loadConfig({ MAESTRO_FORWARDING_MAX_IN_FLIGHT: '0', MAESTRO_FORWARDING_MAX_QUEUED: 'many' }),
+    );
+    expect(problems).toEqual([
+      { variable: 'MAESTRO_FORWARDING_MAX_IN_FLIGHT', message: 'must be at least 1' },
+      { variable: 'MAESTRO_FORWARDING_MAX_QUEUED', message: 'must be an integer' },
+    ]);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ MAESTRO_MANAGEMENT_API_PORT: '' }).managementApi.port).toBe(8080);
   });

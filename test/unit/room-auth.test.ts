@@ -96,6 +96,7 @@ describe('rooms configuration', () => {
     expect(config.rooms).toEqual({
       allocationTtlMs: 300_000,
       schedulerCacheTtlMs: 60_000,
+      forwarding: { maxInFlight: 64, maxQueued: 10_000 },
       auth: { secret: '', isRequired: false },
     });
     expect(config.roomsApiGrpc.port).toBe(9070);

@@ -9,9 +9,14 @@ import { httpApiModule } from './http-api-module';
 import type { Module, ModuleDeps } from './module';
 import { createRoomsForwarding } from './rooms-wiring';
 
+const FORWARDING_DRAIN_GRACE_MS = 5_000;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * The Rooms API: HTTP and native gRPC over Redis (rooms), the scheduler cache and the forwarders.
- * Stopping drains requests first, then the pings' background forwards, then closes the channels.
+ * Stopping drains requests first, then the pings' background forwards (those still queued after
+ * 5 s are dropped), then closes the channels.
  */
 export function roomsApiModule(deps: ModuleDeps): Module {
   const { resources, registry } = deps;
@@ -19,7 +24,12 @@ export function roomsApiModule(deps: ModuleDeps): Module {
   const log = deps.log.child({ module: 'rooms-api' });
   const rooms = resources.roomStore();
   const schedulers = resources.schedulerCache();
-  const { forwarding, metrics, close } = createRoomsForwarding(registry, log, true);
+  const { forwarding, metrics, close } = createRoomsForwarding(
+    registry,
+    log,
+    config.rooms.forwarding,
+    true,
+  );
   const ping = new RoomsPing({ rooms, schedulers, forwarding, metrics, log });
   const api: RoomsApiDeps = {
     ping,
@@ -49,6 +59,10 @@ export function roomsApiModule(deps: ModuleDeps): Module {
     ...module,
     async stop() {
       await module.stop();
+      // A slow or silent forwarder must not hold the shutdown: after a grace period what is still
+      // queued is dropped (counted); calls in flight end at their deadline at the latest.
+      await Promise.race([ping.drain(), delay(FORWARDING_DRAIN_GRACE_MS)]);
+      forwarding.dropQueued();
       await ping.drain();
       close();
     },

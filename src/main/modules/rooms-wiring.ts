@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { GrpcForwarderClient } from '../../adapters/forwarder-grpc/grpc-forwarder-client';
 import { ThreadedForwarderClient } from '../../adapters/forwarder-grpc/threaded-forwarder-client';
 import { PrometheusRoomsMetrics } from '../../adapters/metrics/prometheus-rooms-metrics';
+import type { ForwardingLimits } from '../../app/forwarder-lanes';
 import { RoomsForwarding } from '../../app/rooms-forwarding';
 import { ForwardingRoomLifecycle } from '../../app/forwarding-room-lifecycle';
 import { roomTokenEnvironment } from '../../app/rooms-token';
@@ -12,16 +13,19 @@ import type { Resources } from '../infra/resources';
 
 /**
  * Event forwarding with its own gRPC channels, on a worker thread when `isThreaded` (the Rooms
- * API's hot path); `close()` them when the module stops.
+ * API's hot path), within `limits` per forwarder; `close()` them when the module stops.
  */
-export function createRoomsForwarding(registry: Registry, log: Logger, isThreaded = false) {
+export function createRoomsForwarding(
+  registry: Registry,
+  log: Logger,
+  limits: ForwardingLimits,
+  isThreaded = false,
+) {
   const client = isThreaded ? new ThreadedForwarderClient() : new GrpcForwarderClient();
   const metrics = new PrometheusRoomsMetrics(registry);
-  return {
-    forwarding: new RoomsForwarding({ client, metrics, log }),
-    metrics,
-    close: () => client.close(),
-  };
+  const forwarding = new RoomsForwarding({ client, metrics, log, limits });
+  metrics.observeBacklog(() => forwarding.backlog());
+  return { forwarding, metrics, close: () => client.close() };
 }
 
 /**
@@ -33,7 +37,8 @@ export function createRoomLifecycle(
   registry: Registry,
   log: Logger,
 ): { lifecycle: RoomLifecycle; close: () => void } {
-  const { forwarding, close } = createRoomsForwarding(registry, log);
+  const limits = resources.config.rooms.forwarding;
+  const { forwarding, close } = createRoomsForwarding(registry, log, limits);
   const lifecycle = new ForwardingRoomLifecycle({
     rooms: resources.roomStore(),
     schedulers: resources.schedulerCache(),
