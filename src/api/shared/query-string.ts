@@ -12,7 +12,7 @@ export class UndecodableQueryValue {
 
 export type QueryValue = string | UndecodableQueryValue;
 
-const decode = (text: string): QueryValue | undefined => {
+const decode = (text: string): string | undefined => {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
@@ -20,25 +20,20 @@ const decode = (text: string): QueryValue | undefined => {
   }
 };
 
+/** fastify's `querystringParser`: repeated names collect their values in order. */
 export function parseQueryString(query: string): Record<string, QueryValue | QueryValue[]> {
-  const parsed: Record<string, QueryValue | QueryValue[]> = Object.create(null) as Record<
-    string,
-    QueryValue | QueryValue[]
-  >;
+  const parsed = Object.create(null) as Record<string, QueryValue | QueryValue[]>;
   for (const pair of query.split('&')) {
     if (pair === '') continue;
     const separator = pair.indexOf('=');
     const key = decode(separator === -1 ? pair : pair.slice(0, separator));
-    if (typeof key !== 'string') continue; // an undecodable name names no parameter
+    if (key === undefined) continue; // an undecodable name names no parameter
     const raw = separator === -1 ? '' : pair.slice(separator + 1);
     const value = decode(raw) ?? new UndecodableQueryValue(raw);
     const earlier = parsed[key];
-    parsed[key] =
-      earlier === undefined
-        ? value
-        : Array.isArray(earlier)
-          ? [...earlier, value]
-          : [earlier, value];
+    if (earlier === undefined) parsed[key] = value;
+    else if (Array.isArray(earlier)) earlier.push(value);
+    else parsed[key] = [earlier, value];
   }
   return parsed;
 }
