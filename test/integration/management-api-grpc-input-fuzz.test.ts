@@ -130,6 +130,11 @@ describe('Management API under nasty gRPC request fields', () => {
         );
 
         expect([status.UNKNOWN, status.INTERNAL]).not.toContain(error?.code);
+        // A scheduler definition refuses NUL anywhere in it, nested fields included.
+        if (nasty.kind === 'nul' && target.path.endsWith('/CreateScheduler')) {
+          expect(error?.code).toBe(status.INVALID_ARGUMENT);
+          expect(error?.details).toContain(': must not contain NUL characters');
+        }
         const details = expectedRefusalDetails(target.field, nasty);
         if (details !== undefined) {
           expect({ code: error?.code, details: error?.details }).toEqual({
