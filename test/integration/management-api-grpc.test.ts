@@ -151,7 +151,7 @@ describe('Management API over native gRPC', () => {
     expect(deletion.code).toBe(status.NOT_FOUND);
   });
 
-  it('answers INVALID_ARGUMENT to an empty operation id and NOT_FOUND to an unknown or overlong one', async () => {
+  it('answers INVALID_ARGUMENT to an empty or over-4096-character operation id and NOT_FOUND to an unknown one, or one too long for Temporal', async () => {
     const schedulerName = name('no-operation');
     const request = (operationId: string) => ({ schedulerName, operationId });
 
@@ -159,6 +159,9 @@ describe('Management API over native gRPC', () => {
     const emptyCancel = await rejection(operations.call('cancelOperation', request('')));
     const unknown = await rejection(
       operations.call('getOperation', request('5d8b0b52-6f3c-4a55-9bd2-1f0d6ab1c0de')),
+    );
+    const tooLongForTemporal = await rejection(
+      operations.call('getOperation', request('x'.repeat(2_000))),
     );
     const overlong = await rejection(operations.call('getOperation', request('x'.repeat(5_000))));
 
@@ -168,7 +171,11 @@ describe('Management API over native gRPC', () => {
     ]);
     expect(emptyCancel.code).toBe(status.INVALID_ARGUMENT);
     expect(unknown.code).toBe(status.NOT_FOUND);
-    expect(overlong.code).toBe(status.NOT_FOUND);
+    expect(tooLongForTemporal.code).toBe(status.NOT_FOUND);
+    expect([overlong.code, overlong.details]).toEqual([
+      status.INVALID_ARGUMENT,
+      'Validation Error:\noperationId: must be at most 4096 characters',
+    ]);
   });
 
   it('answers INVALID_ARGUMENT listing every broken field when the scheduler is invalid', async () => {

@@ -44,6 +44,8 @@ export interface RoomsApiHarness {
   grpcAddress: string;
   app: FastifyInstance;
   redis: RedisClient;
+  /** Every room key of this harness starts with it (ioredis adds it, except to KEYS patterns). */
+  keyPrefix: string;
   rooms: RedisRoomStore;
   schedulers: PostgresSchedulerStore;
   invalidator: RedisSchedulerCacheInvalidator;
@@ -127,6 +129,7 @@ export async function startRoomsApi(
     grpcAddress: `127.0.0.1:${grpcPort}`,
     app,
     redis,
+    keyPrefix,
     rooms,
     schedulers,
     invalidator: new RedisSchedulerCacheInvalidator(redis, keyPrefix),

@@ -95,7 +95,7 @@ describe('toWireError', () => {
     }
   });
 
-  it("answers 400 INVALID_ARGUMENT when fastify rejects the request (the client's mistake)", () => {
+  it("keeps fastify's 4xx status, with the gRPC code it stands for, when fastify rejects the request (the client's mistake)", () => {
     const tooLarge = Object.assign(new Error('Request body is too large'), {
       code: 'FST_ERR_CTP_BODY_TOO_LARGE',
       statusCode: 413,
@@ -105,10 +105,21 @@ describe('toWireError', () => {
       statusCode: 404,
     });
 
+    const unsupported = Object.assign(new Error('Unsupported Media Type'), {
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      statusCode: 415,
+    });
+
     expect(toWireError(tooLarge)).toEqual({
-      httpStatus: 400,
-      grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+      httpStatus: 413,
+      grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED,
       message: 'Request body is too large',
+      isUnexpected: false,
+    });
+    expect(toWireError(unsupported)).toEqual({
+      httpStatus: 415,
+      grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+      message: 'Unsupported Media Type',
       isUnexpected: false,
     });
     expect(toWireError(libraryError)).toMatchObject({ httpStatus: 500, isUnexpected: true });

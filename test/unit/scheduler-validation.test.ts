@@ -263,3 +263,12 @@ describe('validateScheduler with NUL characters', () => {
     ]);
   });
 });
+
+describe('validateScheduler with a long game', () => {
+  it('refuses a game over 255 characters, which the PostgreSQL index could not hold', () => {
+    expect(problemsOf(withValue('game', 'é'.repeat(256)))).toEqual([
+      { field: 'game', message: 'must be at most 255 characters' },
+    ]);
+    expect(problemsOf(withValue('game', 'é'.repeat(255)))).toEqual([]);
+  });
+});

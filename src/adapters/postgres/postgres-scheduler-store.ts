@@ -32,6 +32,15 @@ const SELECT_SCHEDULER = `
 
 const notFound = (name: string) =>
   new DomainError(ErrorCode.NOT_FOUND, `scheduler ${name} not found`);
+const versionNotFound = (name: string, version: string) =>
+  new DomainError(ErrorCode.NOT_FOUND, `version ${version} of scheduler ${name} not found`);
+
+/**
+ * PostgreSQL text cannot hold U+0000 (it refuses the whole query): no row has such a key, so a
+ * lookup by one finds nothing without asking, and a write of one is refused as the caller's mistake.
+ */
+const isStorable = (...values: (string | null | undefined)[]): boolean =>
+  values.every((value) => !value?.includes('\u0000'));
 
 const isViolation = (error: unknown, code: string): error is DatabaseError =>
   error instanceof DatabaseError && error.code === code;
@@ -113,6 +122,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async getScheduler(name: string): Promise<Scheduler | undefined> {
+    if (!isStorable(name)) return undefined;
     const { rows } = await this.query<SchedulerRow>(
       `${SELECT_SCHEDULER} AND v.version = s.active_version WHERE s.name = $1`,
       [name],
@@ -121,6 +131,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async getSchedulerVersion(name: string, version: string): Promise<Scheduler | undefined> {
+    if (!isStorable(name, version)) return undefined;
     const { rows } = await this.query<SchedulerRow>(
       `${SELECT_SCHEDULER} WHERE s.name = $1 AND v.version = $2`,
       [name, version],
@@ -129,6 +140,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async listSchedulers(filter: SchedulerFilter = {}): Promise<Scheduler[]> {
+    if (!isStorable(filter.name, filter.game, filter.version)) return [];
     const { rows } = await this.query<SchedulerRow>(
       `${SELECT_SCHEDULER} AND v.version = s.active_version
        WHERE ($1::text IS NULL OR s.name = $1) AND ($2::text IS NULL OR s.game = $2)
@@ -140,6 +152,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async listVersions(name: string): Promise<SchedulerVersionSummary[]> {
+    if (!isStorable(name)) return [];
     const { rows } = await this.query<{
       version: string;
       created_at: Date;
@@ -184,6 +197,8 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async switchActiveVersion(name: string, version: string): Promise<void> {
+    if (!isStorable(name)) throw notFound(name);
+    if (!isStorable(version)) throw versionNotFound(name, version);
     const { rowCount } = await this.query(
       `UPDATE schedulers SET active_version = $2, updated_at = now()
        WHERE name = $1
@@ -192,7 +207,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
     );
     if (rowCount) return;
     if (!(await this.exists(name))) throw notFound(name);
-    throw new DomainError(ErrorCode.NOT_FOUND, `version ${version} of scheduler ${name} not found`);
+    throw versionNotFound(name, version);
   }
 
   async updateState(name: string, state: SchedulerState): Promise<void> {
@@ -204,6 +219,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   async deleteScheduler(name: string): Promise<void> {
+    if (!isStorable(name)) return;
     await this.query('DELETE FROM schedulers WHERE name = $1', [name]);
   }
 
@@ -223,6 +239,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   private async updateScheduler(name: string, assignment: string, value: string): Promise<void> {
+    if (!isStorable(name)) throw notFound(name);
     const { rowCount } = await this.query(
       `UPDATE schedulers SET ${assignment}, updated_at = now() WHERE name = $1`,
       [name, value],
@@ -231,6 +248,7 @@ export class PostgresSchedulerStore implements SchedulerStore {
   }
 
   private async exists(name: string): Promise<boolean> {
+    if (!isStorable(name)) return false;
     const { rowCount } = await this.query('SELECT 1 FROM schedulers WHERE name = $1', [name]);
     return rowCount === 1;
   }

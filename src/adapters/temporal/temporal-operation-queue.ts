@@ -128,7 +128,10 @@ export class TemporalOperationQueue implements OperationQueue {
           .query(listOperationsQuery),
       );
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return { pending: [], active: [], finished: [] };
+      // An id Temporal cannot even look up (too long…) names no scheduler workflow either.
+      if (error instanceof WorkflowNotFoundError || isInvalidArgument(error)) {
+        return { pending: [], active: [], finished: [] };
+      }
       throw error;
     }
     const active = await Promise.all(

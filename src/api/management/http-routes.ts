@@ -49,6 +49,7 @@ export function registerManagementRoutes(app: FastifyInstance, deps: ManagementA
 export function buildManagementHttpApp(deps: ManagementApiDeps): FastifyInstance {
   const routes = routesOf(managementMethods(deps));
   const app = createHttpApp(deps.log, {
+    bindings: routes.map(({ binding }) => binding),
     hasRouteForPath: (path) =>
       path === OPENAPI_PATH || routes.some(({ binding }) => binding.pathPattern.test(path)),
   });

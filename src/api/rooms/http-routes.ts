@@ -65,6 +65,7 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
 export function buildRoomsHttpApp(deps: RoomsApiDeps): FastifyInstance {
   const bindings = routesOf(deps).map((route) => route.binding);
   const app = createHttpApp(deps.log, {
+    bindings,
     hasRouteForPath: (path) => bindings.some((binding) => binding.pathPattern.test(path)),
   });
   registerRoomsRoutes(app, deps);

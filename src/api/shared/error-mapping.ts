@@ -63,6 +63,28 @@ function isFrameworkClientError(error: unknown): error is Error & { statusCode: 
   );
 }
 
+/**
+ * The gRPC code written in the body of an error the HTTP framework raised, by the HTTP status it
+ * keeps (413 body too large, 414 path variable too long, 415, 431…); any other is
+ * INVALID_ARGUMENT. A body over the limit is what gRPC calls RESOURCE_EXHAUSTED.
+ */
+const FRAMEWORK_GRPC_STATUSES: Readonly<Partial<Record<number, GrpcStatus>>> = {
+  404: GrpcStatus.NOT_FOUND,
+  408: GrpcStatus.DEADLINE_EXCEEDED,
+  413: GrpcStatus.RESOURCE_EXHAUSTED,
+  431: GrpcStatus.RESOURCE_EXHAUSTED,
+};
+
+/** What the client is told for an error of the HTTP framework with that 4xx status. */
+export function frameworkWireError(httpStatus: number, message: string): WireError {
+  return {
+    httpStatus,
+    grpcStatus: FRAMEWORK_GRPC_STATUSES[httpStatus] ?? GrpcStatus.INVALID_ARGUMENT,
+    message,
+    isUnexpected: false,
+  };
+}
+
 /** Maps any thrown value to what the client is told. */
 export function toWireError(error: unknown): WireError {
   if (error instanceof DomainError) {
@@ -75,13 +97,7 @@ export function toWireError(error: unknown): WireError {
       }),
     };
   }
-  if (isFrameworkClientError(error)) {
-    return {
-      ...ERROR_STATUSES[ErrorCode.INVALID_ARGUMENT],
-      message: error.message,
-      isUnexpected: false,
-    };
-  }
+  if (isFrameworkClientError(error)) return frameworkWireError(error.statusCode, error.message);
   return {
     httpStatus: 500,
     grpcStatus: GrpcStatus.UNKNOWN,

@@ -1,7 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { gatewayErrorBody, GrpcStatus, toWireError } from './error-mapping';
+import { clientErrorHandler, routerErrorHandler } from './framework-errors';
+import type { HttpBinding } from './http-bindings';
 import { MalformedRequestError } from './malformed-request-error';
+import { parseQueryString } from './query-string';
+import { MAX_TEXT_LENGTH } from './request-text';
 
 export interface HttpAppOptions {
   /**
@@ -9,6 +13,8 @@ export interface HttpAppOptions {
    * grpc-gateway's 405 answer (`501 {"code":12,"message":"Method Not Allowed"}`), not a 404.
    */
   hasRouteForPath?: (path: string) => boolean;
+  /** The app's routes, so that an undecodable or too long path variable is named in the error. */
+  bindings?: readonly HttpBinding[];
 }
 
 /** grpc-gateway accepts as much as gRPC does by default (4 MiB messages). */
@@ -18,15 +24,19 @@ const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
  * A fastify app with Maestro's (grpc-gateway's) conventions: every error body is
  * `{code, message, details}` with the gRPC code and the HTTP status of the one error table; unknown
  * paths are 404 `Not Found`, known paths with another method 501; bodies are JSON whatever their
- * content type, and one that is not valid JSON is 400; anything unexpected is logged and answered
- * 500 without leaking internals.
+ * content type, and one that is not valid JSON is 400; errors of the framework itself (body too
+ * large 413, path variable too long 414, undecodable path 400, headers too large 431) keep their
+ * status and get the same body; anything unexpected is logged and answered 500 without leaking
+ * internals.
  */
 export function createHttpApp(log: Logger, options: HttpAppOptions = {}): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
-    // Path variables are single segments of any length (grpc-gateway's `{x=*}`).
-    routerOptions: { maxParamLength: 4096 },
+    // Path variables are single segments (grpc-gateway's `{x=*}`), as long as any parameter.
+    routerOptions: { maxParamLength: MAX_TEXT_LENGTH, querystringParser: parseQueryString },
+    frameworkErrors: routerErrorHandler(options.bindings ?? []),
+    clientErrorHandler,
     // grpc-gateway has no HEAD routes: HEAD on a GET path is "Method Not Allowed".
     exposeHeadRoutes: false,
   });

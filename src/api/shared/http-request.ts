@@ -8,6 +8,8 @@ import {
 import type { HttpBinding } from './http-bindings';
 import { decodeJsonMessage, fieldByJsonKey, isJsonObject } from './json-request';
 import { MalformedRequestError } from './malformed-request-error';
+import { UndecodableQueryValue } from './query-string';
+import { TEXT_RULES } from './request-text';
 
 /** The parts of an HTTP request a binding reads (fastify's parsed params, query and body). */
 export interface HttpRequestParts {
@@ -53,7 +55,12 @@ function queryJson(binding: HttpBinding, query: unknown): JsonObject {
     const field = fieldByJsonKey(binding.method.input, key);
     if (!field || !binding.queryFields.includes(field)) continue;
     if (field.fieldKind === 'message' || field.fieldKind === 'map') continue;
-    const values = (Array.isArray(raw) ? raw : [raw]).map(String);
+    const values = (Array.isArray(raw) ? (raw as unknown[]) : [raw]).map((value) => {
+      if (!(value instanceof UndecodableQueryValue)) return String(value);
+      throw new MalformedRequestError([
+        { field: field.jsonName, message: `${TEXT_RULES.utf8} (percent-encoded)` },
+      ]);
+    });
     if (field.fieldKind === 'list') {
       json[key] = values.map((value) => queryValue(field, value));
     } else if (values.length > 1) {

@@ -13,6 +13,7 @@ import {
   type MessageShape,
 } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
+import { checkRequestText, textFieldsOf } from './request-text';
 
 /** What a handler may know about the call besides its request message. */
 export interface CallContext {
@@ -40,7 +41,10 @@ type UntypedHandler = (
   context: CallContext,
 ) => Promise<MessageInitShape<DescMessage>>;
 
-/** Pairs each RPC of the service with its implementation; throws at start-up if one is missing. */
+/**
+ * Pairs each RPC of the service with its implementation; throws at start-up if one is missing.
+ * Every call's text is checked first (request-text.ts), whichever transport it came by.
+ */
 export function bindUnaryService<S extends GenService<GenServiceMethods>>(
   service: S,
   implementation: UnaryImplementation<S>,
@@ -52,11 +56,14 @@ export function bindUnaryService<S extends GenService<GenServiceMethods>>(
     if (!handler || method.methodKind !== 'unary') {
       throw new Error(`${service.typeName}.${method.name} has no unary implementation`);
     }
+    const textFields = textFieldsOf(method);
     return {
       service,
       method,
-      invoke: async (request, context) =>
-        create(method.output, await handler.call(implementation, request, context)),
+      invoke: async (request, context) => {
+        checkRequestText(textFields, request);
+        return create(method.output, await handler.call(implementation, request, context));
+      },
     };
   });
 }

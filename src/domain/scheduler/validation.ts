@@ -33,6 +33,9 @@ export const SCHEDULER_DEFAULTS = {
   downThreshold: 0.99,
 } as const;
 
+/** The longest game name, in characters. */
+export const MAX_GAME_LENGTH = 255;
+
 const RFC_1123 = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const SEMVER = /^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
@@ -277,7 +280,8 @@ function checkPorts({ portRange, spec }: PortsShape, ctx: z.RefinementCtx): void
 const schedulerSchema = z
   .object({
     name: rfc1123Name(),
-    game: text(),
+    // Indexed in PostgreSQL, whose index entries hold at most ~2700 bytes.
+    game: text(atMost(MAX_GAME_LENGTH)),
     state: oneOf(SchedulerState).default(SCHEDULER_DEFAULTS.state),
     spec: specSchema,
     portRange: portRangeSchema.optional(),
