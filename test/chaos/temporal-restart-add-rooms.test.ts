@@ -3,14 +3,7 @@
  * Management API answers 503 naming Temporal within its call deadline meanwhile (never hangs),
  * and once Temporal is back the operation finishes once, with exactly its 50 rooms.
  */
-import {
-  RestartableTemporal,
-  startManagementApi,
-  timedCall,
-  type ManagementApiProcess,
-  type TimedAnswer,
-} from '../support/chaos-outages';
-import { OperationsHarness } from '../support/operations-harness';
+import { timedCall, useTemporalChaosStack, type TimedAnswer } from '../support/chaos-outages';
 import { eventually } from '../support/runtime-contract';
 
 /** MAESTRO_TEMPORAL_CALL_TIMEOUT_MS of the Management API under test. */
@@ -19,30 +12,7 @@ const CALL_TIMEOUT_MS = 3_000;
 const SLACK_MS = 7_000;
 
 describe('an add_rooms of 50 while Temporal is killed and restarted', () => {
-  const temporal = new RestartableTemporal();
-  const harness = new OperationsHarness('kubernetes');
-  let api: ManagementApiProcess;
-
-  beforeAll(async () => {
-    await temporal.start();
-    await harness.start({
-      env: {
-        MAESTRO_TEMPORAL_ADDRESS: temporal.address,
-        // Five pods a second: the 50 rooms take about ten seconds, long enough to kill Temporal.
-        MAESTRO_KUBERNETES_QPS: '5',
-        MAESTRO_KUBERNETES_BURST: '1',
-        MAESTRO_TEMPORAL_CALL_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
-      },
-    });
-    api = await startManagementApi(harness.maestroEnvironment());
-  });
-
-  afterAll(async () => {
-    await api?.stop();
-    await temporal.start(); // the harness stops its workers on a live server
-    await harness.stop();
-    await temporal.stop();
-  });
+  const { temporal, harness, api } = useTemporalChaosStack({ callTimeoutMs: CALL_TIMEOUT_MS });
 
   it('finishes once with exactly 50 rooms, answering 503 naming Temporal meanwhile, when Temporal dies mid-way', async () => {
     const scheduler = `chaos-add-${harness.suffix}`;
@@ -63,16 +33,16 @@ describe('an add_rooms of 50 while Temporal is killed and restarted', () => {
 
     const duringOutage = {
       operation: await timedCall(
-        `${api.url}/schedulers/${scheduler}/operations/${operationId}`,
+        `${api().url}/schedulers/${scheduler}/operations/${operationId}`,
         'GET',
       ),
       operations: await timedCall(
-        `${api.url}/schedulers/${scheduler}/operations?stage=final`,
+        `${api().url}/schedulers/${scheduler}/operations?stage=final`,
         'GET',
       ),
-      patch: await timedCall(`${api.url}/schedulers/${scheduler}`, 'PATCH', { maxSurge: '50%' }),
-      create: await timedCall(`${api.url}/schedulers`, 'POST', httpScheduler(later)),
-      scheduler: await timedCall(`${api.url}/schedulers/${scheduler}`, 'GET'),
+      patch: await timedCall(`${api().url}/schedulers/${scheduler}`, 'PATCH', { maxSurge: '50%' }),
+      create: await timedCall(`${api().url}/schedulers`, 'POST', httpScheduler(later)),
+      scheduler: await timedCall(`${api().url}/schedulers/${scheduler}`, 'GET'),
     };
     await temporal.start();
     const operation = await harness.waitForOperation(scheduler, operationId, 'finished', 180_000);
@@ -106,20 +76,20 @@ describe('an add_rooms of 50 while Temporal is killed and restarted', () => {
     expect((await harness.schedulers.getScheduler(name))?.state).toBe('creating');
 
     // Another definition under the same name is not a repeat: refused as in Maestro.
-    const other = await timedCall(`${api.url}/schedulers`, 'POST', {
+    const other = await timedCall(`${api().url}/schedulers`, 'POST', {
       ...httpScheduler(name),
       game: 'squash',
     });
     // Two at once, as an impatient client might: neither queues a second create_scheduler.
     const repeats = await Promise.all([
-      timedCall(`${api.url}/schedulers`, 'POST', httpScheduler(name)),
-      timedCall(`${api.url}/schedulers`, 'POST', httpScheduler(name)),
+      timedCall(`${api().url}/schedulers`, 'POST', httpScheduler(name)),
+      timedCall(`${api().url}/schedulers`, 'POST', httpScheduler(name)),
     ]);
     await eventually(
       async () => expect((await harness.schedulers.getScheduler(name))?.state).toBe('in-sync'),
       60_000,
     );
-    const once = await timedCall(`${api.url}/schedulers`, 'POST', httpScheduler(name));
+    const once = await timedCall(`${api().url}/schedulers`, 'POST', httpScheduler(name));
 
     expect([
       [200, 200],

@@ -4,13 +4,7 @@
  * API answers 503 naming Temporal meanwhile, and once Temporal is back the update finishes once:
  * exactly 50 rooms, all of the new version, each version operation run once.
  */
-import {
-  RestartableTemporal,
-  startManagementApi,
-  timedCall,
-  type ManagementApiProcess,
-} from '../support/chaos-outages';
-import { OperationsHarness } from '../support/operations-harness';
+import { timedCall, useTemporalChaosStack } from '../support/chaos-outages';
 import { eventually } from '../support/runtime-contract';
 
 const CALL_TIMEOUT_MS = 3_000;
@@ -19,30 +13,9 @@ const SLACK_MS = 7_000;
 const ROOMS = 50;
 
 describe('a major version rolling update while Temporal is killed and restarted', () => {
-  const temporal = new RestartableTemporal();
-  const harness = new OperationsHarness('kubernetes');
-  let api: ManagementApiProcess;
-
-  beforeAll(async () => {
-    await temporal.start();
-    await harness.start({
-      healthControllerIntervalMs: 1_000,
-      env: {
-        MAESTRO_TEMPORAL_ADDRESS: temporal.address,
-        // Five pod changes a second: replacing 50 rooms takes long enough to kill Temporal.
-        MAESTRO_KUBERNETES_QPS: '5',
-        MAESTRO_KUBERNETES_BURST: '1',
-        MAESTRO_TEMPORAL_CALL_TIMEOUT_MS: String(CALL_TIMEOUT_MS),
-      },
-    });
-    api = await startManagementApi(harness.maestroEnvironment());
-  });
-
-  afterAll(async () => {
-    await api?.stop();
-    await temporal.start(); // the harness stops its workers on a live server
-    await harness.stop();
-    await temporal.stop();
+  const { temporal, harness, api } = useTemporalChaosStack({
+    callTimeoutMs: CALL_TIMEOUT_MS,
+    healthControllerIntervalMs: 1_000,
   });
 
   const versionsOf = async (scheduler: string) =>
@@ -71,11 +44,11 @@ describe('a major version rolling update while Temporal is killed and restarted'
     const versionsWhenKilled = await versionsOf(scheduler);
     await temporal.kill();
 
-    const patch = await timedCall(`${api.url}/schedulers/${scheduler}`, 'PATCH', {
+    const patch = await timedCall(`${api().url}/schedulers/${scheduler}`, 'PATCH', {
       maxSurge: '50%',
     });
     const operations = await timedCall(
-      `${api.url}/schedulers/${scheduler}/operations?stage=active`,
+      `${api().url}/schedulers/${scheduler}/operations?stage=active`,
       'GET',
     );
     await temporal.start();

@@ -3,6 +3,7 @@ import { freePort } from '../../scripts/local-infra/paths';
 import type { ServiceProcess } from '../../scripts/local-infra/process';
 import { startTemporal, type RunningTemporal } from '../../scripts/local-infra/temporal';
 import { sharedInfra, uniqueSuffix } from './infra';
+import { OperationsHarness } from './operations-harness';
 import {
   INTERNAL_PORT_VARIABLE,
   runMaestro,
@@ -136,4 +137,59 @@ export async function startManagementApi(
 export async function fastShutdown(postgres: ServiceProcess): Promise<void> {
   process.kill(postgres.pid, 'SIGINT');
   await postgres.exited;
+}
+
+/** A Kubernetes operations stack on a Temporal the test may kill, with its Management API. */
+export interface TemporalChaosStack {
+  temporal: RestartableTemporal;
+  harness: OperationsHarness;
+  /** The `maestro start management-api` process, once `beforeAll` ran. */
+  api(): ManagementApiProcess;
+}
+
+/**
+ * Registers the file's beforeAll/afterAll for a Temporal chaos test: a private restartable
+ * Temporal, an operations harness on KWOK whose worker creates five pods a second (so an
+ * operation lasts long enough to kill Temporal mid-way), and a Management API process whose
+ * Temporal calls time out after `callTimeoutMs`.
+ */
+export function useTemporalChaosStack(options: {
+  callTimeoutMs: number;
+  healthControllerIntervalMs?: number;
+}): TemporalChaosStack {
+  const temporal = new RestartableTemporal();
+  const harness = new OperationsHarness('kubernetes');
+  let api: ManagementApiProcess | undefined;
+
+  beforeAll(async () => {
+    await temporal.start();
+    await harness.start({
+      ...(options.healthControllerIntervalMs !== undefined && {
+        healthControllerIntervalMs: options.healthControllerIntervalMs,
+      }),
+      env: {
+        MAESTRO_TEMPORAL_ADDRESS: temporal.address,
+        MAESTRO_KUBERNETES_QPS: '5',
+        MAESTRO_KUBERNETES_BURST: '1',
+        MAESTRO_TEMPORAL_CALL_TIMEOUT_MS: String(options.callTimeoutMs),
+      },
+    });
+    api = await startManagementApi(harness.maestroEnvironment());
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    await temporal.start(); // the harness stops its workers on a live server
+    await harness.stop();
+    await temporal.stop();
+  });
+
+  return {
+    temporal,
+    harness,
+    api: () => {
+      if (!api) throw new Error('the Management API starts in beforeAll');
+      return api;
+    },
+  };
 }
