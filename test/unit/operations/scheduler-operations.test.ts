@@ -135,6 +135,28 @@ describe('scheduler operations (stubbed activities)', () => {
     expect(events(run)).toContain('Operation rollback flow execution finished with success');
   });
 
+  it.each([
+    [0, []],
+    [3, ['rooms still terminating after the deletion wait: 3; left to the runtime']],
+  ])(
+    'deletes the scheduler, recording the %i rooms its wait left to the runtime',
+    async (roomsLeft, leftLines) => {
+      const run = await harness.run(
+        'delete_scheduler',
+        {},
+        { deleteScheduler: async () => ({ roomsLeft }) },
+      );
+
+      expect(run.details.status).toBe('finished');
+      expect(run.calls).toEqual([
+        { name: 'deleteScheduler', input: { schedulerName: run.details.schedulerName } },
+      ]);
+      const deletionLines = events(run).filter((line) => line.startsWith('rooms still'));
+      expect(deletionLines).toEqual(leftLines);
+      expect(events(run)).toContain('scheduler deleted with its rooms and runtime space');
+    },
+  );
+
   it('enqueues removals and additions in order when the health plan takes action', async () => {
     const run = await harness.run(
       'health_controller',
