@@ -22,7 +22,7 @@ export interface SpawnServiceOptions {
   uid?: number;
   gid?: number;
   cwd?: string;
-  /** Own process group, so a terminal's Ctrl-C reaches only the supervisor, which orders the stop. */
+  /** Own process group, so a terminal's Ctrl-C reaches only the script that started it (`npm run dev`), which orders the stop. */
   detached?: boolean;
 }
 
