@@ -87,7 +87,13 @@ export class LocalRuntime implements Runtime {
     const dir = this.roomDir(request.scheduler, request.roomId);
     const files = await readRoom(dir);
     if (!files) return;
-    await writeFile(path.join(dir, 'deleting'), request.reason);
+    try {
+      await writeFile(path.join(dir, 'deleting'), request.reason);
+    } catch (error) {
+      // Its keeper finished an earlier deletion since the read: the room is gone, as asked.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
     if (this.isKeeperAlive(files)) {
       process.kill(files.keeper!.pid, 'SIGTERM');
       // The keeper's child leads the room's process group; killing it ends the room, and the
