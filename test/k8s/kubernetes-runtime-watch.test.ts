@@ -1,19 +1,16 @@
 /**
  * The Kubernetes runtime against a real kube-apiserver with KWOK nodes
  * (test/support/kubernetes-runtime-fixture.ts): the watch of rooms through transitions, hung
- * connections and an API server restart.
+ * connections (the API server restart is test/chaos/kube-apiserver-watch.test.ts, on a cluster of
+ * its own).
  */
-import { readFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import path from 'node:path';
-import { restartKubeComponent } from '../../scripts/local-infra/kube-cluster';
 import pino from 'pino';
 import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
 import type { RuntimeScheduler } from '../../src/ports/runtime';
 import {
   config,
   kubeConfig,
-  kubeStateDir,
   runtime,
   spec,
   useKubernetesRuntime,
@@ -76,71 +73,7 @@ describe('kubernetes runtime', () => {
     expect(watching.types('doomed')[0]).toBe('added');
     expect(watching.types('doomed').filter((type) => type === 'deleted')).toHaveLength(1);
   });
-
-  it('reports rooms deleted while the API server was down or just back, once each, and keeps watching', async () => {
-    const patient = new KubernetesRuntime(
-      { ...config, resyncIntervalMs: 600_000 },
-      pino({ level: 'silent' }),
-    );
-    const ids = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
-    await Promise.all(ids.map((id, i) => create(id, spec(), i)));
-    await Promise.all(ids.map((id) => eventuallyStatus(runtime, scheduler.name, id, 'ready')));
-    const watching = watch(patient, scheduler.name);
-    await eventually(async () =>
-      expect(watching.events.filter((e) => e.type === 'added')).toHaveLength(ids.length),
-    );
-    const deletedWhileDown = ['r0', 'r1'];
-    const deletedWhenBack = ['r2', 'r3'];
-
-    let readWhileDown: Promise<unknown> | undefined;
-
-    const { wasDown } = await restartApiServer(async () => {
-      for (const id of deletedWhileDown) await deletePodInEtcd(scheduler.name, id);
-      readWhileDown = runtime.getRoom(scheduler.name, 'r5');
-    });
-    await Promise.all(deletedWhenBack.map((id) => deleteRoom(id)));
-    await create('after-restart', spec(), 9);
-    await eventually(async () => {
-      for (const id of [...deletedWhileDown, ...deletedWhenBack])
-        expect(watching.types(id)).toContain('deleted');
-      expect(watching.types('after-restart')).toContain('added');
-    }, 60_000);
-    await watching.stop();
-
-    expect(wasDown).toBe(true);
-    await expect(readWhileDown).resolves.toMatchObject({ id: 'r5', status: 'ready' });
-    for (const id of [...deletedWhileDown, ...deletedWhenBack])
-      expect(watching.types(id)).toEqual(expect.arrayContaining(['added', 'deleted']));
-    for (const id of [...deletedWhileDown, ...deletedWhenBack])
-      expect(watching.types(id).filter((type) => type === 'deleted')).toHaveLength(1);
-    for (const id of ['r4', 'r5']) expect(watching.types(id)).toEqual(['added']);
-  });
 });
-
-/**
- * Restarts kube-apiserver and runs `whileDown` once the old process is gone, before the new one
- * serves; says whether the API server was still not serving when `whileDown` finished.
- */
-async function restartApiServer(whileDown: () => Promise<void>): Promise<{ wasDown: boolean }> {
-  const pidFile = path.join(kubeStateDir, 'run', 'kube-apiserver.pid');
-  const oldPid = Number(readFileSync(pidFile, 'utf8'));
-  const restarting = restartKubeComponent(kubeStateDir, 'kube-apiserver');
-  await eventually(async () => expect(isAlive(oldPid)).toBe(false), 30_000);
-  await whileDown();
-  const wasDown = !(await isListening(cluster().apiPort));
-  await restarting;
-  return { wasDown };
-}
-
-/** Deletes a pod behind the API server's back, as if it happened while nobody could watch. */
-async function deletePodInEtcd(namespace: string, name: string) {
-  const key = Buffer.from(`/registry/pods/${namespace}/${name}`).toString('base64');
-  const response = await fetch(`${cluster().etcdUrl}/v3/kv/deleterange`, {
-    method: 'POST',
-    body: JSON.stringify({ key }),
-  });
-  expect(((await response.json()) as { deleted?: string }).deleted).toBe('1');
-}
 
 /**
  * A TCP proxy to the API server whose long-lived connections (watches) can be frozen: they stay
@@ -185,32 +118,4 @@ async function startFreezableProxy(target: URL) {
       await new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-function cluster(): { etcdUrl: string; apiPort: number } {
-  return JSON.parse(readFileSync(path.join(kubeStateDir, 'cluster.json'), 'utf8')) as {
-    etcdUrl: string;
-    apiPort: number;
-  };
-}
-
-/** Running, and not a zombie waiting to be reaped. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
