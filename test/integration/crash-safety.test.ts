@@ -81,6 +81,7 @@ describe('operation execution when the worker process is killed', () => {
     worker.child.kill('SIGKILL');
     await worker.exited;
     worker = undefined;
+    const killedAt = Date.now();
 
     const operation = await harness.operations.get(scheduler, operationId);
     const listing = await harness.operations
@@ -105,7 +106,19 @@ describe('operation execution when the worker process is killed', () => {
       code: 'UNAVAILABLE',
       message: expect.stringContaining('no operation worker answered') as unknown,
     });
-  });
+    // Once no worker has polled for a while, Temporal refuses the query early (FAILED_PRECONDITION
+    // "no poller seen for task queue recently") instead of letting it run to the deadline: the
+    // listing stays UNAVAILABLE, not a 500.
+    while (Date.now() - killedAt < 30_000) {
+      const later = await harness.operations
+        .list({ schedulerName: scheduler, stage: 'final' })
+        .catch((error: unknown) => error);
+      expect(later).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringContaining('no operation worker answered') as unknown,
+      });
+    }
+  }, 180_000);
 });
 
 function countRooms(dir: string): number {

@@ -132,6 +132,13 @@ export class TemporalOperationQueue implements OperationQueue {
       if (error instanceof WorkflowNotFoundError || isInvalidArgument(error)) {
         return { pending: [], active: [], finished: [] };
       }
+      if (isNoWorkerPolling(error)) {
+        throw new DomainError(
+          ErrorCode.UNAVAILABLE,
+          `operations of scheduler ${schedulerName} cannot be listed now: no operation worker answered (Temporal has seen no worker poll its task queue recently); retry`,
+          { cause: error },
+        );
+      }
       throw error;
     }
     const active = await Promise.all(
@@ -276,6 +283,19 @@ function isOperationDetails(value: unknown): value is OperationDetails {
     typeof value === 'object' &&
     value !== null &&
     Array.isArray((value as Partial<OperationDetails>).executionHistory)
+  );
+}
+
+/**
+ * How Temporal answers a query no worker takes, besides the deadline passing: early, with
+ * FAILED_PRECONDITION `no poller seen for task queue recently, worker may be down`, once no worker
+ * has polled the workflow's task queue for a while; or with the stream reset (CANCELLED).
+ */
+function isNoWorkerPolling(error: unknown): boolean {
+  const cause = error instanceof ServiceError ? error.cause : error;
+  return (
+    isGrpcServiceError(cause) &&
+    (cause.code === grpcStatus.FAILED_PRECONDITION || cause.code === grpcStatus.CANCELLED)
   );
 }
 
