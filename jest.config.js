@@ -17,13 +17,8 @@ const transform = {
 };
 const transformIgnorePatterns = [`/node_modules/(?!(${esmPackages.join('|')})/)`];
 
-const { availableParallelism } = require('node:os');
-
 /** @type {import('jest').Config} */
 module.exports = {
-  // Integration files mostly wait on real servers, and each stops or restarts only services of its
-  // own (test/chaos): two workers even on two cores (jest's default there is one) halve the run.
-  maxWorkers: Math.max(2, availableParallelism() - 1),
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
