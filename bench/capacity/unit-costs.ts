@@ -6,8 +6,8 @@
  *    of its scheduler's workflow while it ran) and history bytes (the operation workflow's own,
  *    as the server reports it);
  *  - per room: Redis memory and keys (10,000 rooms written as the system writes them);
- *  - per ping and per allocation through the Rooms API over HTTP: Redis commands and Redis CPU
- *    (`INFO commandstats`: calls and microseconds, commands run inside scripts included).
+ *  - per ping and per allocation through the Rooms API over HTTP: Redis commands (`INFO
+ *    commandstats`: a script and every command it ran) and the Redis server's CPU.
  * Writes bench/results/capacity-unit-costs.json. Run: npm run bench:capacity
  */
 import { Agent, request } from 'node:http';
@@ -20,6 +20,7 @@ import { validateScheduler } from '../../src/domain/scheduler/validation';
 import { freePort } from '../../scripts/local-infra/paths';
 import { operationResult } from '../support/operation-result';
 import { commandLine, machineInfo, round, setting, sleep, writeResult } from '../support/results';
+import { cpuSeconds } from '../support/maestro-process';
 import { seedRooms } from '../support/seed-rooms';
 import { benchScheduler, startStack } from '../support/stack';
 import { countActions, listRuns } from '../support/temporal-actions';
@@ -49,7 +50,7 @@ async function main() {
     await new Promise((resolve) => redis.once('ready', resolve));
     const operations = await operationCosts(stack);
     const rooms = await roomCosts(stack, redis);
-    const api = await requestCosts(redis, `http://127.0.0.1:${roomsApiPort}`);
+    const api = await requestCosts(redis, stack.redisPid, `http://127.0.0.1:${roomsApiPort}`);
     writeResult('capacity-unit-costs', {
       benchmark: 'per-unit costs for the capacity model',
       command: 'npm run bench:capacity',
@@ -145,7 +146,7 @@ async function roomCosts(stack: Stack, redis: RedisClient) {
 }
 
 /** Pings (ready rooms staying ready) and allocations through the Rooms API over HTTP. */
-async function requestCosts(redis: RedisClient, roomsApi: string) {
+async function requestCosts(redis: RedisClient, redisPid: number, roomsApi: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   const roomId = (i: number) => `${ROOMS_SCHEDULER}-${String(i).padStart(6, '0')}`;
   // seedRooms makes the first 70 % of the rooms ready: ping those.
@@ -164,18 +165,20 @@ async function requestCosts(redis: RedisClient, roomsApi: string) {
     );
   const allocate = () =>
     call(agent, roomsApi, 'POST', `/scheduler/${ROOMS_SCHEDULER}/rooms/allocate`, {});
-  const pings = await measureRequests(redis, PINGS, ping);
-  const allocations = await measureRequests(redis, ALLOCATIONS, allocate);
+  const pings = await measureRequests(redis, redisPid, PINGS, ping);
+  const allocations = await measureRequests(redis, redisPid, ALLOCATIONS, allocate);
   agent.destroy();
   return { ping: pings, allocation: allocations };
 }
 
 async function measureRequests(
   redis: RedisClient,
+  redisPid: number,
   count: number,
   send: (i: number) => Promise<number>,
 ) {
   const before = await commandStats(redis);
+  const cpuBefore = cpuSeconds(redisPid);
   const statuses = new Map<number, number>();
   for (let i = 0; i < count; i += 16) {
     const batch = Array.from({ length: Math.min(16, count - i) }, (_, j) => send(i + j));
@@ -183,34 +186,34 @@ async function measureRequests(
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
   }
+  const redisCpuMicros = (cpuSeconds(redisPid) - cpuBefore) * 1e6;
   const after = await commandStats(redis);
   const calls: Record<string, number> = {};
   let totalCalls = 0;
-  let totalMicros = 0;
   for (const [command, stat] of after) {
-    const previous = before.get(command) ?? { calls: 0, usec: 0 };
+    const previous = before.get(command) ?? { calls: 0 };
     const added = stat.calls - previous.calls;
     if (added <= 0 || command === 'info') continue;
     calls[command] = round(added / count, 2);
     totalCalls += added;
-    totalMicros += stat.usec - previous.usec;
   }
   return {
     requests: count,
     answers: Object.fromEntries(statuses),
     redisCommandsPerRequest: round(totalCalls / count, 2),
     redisCommandsByName: calls,
-    redisMicrosecondsPerRequest: round(totalMicros / count, 1),
+    // The server process's CPU (commandstats' microseconds count a script and its inner commands).
+    redisCpuMicrosecondsPerRequest: round(redisCpuMicros / count, 1),
   };
 }
 
-/** `INFO commandstats`: calls and microseconds by command (scripts' inner commands included). */
+/** `INFO commandstats`: calls by command, a script (`evalsha`) and each command it ran. */
 async function commandStats(redis: RedisClient) {
   const text = await redis.info('commandstats');
-  const stats = new Map<string, { calls: number; usec: number }>();
+  const stats = new Map<string, { calls: number }>();
   for (const line of text.split('\n')) {
-    const match = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line.trim());
-    if (match) stats.set(match[1]!, { calls: Number(match[2]), usec: Number(match[3]) });
+    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line.trim());
+    if (match) stats.set(match[1]!, { calls: Number(match[2]) });
   }
   return stats;
 }
