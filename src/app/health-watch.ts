@@ -13,11 +13,14 @@ import type { Scheduler } from '../domain/scheduler/scheduler';
 import type { HealthNudger } from '../ports/health-nudger';
 import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
+import type { SchedulerStore } from '../ports/scheduler-store';
 import type { SupervisedWorkOutcome } from './supervised-work';
 
 export interface HealthWatchDeps {
   /** The scheduler as the hot paths see it (cached; invalidated when it changes). */
   schedulerCache: SchedulerCache;
+  /** The stored scheduler: asked only to confirm that one the cache does not know is gone. */
+  schedulers: Pick<SchedulerStore, 'getScheduler'>;
   rooms: Pick<RoomStore, 'listRooms'>;
   nudger: HealthNudger;
   timeouts: HealthTimeouts;
@@ -96,7 +99,9 @@ export class HealthWatch {
 
   /** One evaluation: plans, nudges when due, and says when to look again. */
   async evaluate(): Promise<Evaluation> {
-    const scheduler = await this.deps.schedulerCache.get(this.scheduler);
+    const scheduler =
+      (await this.deps.schedulerCache.get(this.scheduler)) ??
+      (await this.deps.schedulers.getScheduler(this.scheduler));
     if (!scheduler) {
       // Its workflow ends on its next check (a rolled-back creation): not a safety interval later.
       await this.deps.nudger.nudge(this.scheduler);

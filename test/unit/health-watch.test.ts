@@ -164,11 +164,16 @@ describe('nextHealthDeadline', () => {
 describe('HealthWatch', () => {
   const log = pino({ level: 'silent' });
 
-  function watchOf(rooms: GameRoom[], scheduler: Scheduler | undefined, clock = { now: T0 }) {
+  function watchOf(
+    rooms: GameRoom[],
+    scheduler: Scheduler | undefined,
+    { clock = { now: T0 }, stored = scheduler } = {},
+  ) {
     const nudges: number[] = [];
     const watch = new HealthWatch(
       {
         schedulerCache: { get: () => Promise.resolve(scheduler) },
+        schedulers: { getScheduler: () => Promise.resolve(stored) },
         rooms: { listRooms: () => Promise.resolve(rooms) },
         nudger: {
           nudge: () => {
@@ -207,6 +212,14 @@ describe('HealthWatch', () => {
 
     expect(nudges).toEqual([T0]);
     expect(again.nextAt).toBe(T0 + GAP);
+  });
+
+  it('takes the stored scheduler when the cache does not know it (a stale cache entry)', async () => {
+    const stored = testScheduler('tennis', { roomsReplicas: 2 });
+    const { watch, nudges } = watchOf(testRooms('r', 1), undefined, { stored });
+
+    await expect(watch.evaluate()).resolves.toMatchObject({ isSchedulerGone: false });
+    expect(nudges).toEqual([T0]); // one room of two: the plan adds one
   });
 
   it('nudges a last time and ends when the scheduler is gone', async () => {
