@@ -37,3 +37,10 @@ export const listOperationsQuery = defineQuery<SchedulerOperations>('listOperati
 
 /** Operation workflow: the operation with its input and execution history. */
 export const getOperationQuery = defineQuery<OperationDetails>('getOperation');
+
+/**
+ * Runtime watcher's health watch → scheduler workflow: the health plan would act now (a room
+ * died or expired, the autoscaler wants another size, a rolling-update step is ready). Cheap: it
+ * only raises a flag; the workflow checks its health as soon as it is idle.
+ */
+export const healthNudgeSignal = defineSignal('healthNudge');

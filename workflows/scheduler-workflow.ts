@@ -5,6 +5,7 @@ import {
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
+  patched,
   proxyLocalActivities,
   setHandler,
   startChild,
@@ -20,6 +21,7 @@ import {
 import { OperationStatus, type OperationSummary } from '../src/domain/operations/operation';
 import {
   enqueueOperationSignal,
+  healthNudgeSignal,
   listOperationsQuery,
   operationFinishedSignal,
   startOperationSignal,
@@ -52,7 +54,10 @@ export interface SupervisionSettings {
 
 export interface SchedulerWorkflowInput {
   schedulerName: string;
-  /** How often the health controller is enqueued. */
+  /**
+   * The safety interval: health is checked at least this often. The runtime watcher's health
+   * watch nudges the workflow (`healthNudgeSignal`) as soon as the health controller would act.
+   */
   healthControllerIntervalMs: number;
   /** How many finished operations the listing keeps (the rest stay in Temporal's history). */
   finishedOperationsLimit: number;
@@ -75,7 +80,15 @@ export interface SchedulerWorkflowState {
   finished: OperationSummary[];
   nextHealthCheckAt: number;
   isDeleted: boolean;
+  /** A health nudge arrived and health has not been checked since (absent in older runs). */
+  isHealthNudged?: boolean;
 }
+
+/**
+ * Health checked when nudged (`healthNudgeSignal`), as soon as the workflow is idle. A run that
+ * received a nudge before its code knew them (the signal was left unhandled) replays without it.
+ */
+export const HEALTH_NUDGE_PATCH = 'health-nudge';
 
 /**
  * The execution worker of one scheduler (workflow id `scheduler:<name>`): owns its operation queue
@@ -83,9 +96,12 @@ export interface SchedulerWorkflowState {
  * add/remove rooms. Each operation is a child workflow whose id is the operation id, started as
  * soon as it is queued so it can be inspected and canceled while pending; it signals back when it
  * ends. Its runtime watcher and metrics reporter run as child workflows on their own task queues.
- * Every health-controller interval, when nothing is queued, a cheap local check decides whether
- * the health_controller operation has something to do; only then is it enqueued (an idle, healthy
- * scheduler costs a timer and a local activity per interval). The workflow ends, with its
+ * When nudged by its runtime watcher's health watch (the health plan would act: a room died or
+ * expired, the autoscaler wants another size, a rolling-update step is ready), and at least every
+ * health-controller interval (a long safety interval), a cheap local check run when nothing is
+ * queued decides whether the health_controller operation has something to do; only then is it
+ * enqueued. A nudge that arrives while busy waits until the queue is empty. An idle, healthy
+ * scheduler costs a timer and a local activity per safety interval. The workflow ends, with its
  * children, once the scheduler is deleted, or when that check finds it no longer stored (its
  * creation was rolled back).
  */
@@ -104,22 +120,32 @@ export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<
   }));
   setHandler(enqueueOperationSignal, (request) => enqueue(input, state, request));
   setHandler(operationFinishedSignal, (summary) => recordFinished(input, state, summary));
+  setHandler(healthNudgeSignal, () => {
+    // A run started on code without nudges ignores them on replay, as it did then.
+    if (patched(HEALTH_NUDGE_PATCH)) state.isHealthNudged = true;
+  });
   // Every run (continue-as-new included) makes sure they run: one that was stopped comes back.
   if (!state.isDeleted) await startSupervisors(input);
 
   for (;;) {
-    const isHealthCheckDue = !(await condition(
-      () => isNextReady(state) || isOver(state) || workflowInfo().continueAsNewSuggested,
+    const isIntervalDue = !(await condition(
+      () =>
+        isNextReady(state) ||
+        isOver(state) ||
+        isNudgedIdle(state) ||
+        workflowInfo().continueAsNewSuggested,
       Math.max(0, state.nextHealthCheckAt - Date.now()),
     ));
     if (isOver(state)) {
       await stopSupervisors(input.schedulerName);
       return cancelPending(state);
     }
-    if (isHealthCheckDue) {
+    if (isIntervalDue || isNudgedIdle(state)) {
       state.nextHealthCheckAt = Date.now() + input.healthControllerIntervalMs;
-      // Busy: the health controller would run after the queue anyway; check again next time.
-      const health = isIdle(state) ? await checkedHealth(input.schedulerName) : undefined;
+      // Busy: checked once the queue is empty (as if nudged), not a whole interval later.
+      const isChecked = isIdle(state);
+      state.isHealthNudged = !isChecked && isIntervalDue && patched(HEALTH_NUDGE_PATCH);
+      const health = isChecked ? await checkedHealth(input.schedulerName) : undefined;
       if (health?.isSchedulerGone) {
         // Its creation was rolled back (or its row deleted): end, and stop the supervisors.
         log.info('scheduler no longer stored; its workflow ends', { name: input.schedulerName });
@@ -308,3 +334,5 @@ const isKnown = (state: SchedulerWorkflowState, id: string) =>
   state.finished.some((f) => f.id === id);
 const isIdle = (state: SchedulerWorkflowState) =>
   !state.isDeleted && state.active === null && state.queue.length === 0;
+const isNudgedIdle = (state: SchedulerWorkflowState) =>
+  state.isHealthNudged === true && isIdle(state);

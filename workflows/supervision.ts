@@ -26,7 +26,8 @@ export interface SupervisorInput {
  */
 function supervisionOptions(input: SupervisorInput): ActivityOptions {
   return {
-    startToCloseTimeout: '2 hours',
+    // A run lasts a day (SUPERVISOR_RUN_MS in src/main/modules/index.ts), then rotates.
+    startToCloseTimeout: '25 hours',
     heartbeatTimeout: input.heartbeatTimeoutMs,
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   };

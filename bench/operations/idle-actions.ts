@@ -1,71 +1,243 @@
 /**
- * Temporal actions an idle, healthy scheduler costs per hour (DESIGN.md: about 100–150). Runs one
- * scheduler with the health controller every 2 s for a minute, counts the billable events in the
- * histories of its workflow, its two supervisor children (runtime watcher, metrics reporter) and
- * any operation workflow started meanwhile, and scales the count per health-controller cycle to
- * the default interval (60 s). The supervisors' heartbeats and hourly activity rotation are added
- * as estimates (not in any history, or too rare for the window). Run: npm run bench:operations
+ * Temporal actions of idle and busy schedulers, and how fast a dead room's replacement starts
+ * (issue #14, point 1: ≤ 20 actions/hour idle, ≤ 200 busy, latency no worse than the old 60 s
+ * interval). Production defaults throughout (15-minute safety interval, health watch every 5 s,
+ * 1 h supervisor heartbeat timeout, daily rotation), real time, local runtime, rooms played by the
+ * room simulator through the real Rooms API. Schedulers, all measured over the same window:
+ * idle with fixed roomsReplicas, idle with the roomOccupancy autoscaler, and busy variants of
+ * both where one room flips ready ↔ occupied every second. Actions are counted per scheduler in
+ * the histories of its workflow, its supervisors and operations (client signals included), and
+ * for the whole namespace by the server's own `action` meter (heartbeats included); heartbeats
+ * and daily rotations, too rare for the window, are added by calculation. Then the latency from a
+ * room's death (its process killed) to its add_rooms operation being created.
+ * Run: npm run bench:operations (BENCH_IDLE_WINDOW_MS, default 10 min; BENCH_DEATHS, default 5).
  */
+import pino from 'pino';
+import { createRedisClient } from '../../src/adapters/redis/client';
+import { RedisRoomStore } from '../../src/adapters/redis/redis-room-store';
 import { loadConfig } from '../../src/config/load';
-import { machineInfo, commandLine, round, setting, sleep, writeResult } from '../support/results';
-import { benchScheduler, startStack } from '../support/stack';
+import { freePort } from '../../scripts/local-infra/paths';
+import { RoomSimulator } from '../../test/support/room-simulator';
+import { schedulerDefinition } from '../../test/support/test-scheduler';
+import { commandLine, machineInfo, round, setting, sleep, writeResult } from '../support/results';
+import { startStack } from '../support/stack';
 import {
   countActions,
   heartbeatsPerHour,
   listRuns,
+  meteredActions,
+  meteredBetween,
   SUPERVISOR_ROTATIONS_PER_HOUR,
 } from '../support/temporal-actions';
 
-const INTERVAL_MS = 2_000;
-const WINDOW_MS = setting('BENCH_IDLE_WINDOW_MS', 60_000);
-/** The production defaults the figures are scaled to. */
-const DEFAULTS = loadConfig({}).operations;
+const WINDOW_MS = setting('BENCH_IDLE_WINDOW_MS', 600_000);
+const SETTLE_MS = setting('BENCH_IDLE_SETTLE_MS', 60_000);
+const DEATHS = setting('BENCH_DEATHS', 5);
+const DEFAULTS = loadConfig({});
+const log = pino({ level: 'silent' });
+
+const autoscaling = {
+  enabled: true,
+  min: 2,
+  max: 10,
+  cooldown: 0,
+  policy: { type: 'roomOccupancy', parameters: { roomOccupancy: { readyTarget: 0.5 } } },
+};
+
+/** Each group's schedulers; `busy` ones have one room flipping ready ↔ occupied every second. */
+const GROUPS = [
+  { group: 'idle-fixed', count: 3, isBusy: false, overrides: { roomsReplicas: 2 } },
+  { group: 'idle-autoscaled', count: 2, isBusy: false, overrides: { autoscaling } },
+  { group: 'busy-fixed', count: 1, isBusy: true, overrides: { roomsReplicas: 2 } },
+  { group: 'busy-autoscaled', count: 1, isBusy: true, overrides: { autoscaling } },
+];
 
 async function main() {
   const machine = machineInfo();
-  const stack = await startStack({ healthControllerIntervalMs: INTERVAL_MS });
+  const roomsApiPort = await freePort();
+  const stack = await startStack({
+    healthControllerIntervalMs: DEFAULTS.operations.healthControllerIntervalMs,
+    modules: ['worker', 'runtime-watcher', 'metrics-reporter', 'rooms-api'],
+    env: { MAESTRO_ROOMS_API_PORT: String(roomsApiPort) },
+  });
+  const redis = createRedisClient(stack.config.redis, log);
+  const rooms = new RedisRoomStore(redis, { allocationTtlMs: stack.config.rooms.allocationTtlMs });
+  const simulator = new RoomSimulator({
+    rooms,
+    schedulers: stack.schedulers,
+    roomsApiAddress: `http://127.0.0.1:${roomsApiPort}`,
+    intervalMs: 500,
+  });
+  simulator.start();
   try {
-    const name = 'idle-bench';
-    await stack.commands.createScheduler(benchScheduler(name));
-    while ((await stack.schedulers.getScheduler(name))?.state !== 'in-sync') await sleep(100);
-    await sleep(INTERVAL_MS); // let the creation's own events settle
+    const schedulers = GROUPS.flatMap(({ group, count, isBusy, overrides }, g) =>
+      Array.from({ length: count }, (_, i) => ({
+        name: `${group}-${i}`,
+        group,
+        isBusy,
+        definition: {
+          ...schedulerDefinition(`${group}-${i}`),
+          ...overrides,
+          portRange: { start: 30_000 + (g * 10 + i) * 100, end: 30_000 + (g * 10 + i) * 100 + 99 },
+        },
+      })),
+    );
+    for (const s of schedulers) {
+      s.definition.spec.containers[0]!.command = ['sleep', '86400'];
+      await stack.commands.createScheduler(s.definition);
+    }
+    for (const s of schedulers) await readyRooms(rooms, s.name, 2);
+    console.log(`schedulers ready; settling ${SETTLE_MS} ms`);
+    await sleep(SETTLE_MS);
+
+    // The measured window: the busy schedulers' first room flips every second.
+    const flippers = await Promise.all(
+      schedulers.filter((s) => s.isBusy).map(async (s) => (await rooms.listRooms(s.name))[0]!.id),
+    );
+    let isOccupied = false;
+    const flip = setInterval(() => {
+      isOccupied = !isOccupied;
+      for (const id of flippers) {
+        if (isOccupied) simulator.occupy(id);
+        else simulator.free(id);
+      }
+    }, 1_000);
+    const meteredBefore = await meteredActions(stack.temporalPid);
     const window = { from: new Date(), to: new Date(Date.now() + WINDOW_MS) };
     await sleep(WINDOW_MS);
-    const runs = [
-      ...(await listRuns(stack.client, `WorkflowId = "scheduler:${name}"`)),
-      ...(await listRuns(stack.client, `MaestroScheduler = "${name}"`)),
-    ];
-    const counts = await countActions(stack.client, runs, window);
-    const cycles = WINDOW_MS / INTERVAL_MS;
-    const cyclesPerHour = 3_600_000 / DEFAULTS.healthControllerIntervalMs;
-    const perCycle = counts.total / cycles;
-    const inHistories = perCycle * cyclesPerHour;
-    const heartbeats = heartbeatsPerHour(DEFAULTS.supervisionHeartbeatTimeoutMs);
+    clearInterval(flip);
+    flippers.forEach((id) => simulator.free(id));
+    const metered = meteredBetween(meteredBefore, await meteredActions(stack.temporalPid));
+
+    const hours = WINDOW_MS / 3_600_000;
+    const backstop =
+      heartbeatsPerHour(DEFAULTS.operations.supervisionHeartbeatTimeoutMs) +
+      SUPERVISOR_ROTATIONS_PER_HOUR;
+    const perScheduler: Array<{ group: string; actionsPerHour: number } & Record<string, unknown>> =
+      [];
+    for (const s of schedulers) {
+      const runs = [
+        ...(await listRuns(stack.client, `WorkflowId = "scheduler:${s.name}"`)),
+        ...(await listRuns(stack.client, `MaestroScheduler = "${s.name}"`)),
+      ];
+      const counts = await countActions(stack.client, runs, window);
+      perScheduler.push({
+        scheduler: s.name,
+        group: s.group,
+        inHistoriesPerHour: round(counts.total / hours, 1),
+        actionsPerHour: round(counts.total / hours + backstop, 1),
+        inHistoriesByKind: counts.byKind,
+        inHistoriesByWorkflowType: counts.byWorkflowType,
+      });
+    }
+    const byGroup = Object.fromEntries(
+      GROUPS.map(({ group }) => {
+        const rows = perScheduler.filter((row) => row.group === group);
+        const mean = rows.reduce((sum, row) => sum + row.actionsPerHour, 0) / rows.length;
+        return [group, round(mean, 1)];
+      }),
+    );
+    const meteredTotal = Object.values(metered).reduce((a, b) => a + b, 0);
+
+    const deaths = await deathLatencies(
+      stack,
+      rooms,
+      schedulers.filter((s) => !s.isBusy),
+    );
+    const sorted = [...deaths].sort((a, b) => a - b);
     writeResult('idle-actions', {
-      benchmark: 'Temporal actions of one idle scheduler',
+      benchmark: 'Temporal actions of idle and busy schedulers; death → replacement latency',
       command: 'npm run bench:operations',
       exactCommand: commandLine(),
       machine,
-      healthControllerIntervalMs: DEFAULTS.healthControllerIntervalMs,
-      supervisionHeartbeatTimeoutMs: DEFAULTS.supervisionHeartbeatTimeoutMs,
-      actionsPerHealthControllerCycle: round(perCycle),
-      actionsPerHour: Math.round(inHistories + heartbeats + SUPERVISOR_ROTATIONS_PER_HOUR),
-      actionsPerHourBreakdown: {
-        inHistories: Math.round(inHistories),
-        supervisorHeartbeatsEstimated: round(heartbeats, 1),
-        supervisorRotationsEstimated: SUPERVISOR_ROTATIONS_PER_HOUR,
+      settings: {
+        healthControllerIntervalMs: DEFAULTS.operations.healthControllerIntervalMs,
+        healthWatchIntervalMs: DEFAULTS.runtimeWatcher.healthWatchIntervalMs,
+        healthNudgeMinGapMs: DEFAULTS.runtimeWatcher.healthNudgeMinGapMs,
+        supervisionHeartbeatTimeoutMs: DEFAULTS.operations.supervisionHeartbeatTimeoutMs,
+        roomPingTimeoutMs: DEFAULTS.health.roomPingTimeoutMs,
+        windowMs: WINDOW_MS,
+        roomsPerScheduler: 2,
+        busy: 'one room flips ready ↔ occupied every second (pings through the Rooms API)',
+        autoscaling,
       },
-      breakdownPerCycle: Object.fromEntries(
-        Object.entries(counts.byKind).map(([k, v]) => [k, round(v / cycles)]),
-      ),
-      byWorkflowType: counts.byWorkflowType,
-      workflowRunsCounted: counts.runs,
-      measured: `${cycles} cycles at ${INTERVAL_MS} ms`,
+      actionsPerHourPerScheduler: byGroup,
+      backstopPerHourAddedByCalculation: {
+        supervisorHeartbeats: round(
+          heartbeatsPerHour(DEFAULTS.operations.supervisionHeartbeatTimeoutMs),
+          2,
+        ),
+        supervisorRotations: round(SUPERVISOR_ROTATIONS_PER_HOUR, 2),
+      },
+      meteredByServer: {
+        schedulers: schedulers.length,
+        totalPerHour: round(meteredTotal / hours, 1),
+        perSchedulerPerHour: round(meteredTotal / hours / schedulers.length, 1),
+        byType: metered,
+      },
+      perScheduler,
+      deathToReplacementMs: {
+        samples: deaths,
+        p50: sorted[Math.floor((sorted.length - 1) / 2)],
+        max: sorted.at(-1),
+        before: `up to MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS (then 60 s) after the watcher saw it`,
+      },
       date: new Date().toISOString(),
     });
   } finally {
+    await simulator.stop();
+    redis.disconnect();
     await stack.stop();
   }
+}
+
+type Stack = Awaited<ReturnType<typeof startStack>>;
+
+async function readyRooms(rooms: RedisRoomStore, scheduler: string, count: number) {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const ready = (await rooms.listRooms(scheduler)).filter((room) => room.status === 'ready');
+    if (ready.length >= count) return;
+    await sleep(500);
+  }
+  throw new Error(`${scheduler} has not ${count} ready rooms after 3 minutes`);
+}
+
+/**
+ * Kills a room's process (its instance deleted on the runtime, as when a pod vanishes) on each
+ * scheduler in turn and measures until the health controller's add_rooms operation is created.
+ */
+async function deathLatencies(
+  stack: Stack,
+  rooms: RedisRoomStore,
+  schedulers: ReadonlyArray<{ name: string }>,
+): Promise<number[]> {
+  const runtime = stack.system.resources.runtime();
+  const latencies: number[] = [];
+  for (let i = 0; i < DEATHS; i += 1) {
+    const { name } = schedulers[i % schedulers.length]!;
+    await readyRooms(rooms, name, 2);
+    await sleep(DEFAULTS.runtimeWatcher.healthNudgeMinGapMs); // no debounce left from before
+    const [victim] = await rooms.listRooms(name);
+    const killedAt = Date.now();
+    await runtime.deleteRoom({ scheduler: name, roomId: victim!.id, reason: 'bench' });
+    latencies.push(await addRoomsCreatedAfter(stack, name, killedAt));
+    console.log(`death ${i + 1}: add_rooms after ${latencies.at(-1)} ms`);
+  }
+  return latencies;
+}
+
+async function addRoomsCreatedAfter(stack: Stack, scheduler: string, since: number) {
+  const deadline = since + 2 * DEFAULTS.operations.healthControllerIntervalMs;
+  while (Date.now() < deadline) {
+    const { pending, active, finished } = await stack.queue.list(scheduler);
+    const added = [...pending, ...active, ...finished].find(
+      (op) => op.definitionName === 'add_rooms' && Date.parse(op.createdAt) >= since,
+    );
+    if (added) return Date.parse(added.createdAt) - since;
+    await sleep(50);
+  }
+  throw new Error(`no add_rooms for ${scheduler} after the room's death`);
 }
 
 main().catch((error: unknown) => {

@@ -55,7 +55,7 @@ export async function countActions(
   for (const run of unique) {
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     for (const event of history.events ?? []) {
-      const kind = ACTION_EVENTS.get(Number(event.eventType));
+      const kind = ACTION_EVENTS.get(Number(event.eventType)) ?? clientSignal(event);
       const at =
         Number(event.eventTime?.seconds ?? 0) * 1000 +
         Math.floor((event.eventTime?.nanos ?? 0) / 1e6);
@@ -69,6 +69,19 @@ export async function countActions(
 }
 
 /**
+ * A signal a client sent (an API's enqueue, the health watch's nudge): billed, and in no other
+ * history (a workflow's signal is counted where it was sent).
+ */
+function clientSignal(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
+  const signaled = event.workflowExecutionSignaledEventAttributes;
+  const isSignaled = event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED;
+  if (!isSignaled) return undefined;
+  return signaled?.externalWorkflowExecution
+    ? undefined
+    : `signal from a client (${signaled?.signalName ?? '?'})`;
+}
+
+/**
  * Heartbeats a scheduler's two supervisors send per hour: the workers throttle each long-running
  * activity to one heartbeat per 80% of MAESTRO_SUPERVISION_HEARTBEAT_TIMEOUT_MS
  * (src/main/modules/index.ts, `supervisionThrottle`). An estimate: they are not in any history.
@@ -78,11 +91,11 @@ export function heartbeatsPerHour(heartbeatTimeoutMs: number): number {
 }
 
 /**
- * Activities a scheduler's two supervisors schedule per hour when their hourly run ends and the
+ * Activities a scheduler's two supervisors schedule per hour when their daily run ends and the
  * next one starts (`SUPERVISOR_RUN_MS` in src/main/modules/index.ts): too rare to fall into a
  * window of minutes, so added by calculation.
  */
-export const SUPERVISOR_ROTATIONS_PER_HOUR = 2;
+export const SUPERVISOR_ROTATIONS_PER_HOUR = 2 / 24;
 
 const SUPERVISORS_PER_SCHEDULER = 2;
 

@@ -45,6 +45,8 @@ export class RuntimeWatch {
   constructor(
     private readonly deps: RuntimeWatchDeps,
     private readonly scheduler: string,
+    /** Called after each applied instance change (the health watch looks again). */
+    private readonly onRoomChanged: () => void = () => {},
   ) {}
 
   /** Watches until `signal` aborts (`stopped`) or the scheduler no longer exists. */
@@ -161,6 +163,7 @@ export class RuntimeWatch {
 
   private async apply(event: InstanceEvent): Promise<void> {
     await this.deps.lifecycle.instanceChanged(event);
+    this.onRoomChanged();
     if (event.type === 'deleted') {
       await this.deps.ports.release(this.scheduler, event.instance.id);
     }

@@ -47,7 +47,13 @@ export interface Config {
   runtime: RuntimeConfig;
   operations: OperationsConfig;
   health: HealthConfig;
-  runtimeWatcher: { resyncIntervalMs: number; disruptionIntervalMs: number };
+  runtimeWatcher: {
+    resyncIntervalMs: number;
+    disruptionIntervalMs: number;
+    /** The health watch's evaluation interval (0: off) and its nudges' minimum gap. */
+    healthWatchIntervalMs: number;
+    healthNudgeMinGapMs: number;
+  };
   metricsReporter: { intervalMs: number };
   /** Runtime-watcher and metrics-reporter processes: one activity slot per supervised scheduler. */
   supervision: { schedulersPerProcess: number; leaseTtlMs: number };
@@ -238,6 +244,8 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
     runtimeWatcher: {
       resyncIntervalMs: env.MAESTRO_RUNTIME_WATCHER_RESYNC_INTERVAL_MS,
       disruptionIntervalMs: env.MAESTRO_RUNTIME_WATCHER_DISRUPTION_INTERVAL_MS,
+      healthWatchIntervalMs: env.MAESTRO_HEALTH_WATCH_INTERVAL_MS,
+      healthNudgeMinGapMs: env.MAESTRO_HEALTH_NUDGE_MIN_GAP_MS,
     },
     metricsReporter: { intervalMs: env.MAESTRO_METRICS_REPORTER_INTERVAL_MS },
     supervision: {

@@ -250,9 +250,19 @@ export const environmentSchema = z
       .default(30_000)
       .describe('Kubernetes runtime: how often room watches re-list to repair anything missed.'),
     MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: integer(1_000, 86_400_000)
-      .default(60_000)
+      .default(900_000)
       .describe(
-        'How often each scheduler checks its rooms; the health_controller operation runs only when there is something to do.',
+        "Safety interval: each scheduler checks its rooms at least this often; the runtime watcher's health watch nudges it at once when something needs doing. The health_controller operation runs only when there is something to do.",
+      ),
+    MAESTRO_HEALTH_WATCH_INTERVAL_MS: integer(0, 3_600_000)
+      .default(5_000)
+      .describe(
+        "Runtime watcher: how often each scheduler's health plan is evaluated in-process (also at once on a room's runtime change and at its next timeout), to nudge the scheduler only when the health controller would act; 0 turns the health watch off (then only the safety interval runs it).",
+      ),
+    MAESTRO_HEALTH_NUDGE_MIN_GAP_MS: integer(1_000, 3_600_000)
+      .default(15_000)
+      .describe(
+        'Runtime watcher: the same pending health action nudges its scheduler at most once per this gap, and nudges of one scheduler are rate-limited to a burst of 10 refilled one per gap.',
       ),
     MAESTRO_ROOM_PING_TIMEOUT_MS: integer(1_000, 86_400_000)
       .default(240_000)
@@ -291,9 +301,9 @@ export const environmentSchema = z
       .default(10_000)
       .describe("Metrics reporter: how often each scheduler's gauges are refreshed."),
     MAESTRO_SUPERVISION_HEARTBEAT_TIMEOUT_MS: integer(5_000, 3_600_000)
-      .default(300_000)
+      .default(3_600_000)
       .describe(
-        "How long a scheduler's watcher or metrics activity may go silent before Temporal restarts it elsewhere.",
+        "Backstop only (process liveness leases re-home supervisors within MAESTRO_SUPERVISION_LEASE_TTL_MS): how long a scheduler's watcher or metrics activity may go silent before Temporal restarts it elsewhere. Each sends one billed heartbeat per 80% of it.",
       ),
     MAESTRO_SUPERVISION_SCHEDULERS_PER_PROCESS: integer(1, 100_000)
       .default(1_000)

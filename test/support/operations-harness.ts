@@ -33,7 +33,10 @@ const IN_PROCESS_MODULES: readonly ModuleName[] = [
 ];
 
 export interface HarnessOptions {
-  /** Default one hour: the health controller stays out of tests that do not exercise it. */
+  /**
+   * Default one hour, with the health watch off: the health controller stays out of tests that do
+   * not exercise it.
+   */
   healthControllerIntervalMs?: number;
   /** false: no operation execution worker in-process (a test runs `maestro start worker`). */
   runWorker?: boolean;
@@ -131,6 +134,9 @@ export class OperationsHarness {
       MAESTRO_HEALTH_CONTROLLER_INTERVAL_MS: String(
         options.healthControllerIntervalMs ?? 3_600_000,
       ),
+      // The health watch's nudges too (on, every second, where a test sets the interval).
+      MAESTRO_HEALTH_WATCH_INTERVAL_MS:
+        options.healthControllerIntervalMs === undefined ? '0' : '1000',
       MAESTRO_OPERATIONS_FINISHED_LIMIT: '100',
       MAESTRO_SUPERVISION_HEARTBEAT_TIMEOUT_MS: '10000',
       MAESTRO_RUNTIME_WATCHER_RESYNC_INTERVAL_MS: '5000',

@@ -7,6 +7,7 @@ import type { ManagementApiDeps } from '../../api/management/management-service'
 import { createMetricsActivities } from '../../../activities/metrics-activities';
 import { SupervisionSlots } from '../../../activities/supervision';
 import { createWatcherActivities } from '../../../activities/watcher-activities';
+import { TemporalHealthNudger } from '../../adapters/temporal/temporal-health-nudger';
 import { PrometheusSchedulerMetrics } from '../../adapters/metrics/prometheus-scheduler-metrics';
 import { supervisionGauges } from '../../adapters/metrics/prometheus-supervision-metrics';
 import type { HealthTimeouts } from '../../domain/health/health-plan';
@@ -78,6 +79,9 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             ports: resources.portAllocator(),
             log: log.child({ module: name }),
             ...config.runtimeWatcher,
+            schedulerCache: resources.schedulerCache(),
+            nudger: new TemporalHealthNudger(resources.temporalClient()),
+            timeouts: healthTimeouts(config),
             runDurationMs: SUPERVISOR_RUN_MS,
             slots: supervisionSlots(deps, name),
             liveness: resources.processLiveness(),
@@ -115,8 +119,12 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
   }
 }
 
-/** A supervisor's activity hands over to a fresh one this often (bounded activity lifetimes). */
-const SUPERVISOR_RUN_MS = 60 * 60_000;
+/**
+ * A supervisor's activity hands over to a fresh one this often (bounded activity lifetimes; each
+ * hand-over costs its workflow a scheduled activity, so daily rather than hourly). Its
+ * start-to-close timeout (workflows/supervision.ts) is an hour longer.
+ */
+const SUPERVISOR_RUN_MS = 24 * 60 * 60_000;
 
 /**
  * Each scheduler's watcher (or metrics reporter) holds one activity slot of its module's process

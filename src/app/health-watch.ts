@@ -1,0 +1,253 @@
+import type { Logger } from 'pino';
+import type { GameRoom } from '../domain/game-room/room';
+import { RoomStatus } from '../domain/game-room/status';
+import {
+  isExpired,
+  planHealth,
+  planTakesAction,
+  withGracePeriod,
+  type HealthPlan,
+  type HealthTimeouts,
+} from '../domain/health/health-plan';
+import type { Scheduler } from '../domain/scheduler/scheduler';
+import type { HealthNudger } from '../ports/health-nudger';
+import type { RoomStore } from '../ports/room-store';
+import type { SchedulerCache } from '../ports/scheduler-cache';
+import type { SchedulerStore } from '../ports/scheduler-store';
+import type { SupervisedWorkOutcome } from './supervised-work';
+
+export interface HealthWatchDeps {
+  /** The scheduler as the hot paths see it (cached; invalidated when it changes). */
+  schedulerCache: SchedulerCache;
+  /** The stored scheduler: asked only to confirm that one the cache does not know is gone. */
+  schedulers: Pick<SchedulerStore, 'getScheduler'>;
+  rooms: Pick<RoomStore, 'listRooms'>;
+  nudger: HealthNudger;
+  timeouts: HealthTimeouts;
+  log: Pick<Logger, 'warn' | 'debug'>;
+  /** Longest time between two evaluations (room status changes from pings are seen this late). */
+  healthWatchIntervalMs: number;
+  /** The same pending action nudges at most once per this gap (doubling on each repeat). */
+  healthNudgeMinGapMs: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** Nudges one scheduler may send at once before the refill rate (one per gap) applies. */
+export const NUDGE_BURST = 10;
+/** Repeats of the same pending action back off up to this many gaps. */
+export const MAX_REPEAT_GAPS = 8;
+
+/**
+ * The health watch of one scheduler, run by its runtime watcher next to `RuntimeWatch`: it
+ * evaluates the health plan in-process (no Temporal action) on every room change the runtime
+ * reports (`poke`), at the earliest timeout a room will reach, and at least every
+ * `healthWatchIntervalMs`, and nudges the scheduler workflow (the `healthNudge` signal) only when
+ * the plan would act. The scheduler's periodic check becomes a long safety interval; a room that
+ * dies or expires is replaced within seconds. Nudges are debounced (`NudgeDebouncer`). Ends
+ * `scheduler_deleted` when the scheduler is no longer stored, after one last nudge (the scheduler
+ * workflow's check then finds it gone and ends, with its supervisors).
+ */
+export class HealthWatch {
+  private readonly debouncer: NudgeDebouncer;
+  private readonly now: () => number;
+  private wake: (() => void) | undefined;
+  private isPoked = false;
+
+  constructor(
+    private readonly deps: HealthWatchDeps,
+    private readonly scheduler: string,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.debouncer = new NudgeDebouncer(deps.healthNudgeMinGapMs, this.now());
+  }
+
+  /** A room of the scheduler changed: evaluate at once (coalesced with an evaluation under way). */
+  poke(): void {
+    this.isPoked = true;
+    this.wake?.();
+  }
+
+  /** Evaluates until `signal` aborts (`stopped`) or the scheduler is no longer stored. */
+  async run(signal: AbortSignal): Promise<SupervisedWorkOutcome> {
+    while (!signal.aborted) {
+      this.isPoked = false;
+      const evaluation = await this.evaluate().catch((error: unknown) => {
+        this.deps.log.warn({ err: error, scheduler: this.scheduler }, 'health watch failed');
+        return { isSchedulerGone: false, nextAt: undefined } satisfies Evaluation;
+      });
+      if (evaluation.isSchedulerGone) return 'scheduler_deleted';
+      if (this.isPoked) continue;
+      const waitMs = Math.min(
+        this.deps.healthWatchIntervalMs,
+        evaluation.nextAt === undefined ? Infinity : Math.max(0, evaluation.nextAt - this.now()),
+      );
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          this.wake = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        signal.addEventListener('abort', done, { once: true });
+        this.wake = done;
+      });
+    }
+    return 'stopped';
+  }
+
+  /** One evaluation: plans, nudges when due, and says when to look again. */
+  async evaluate(): Promise<Evaluation> {
+    const scheduler =
+      (await this.deps.schedulerCache.get(this.scheduler)) ??
+      (await this.deps.schedulers.getScheduler(this.scheduler));
+    if (!scheduler) {
+      // Its workflow ends on its next check (a rolled-back creation): not a safety interval later.
+      await this.deps.nudger.nudge(this.scheduler);
+      return { isSchedulerGone: true, nextAt: undefined };
+    }
+    const rooms = await this.deps.rooms.listRooms(this.scheduler);
+    const now = this.now();
+    const plan = planHealth(scheduler, rooms, this.deps.timeouts, new Date(now));
+    const decision = this.debouncer.decide(plan, now);
+    if (decision.isNudge) {
+      try {
+        await this.deps.nudger.nudge(this.scheduler);
+        this.deps.log.debug({ scheduler: this.scheduler, plan }, 'health nudge sent');
+      } catch (error) {
+        this.debouncer.forget(); // not delivered: the next evaluation tries again
+        throw error;
+      }
+    }
+    const deadline = nextHealthDeadline(scheduler, rooms, this.deps.timeouts, now);
+    return {
+      isSchedulerGone: false,
+      nextAt: minimum(decision.retryAt, deadline === undefined ? undefined : deadline + 1),
+    };
+  }
+}
+
+interface Evaluation {
+  isSchedulerGone: boolean;
+  /** When the plan could change without any room changing (a timeout, a debounce's end). */
+  nextAt: number | undefined;
+}
+
+/** Whether to nudge now, and if not, when a pending action may nudge again. */
+export interface NudgeDecision {
+  isNudge: boolean;
+  retryAt?: number;
+}
+
+/**
+ * The health watch's debounce. Nudges only while the plan acts. A new pending action (another
+ * plan signature: a room died, a rolling-update step became possible) nudges at once; the same
+ * one again only after the gap, doubling on each repeat up to `MAX_REPEAT_GAPS` gaps (a health
+ * controller that keeps failing is retried, not hammered). The signature is forgotten when the
+ * plan stops acting, so each step of a rolling update nudges at once. Over all signatures, a
+ * token bucket (`NUDGE_BURST`, refilled one per gap) bounds a flapping scheduler's nudges.
+ */
+export class NudgeDebouncer {
+  private signature: string | undefined;
+  private lastNudgeAt = 0;
+  private repeats = 0;
+  private tokens = NUDGE_BURST;
+
+  constructor(
+    private readonly gapMs: number,
+    private refilledAt: number,
+  ) {}
+
+  decide(plan: HealthPlan, now: number): NudgeDecision {
+    this.refill(now);
+    if (!planTakesAction(plan)) {
+      this.signature = undefined;
+      this.repeats = 0;
+      return { isNudge: false };
+    }
+    const signature = planSignature(plan);
+    const isRepeat = signature === this.signature;
+    if (isRepeat) {
+      const nextAt = this.lastNudgeAt + this.gapMs * Math.min(MAX_REPEAT_GAPS, 2 ** this.repeats);
+      if (now < nextAt) return { isNudge: false, retryAt: nextAt };
+    }
+    if (this.tokens < 1) {
+      return { isNudge: false, retryAt: now + Math.ceil((1 - this.tokens) * this.gapMs) };
+    }
+    this.tokens -= 1;
+    this.repeats = isRepeat ? this.repeats + 1 : 0;
+    this.signature = signature;
+    this.lastNudgeAt = now;
+    return { isNudge: true };
+  }
+
+  /** The last nudge was not delivered: the same signature may nudge again at once. */
+  forget(): void {
+    this.signature = undefined;
+    this.repeats = 0;
+    this.tokens = Math.min(NUDGE_BURST, this.tokens + 1);
+  }
+
+  private refill(now: number) {
+    this.tokens = Math.min(NUDGE_BURST, this.tokens + (now - this.refilledAt) / this.gapMs);
+    this.refilledAt = now;
+  }
+}
+
+/** What the health controller would do, in a comparable form (room ids sorted). */
+export function planSignature(plan: HealthPlan): string {
+  return JSON.stringify([
+    [...plan.expired].sort(),
+    plan.add,
+    [...plan.replace].sort(),
+    plan.scaleDown,
+  ]);
+}
+
+/**
+ * The earliest time after `now` at which the plan can change with no room changing: a room's
+ * ping, initialization or deletion timeout (as `isExpired` counts them, grace period included),
+ * or the end of the autoscaler's cooldown. Undefined when nothing is due.
+ */
+export function nextHealthDeadline(
+  scheduler: Scheduler,
+  rooms: readonly GameRoom[],
+  schedulerTimeouts: HealthTimeouts,
+  now: number,
+): number | undefined {
+  const timeouts = withGracePeriod(schedulerTimeouts, scheduler);
+  let next: number | undefined;
+  for (const room of rooms) {
+    if (room.isValidationRoom || isExpired(room, timeouts, new Date(now))) continue;
+    next = minimum(next, expiresAt(room, timeouts));
+  }
+  const { autoscaling, lastDownscaleAt } = scheduler;
+  if (autoscaling?.enabled && lastDownscaleAt !== undefined) {
+    const cooledAt = Date.parse(lastDownscaleAt) + autoscaling.cooldown * 1000;
+    if (cooledAt > now) next = minimum(next, cooledAt);
+  }
+  return next;
+}
+
+/** The last instant the room is not yet expired (see `isExpired`). */
+function expiresAt(room: GameRoom, timeouts: HealthTimeouts): number | undefined {
+  switch (room.status) {
+    case RoomStatus.TERMINATED:
+    case RoomStatus.ERROR:
+      return undefined;
+    case RoomStatus.TERMINATING:
+      return room.lastPingAt.getTime() + timeouts.deletionTimeoutMs;
+    case RoomStatus.PENDING:
+    case RoomStatus.UNREADY:
+      return room.createdAt.getTime() + timeouts.initializationTimeoutMs;
+    default:
+      return room.lastPingAt.getTime() + timeouts.pingTimeoutMs;
+  }
+}
+
+function minimum(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}

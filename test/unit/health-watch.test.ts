@@ -1,0 +1,233 @@
+import pino from 'pino';
+import type { GameRoom } from '../../src/domain/game-room/room';
+import { RoomStatus } from '../../src/domain/game-room/status';
+import { planHealth, type HealthPlan } from '../../src/domain/health/health-plan';
+import type { Scheduler } from '../../src/domain/scheduler/scheduler';
+import {
+  HealthWatch,
+  MAX_REPEAT_GAPS,
+  NUDGE_BURST,
+  nextHealthDeadline,
+  NudgeDebouncer,
+} from '../../src/app/health-watch';
+import { msAgo, NOW, testRoom, testRooms } from '../support/test-room';
+import { testScheduler } from '../support/test-scheduler';
+
+const TIMEOUTS = {
+  pingTimeoutMs: 240_000,
+  initializationTimeoutMs: 120_000,
+  deletionTimeoutMs: 120_000,
+};
+const GAP = 15_000;
+const T0 = NOW.getTime();
+
+const quiet: HealthPlan = {
+  expired: [],
+  available: 2,
+  desired: 2,
+  isRollingUpdate: false,
+  add: 0,
+  replace: [],
+  scaleDown: 0,
+  isAutoscalerDownscale: false,
+};
+const adding = (add: number): HealthPlan => ({ ...quiet, available: 2 - add, add });
+const expiring = (...expired: string[]): HealthPlan => ({ ...quiet, expired });
+
+describe('NudgeDebouncer', () => {
+  it('never nudges while the plan takes no action', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+
+    expect([0, 1, 2].map((i) => debouncer.decide(quiet, T0 + i * GAP).isNudge)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('nudges a new action at once, and the same one again only after the gap, doubling', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+
+    expect(debouncer.decide(adding(1), T0)).toEqual({ isNudge: true });
+    expect(debouncer.decide(adding(1), T0 + 1_000)).toEqual({ isNudge: false, retryAt: T0 + GAP });
+    expect(debouncer.decide(adding(1), T0 + GAP).isNudge).toBe(true);
+    expect(debouncer.decide(adding(1), T0 + GAP + 1_000)).toEqual({
+      isNudge: false,
+      retryAt: T0 + 3 * GAP,
+    });
+    expect(debouncer.decide(adding(1), T0 + 3 * GAP).isNudge).toBe(true);
+  });
+
+  it('backs a repeated action off to at most MAX_REPEAT_GAPS gaps', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+    let at = T0;
+    const gaps: number[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      debouncer.decide(adding(1), at);
+      const { retryAt } = debouncer.decide(adding(1), at + 1);
+      gaps.push((retryAt! - at) / GAP);
+      at = retryAt!;
+    }
+
+    expect(gaps).toEqual([1, 2, 4, 8, 8, 8, 8]);
+    expect(MAX_REPEAT_GAPS).toBe(8);
+  });
+
+  it('nudges at once when another room dies, whatever was nudged just before', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+
+    expect(debouncer.decide(expiring('a'), T0).isNudge).toBe(true);
+    expect(debouncer.decide(expiring('a', 'b'), T0 + 500).isNudge).toBe(true);
+  });
+
+  it('forgets the action once the plan is quiet: the same action later nudges at once', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+
+    expect(debouncer.decide(adding(1), T0).isNudge).toBe(true);
+    expect(debouncer.decide(quiet, T0 + 1_000).isNudge).toBe(false);
+    expect(debouncer.decide(adding(1), T0 + 2_000).isNudge).toBe(true);
+  });
+
+  it('bounds a flapping plan to a burst, then one nudge per gap', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+    let nudges = 0;
+    // The plan flips between acting and quiet every second for ten minutes.
+    for (let second = 0; second < 600; second += 1) {
+      const plan = second % 2 === 0 ? adding(1) : quiet;
+      if (debouncer.decide(plan, T0 + second * 1_000).isNudge) nudges += 1;
+    }
+
+    expect(nudges).toBeLessThanOrEqual(NUDGE_BURST + 600_000 / GAP);
+    expect(nudges).toBeGreaterThanOrEqual(600_000 / GAP);
+  });
+
+  it('after a failed delivery, lets the same action nudge again at once', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+    debouncer.decide(adding(1), T0);
+
+    debouncer.forget();
+
+    expect(debouncer.decide(adding(1), T0 + 100).isNudge).toBe(true);
+  });
+});
+
+describe('nextHealthDeadline', () => {
+  const scheduler = testScheduler('tennis', { roomsReplicas: 3 });
+
+  it("is the earliest room's timeout: ping, initialization or deletion", () => {
+    const rooms = [
+      testRoom('ready', { lastPingAt: msAgo(200_000) }), // expires in 40 s
+      testRoom('pending', { status: RoomStatus.PENDING, createdAt: msAgo(60_000) }), // 60 s
+      testRoom('leaving', { status: RoomStatus.TERMINATING, lastPingAt: msAgo(30_000) }), // 90 s
+    ];
+
+    expect(nextHealthDeadline(scheduler, rooms, TIMEOUTS, T0)).toBe(T0 + 40_000);
+    expect(nextHealthDeadline(scheduler, rooms.slice(1), TIMEOUTS, T0)).toBe(T0 + 60_000);
+    expect(nextHealthDeadline(scheduler, rooms.slice(2), TIMEOUTS, T0)).toBe(T0 + 90_000);
+  });
+
+  it('leaves out rooms already expired, validation rooms, and says undefined with none due', () => {
+    const rooms = [
+      testRoom('gone', { status: RoomStatus.ERROR }),
+      testRoom('silent', { lastPingAt: msAgo(300_000) }),
+      testRoom('validation', { isValidationRoom: true, lastPingAt: msAgo(1_000) }),
+    ];
+
+    expect(nextHealthDeadline(scheduler, rooms, TIMEOUTS, T0)).toBeUndefined();
+  });
+
+  it('is reached exactly when the plan starts to act on the room', () => {
+    const rooms = testRooms('r', 3, { lastPingAt: msAgo(100_000) });
+    const deadline = nextHealthDeadline(scheduler, rooms, TIMEOUTS, T0)!;
+
+    expect(planHealth(scheduler, rooms, TIMEOUTS, new Date(deadline)).expired).toEqual([]);
+    expect(planHealth(scheduler, rooms, TIMEOUTS, new Date(deadline + 1)).expired).toHaveLength(3);
+  });
+
+  it("includes the end of the autoscaler's cooldown", () => {
+    const autoscaled: Scheduler = {
+      ...scheduler,
+      autoscaling: {
+        enabled: true,
+        min: 1,
+        max: 10,
+        cooldown: 20,
+        policy: { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 1 } } },
+      },
+      lastDownscaleAt: new Date(T0 - 5_000).toISOString(),
+    };
+
+    expect(nextHealthDeadline(autoscaled, [], TIMEOUTS, T0)).toBe(T0 + 15_000);
+  });
+});
+
+describe('HealthWatch', () => {
+  const log = pino({ level: 'silent' });
+
+  function watchOf(
+    rooms: GameRoom[],
+    scheduler: Scheduler | undefined,
+    { clock = { now: T0 }, stored = scheduler } = {},
+  ) {
+    const nudges: number[] = [];
+    const watch = new HealthWatch(
+      {
+        schedulerCache: { get: () => Promise.resolve(scheduler) },
+        schedulers: { getScheduler: () => Promise.resolve(stored) },
+        rooms: { listRooms: () => Promise.resolve(rooms) },
+        nudger: {
+          nudge: () => {
+            nudges.push(clock.now);
+            return Promise.resolve();
+          },
+        },
+        timeouts: TIMEOUTS,
+        log,
+        healthWatchIntervalMs: 5_000,
+        healthNudgeMinGapMs: GAP,
+        now: () => clock.now,
+      },
+      'tennis',
+    );
+    return { watch, nudges, clock };
+  }
+
+  it('does not nudge a healthy scheduler, and looks again at the next room timeout', async () => {
+    const rooms = testRooms('r', 2, { lastPingAt: msAgo(238_000) });
+    const { watch, nudges } = watchOf(rooms, testScheduler('tennis', { roomsReplicas: 2 }));
+
+    const evaluation = await watch.evaluate();
+
+    expect(nudges).toEqual([]);
+    expect(evaluation).toEqual({ isSchedulerGone: false, nextAt: T0 + 2_001 });
+  });
+
+  it('nudges when a room died (one room fewer than wanted), once per gap', async () => {
+    const rooms = testRooms('r', 1);
+    const { watch, nudges, clock } = watchOf(rooms, testScheduler('tennis', { roomsReplicas: 2 }));
+
+    await watch.evaluate();
+    clock.now += 1_000;
+    const again = await watch.evaluate();
+
+    expect(nudges).toEqual([T0]);
+    expect(again.nextAt).toBe(T0 + GAP);
+  });
+
+  it('takes the stored scheduler when the cache does not know it (a stale cache entry)', async () => {
+    const stored = testScheduler('tennis', { roomsReplicas: 2 });
+    const { watch, nudges } = watchOf(testRooms('r', 1), undefined, { stored });
+
+    await expect(watch.evaluate()).resolves.toMatchObject({ isSchedulerGone: false });
+    expect(nudges).toEqual([T0]); // one room of two: the plan adds one
+  });
+
+  it('nudges a last time and ends when the scheduler is gone', async () => {
+    const { watch, nudges } = watchOf([], undefined);
+
+    const controller = new AbortController();
+
+    await expect(watch.run(controller.signal)).resolves.toBe('scheduler_deleted');
+    expect(nudges).toEqual([T0]);
+  });
+});
