@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config, ModuleName } from '../../config/load';
 import { createActivities } from '../../../activities';
+import { TemporalOperationOutcomes } from '../../adapters/temporal/temporal-operation-outcomes';
 import { buildManagementGrpcServer } from '../../api/management/grpc-server';
 import { buildManagementHttpApp } from '../../api/management/http-routes';
 import type { ManagementApiDeps } from '../../api/management/management-service';
@@ -57,6 +58,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             timeouts: healthTimeouts(config),
             validationTimeoutMs: config.health.roomValidationTimeoutMs,
             schedulerDeletionTimeoutMs: config.health.schedulerDeletionTimeoutMs,
+            outcomes: new TemporalOperationOutcomes(resources.temporalClient()),
           }),
           checks: [checks.postgres(), checks.redis()],
           close,
