@@ -61,6 +61,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             outcomes: new TemporalOperationOutcomes(resources.temporalClient()),
           }),
           checks: [checks.postgres(), checks.redis()],
+          stickyQueueScheduleToStartTimeoutMs: OPERATION_WORKER_STICKY_TIMEOUT_MS,
           close,
         },
         deps,
@@ -116,6 +117,12 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
       );
   }
 }
+
+/**
+ * A killed operation worker's workflows (an operation whose step was just retried elsewhere) wait
+ * this long for their next task instead of the SDK's 10 s (bench/operations/kill-recovery.ts).
+ */
+const OPERATION_WORKER_STICKY_TIMEOUT_MS = 3_000;
 
 /** A supervisor's activity hands over to a fresh one this often (bounded activity lifetimes). */
 const SUPERVISOR_RUN_MS = 60 * 60_000;
