@@ -1,4 +1,5 @@
 import type { HealthTimeouts } from '../src/domain/health/health-plan';
+import type { OperationOutcomes } from '../src/ports/operation-outcomes';
 import type { PortAllocator } from '../src/ports/port-allocator';
 import type { RoomLifecycle } from '../src/ports/room-lifecycle';
 import type { RoomStore } from '../src/ports/room-store';
@@ -7,6 +8,7 @@ import type { SchedulerCacheInvalidator } from '../src/ports/scheduler-cache';
 import type { SchedulerStore } from '../src/ports/scheduler-store';
 import { withDomainFailures } from './failures';
 import { createHealthActivities } from './health-activities';
+import { createOperationActivities } from './operation-activities';
 import { createRoomActivities } from './room-activities';
 import { createSchedulerActivities } from './scheduler-activities';
 
@@ -24,6 +26,8 @@ export interface ActivityDeps {
   validationTimeoutMs: number;
   /** How long delete_scheduler waits for the rooms to go, from its first attempt. */
   schedulerDeletionTimeoutMs: number;
+  /** Where an operation tells its scheduler workflow its final status. */
+  outcomes: OperationOutcomes;
 }
 
 /**
@@ -35,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSchedulerActivities(deps),
     ...createRoomActivities(deps),
     ...createHealthActivities(deps),
+    ...createOperationActivities(deps),
   });
 }
 

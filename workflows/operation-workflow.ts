@@ -19,6 +19,7 @@ import {
   startOperationSignal,
   type EnqueueOperationRequest,
 } from './messages';
+import { localActivityProxy } from './operations/activity-proxies';
 import type { OperationContext } from './operations/operation-executor';
 import { runnableOperation, type RunnableOperation } from './operations/registry';
 import { operationStatusKey } from './search-attributes';
@@ -58,6 +59,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     markNoAction: () => (details.hasNoAction = true),
   };
   let isStarted = input.startImmediately ?? false;
+  const isTold = patched(SCHEDULER_TOLD_BY_ACTIVITY_PATCH);
   setHandler(getOperationQuery, () => details);
   setHandler(startOperationSignal, () => void (isStarted = true));
 
@@ -66,16 +68,18 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   } catch (error) {
     if (!isCancellation(error)) throw error;
     context.record('Operation canceled while pending');
-    await finish(details, OperationStatus.CANCELED);
+    await finish(details, OperationStatus.CANCELED, isTold);
     throw error;
   }
-  setStatus(details, OperationStatus.IN_PROGRESS);
+  // Started at once, its search attribute already says in_progress (see the scheduler's enqueue).
+  const isStatusKnown = isTold && input.startImmediately === true;
+  setStatus(details, OperationStatus.IN_PROGRESS, new Date().toISOString(), !isStatusKnown);
   context.record('Starting operation');
   let operation: RunnableOperation | undefined;
   try {
     operation = runnableOperation(input.definitionName, input.input);
     await operation.execute(context);
-    await finish(details, OperationStatus.FINISHED);
+    await finish(details, OperationStatus.FINISHED, isTold);
     return details;
   } catch (error) {
     const isCanceled = isCancellation(error);
@@ -86,7 +90,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     );
     // An input that failed its check ran no step: there is nothing to roll back.
     if (operation) await rollBack(operation, context);
-    await finish(details, isCanceled ? OperationStatus.CANCELED : OperationStatus.ERROR);
+    await finish(details, isCanceled ? OperationStatus.CANCELED : OperationStatus.ERROR, isTold);
     if (isCanceled) throw error; // the execution shows as canceled in Temporal too
     return details;
   }
@@ -110,14 +114,22 @@ async function rollBack(operation: RunnableOperation, context: OperationContext)
 /** Marks the change of `finish`'s order (see there); histories recorded before it replay the old one. */
 export const SCHEDULER_HEARS_FIRST_PATCH = 'scheduler-hears-final-status-first';
 
+/**
+ * Marks the scheduler told by a local activity rather than a workflow signal, and no repeated
+ * in_progress search attribute for an operation started at once (see `finish`); histories recorded
+ * before it replay with the signal.
+ */
+export const SCHEDULER_TOLD_BY_ACTIVITY_PATCH = 'scheduler-told-by-local-activity';
+
 function setStatus(
   details: OperationDetails,
   status: OperationDetails['status'],
   updatedAt = new Date().toISOString(),
+  isUpserted = true,
 ) {
   details.status = status;
   details.updatedAt = updatedAt;
-  upsertSearchAttributes([{ key: operationStatusKey, value: status }]);
+  if (isUpserted) upsertSearchAttributes([{ key: operationStatusKey, value: status }]);
 }
 
 /**
@@ -125,13 +137,28 @@ function setStatus(
  * scheduler workflow hears it first: once the operation reads as final anywhere (its query, search
  * attribute or result), the scheduler's history already holds the signal, so its listing (a query
  * Temporal answers only after that signal is applied) and the API's conflict check agree.
+ * `isTold` (SCHEDULER_TOLD_BY_ACTIVITY_PATCH): a local activity sends that signal through the
+ * client and returns once the server recorded it, within this workflow task, so the final status
+ * and the completion follow in the same task (a workflow's own signal command is confirmed only by
+ * one more workflow task, a server round trip).
  */
-async function finish(details: OperationDetails, status: OperationDetails['status']) {
-  if (!patched(SCHEDULER_HEARS_FIRST_PATCH)) return finishSchedulerLast(details, status);
+async function finish(
+  details: OperationDetails,
+  status: OperationDetails['status'],
+  isTold: boolean,
+) {
+  if (!isTold && !patched(SCHEDULER_HEARS_FIRST_PATCH)) return finishSchedulerLast(details, status);
   const updatedAt = new Date().toISOString();
-  await signalScheduler({ ...summaryOf(details), status, updatedAt });
+  const summary = { ...summaryOf(details), status, updatedAt };
+  await (isTold ? tellScheduler(summary) : signalScheduler(summary));
   setStatus(details, status, updatedAt);
   details.executionHistory.push({ createdAt: updatedAt, event: 'Operation finished' });
+}
+
+function tellScheduler(summary: OperationSummary): Promise<void> {
+  return CancellationScope.nonCancellable(() =>
+    localActivityProxy.tellSchedulerFinalStatus({ summary }),
+  );
 }
 
 /** The order before SCHEDULER_HEARS_FIRST_PATCH: a final status could be read before the scheduler knew. */

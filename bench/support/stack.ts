@@ -102,7 +102,9 @@ export async function startStack(options: StackOptions) {
   installTemporalRuntime();
   const dir = benchDirectory('stack');
   const [temporal, stores] = await startTogether(
-    freePort().then((port) => startTemporal({ dir: path.join(dir, 'temporal'), port })),
+    freePort().then((port) =>
+      startTemporal({ dir: path.join(dir, 'temporal'), port, ...fileOf(dir) }),
+    ),
     startStores(dir).then((stores) => ({ ...stores, process: { stop: () => stores.stop() } })),
   );
   const environment: Record<string, string> = {
@@ -168,6 +170,18 @@ export async function startStack(options: StackOptions) {
       await stopServices();
     },
   };
+}
+
+/**
+ * BENCH_TEMPORAL_DB=file: the dev server keeps its workflows in a SQLite file as `npm run dev`
+ * does (default: in memory); BENCH_TEMPORAL_DB=file-default-pragmas: the same without maestro's
+ * pragmas (SQLite's defaults).
+ */
+function fileOf(dir: string) {
+  const kind = process.env['BENCH_TEMPORAL_DB'];
+  if (!kind?.startsWith('file')) return {};
+  const dbFile = path.join(dir, 'temporal', 'temporal.db');
+  return kind === 'file-default-pragmas' ? { dbFile, sqlitePragmas: {} } : { dbFile };
 }
 
 /** A minimal valid scheduler for the local runtime (no rooms are created by the benchmarks). */

@@ -14,11 +14,23 @@ export interface TemporalOptions {
   uiPort?: number;
   /** SQLite file that keeps workflows across restarts; none means in memory. */
   dbFile?: string;
+  /**
+   * `--sqlite-pragma` settings of that file; default FILE_PRAGMAS. Ignored in memory.
+   */
+  sqlitePragmas?: Record<string, string>;
   /** false: start without maestro's search attributes (as `maestro migrate` finds a new cluster). */
   registerSearchAttributes?: boolean;
   /** `--dynamic-config-value KEY=JSON` pairs, e.g. a lower continue-as-new threshold in tests. */
   dynamicConfig?: Record<string, unknown>;
 }
+
+/**
+ * A write-ahead log synced at checkpoints rather than at every commit: the SQLite default
+ * (rollback journal, `synchronous=full`) syncs the disk several times per transaction, and every
+ * workflow task is a few transactions. A dev server's file so survives a crash of the server (or
+ * of maestro); only an operating-system crash may lose its last transactions.
+ */
+export const FILE_PRAGMAS: Record<string, string> = { journal_mode: 'wal', synchronous: 'normal' };
 
 export interface RunningTemporal {
   process: ServiceProcess;
@@ -40,7 +52,7 @@ export async function startTemporal(options: TemporalOptions): Promise<RunningTe
     '--log-level',
     'warn',
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
-    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.dbFile ? ['--db-filename', options.dbFile, ...pragmas(options)] : []),
     ...(options.registerSearchAttributes === false
       ? []
       : maestroSearchAttributes.flatMap((key) => [
@@ -67,6 +79,13 @@ export async function startTemporal(options: TemporalOptions): Promise<RunningTe
     address,
     ...(options.uiPort !== undefined && { uiUrl: `http://127.0.0.1:${options.uiPort}` }),
   };
+}
+
+function pragmas(options: TemporalOptions): string[] {
+  return Object.entries(options.sqlitePragmas ?? FILE_PRAGMAS).flatMap(([name, value]) => [
+    '--sqlite-pragma',
+    `${name}=${value}`,
+  ]);
 }
 
 async function probe(address: string): Promise<void> {

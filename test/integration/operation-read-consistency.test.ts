@@ -2,6 +2,7 @@
  * Reads of an operation agree: once `GET …/operations/{id}` answers a final status, the listing no
  * longer shows the operation pending or active, and the version-conflict check no longer counts it.
  */
+import type { temporal } from '@temporalio/proto';
 import { schedulerWorkflowId } from '../../workflows/messages';
 import { OperationsHarness } from '../support/operations-harness';
 import { eventually } from '../support/runtime-contract';
@@ -60,18 +61,44 @@ describe('operation reads after an operation ends', () => {
     const id = await harness.commands.switchActiveVersion(scheduler, 'v1.0.0');
     await harness.waitForOperation(scheduler, id, 'finished');
 
-    const events = (await harness.client.workflow.getHandle(id).fetchHistory()).events ?? [];
-    const signaled = events.findIndex(
+    const events = await eventsOf(id);
+    const heard = (await eventsOf(schedulerWorkflowId(scheduler))).find(
       (event) =>
-        event.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowExecution
-          ?.workflowId === schedulerWorkflowId(scheduler),
+        event.workflowExecutionSignaledEventAttributes?.signalName === 'operationFinished' &&
+        payloadText(event.workflowExecutionSignaledEventAttributes.input).includes(id),
+    );
+    const told = events.findIndex((event) =>
+      payloadText(event.markerRecordedEventAttributes?.details?.['data']).includes(
+        'tellSchedulerFinalStatus',
+      ),
     );
     const lastStatusUpsert = events.findLastIndex(
       (event) => event.upsertWorkflowSearchAttributesEventAttributes != null,
     );
+    // The workflow task that recorded the final status (search attribute, completion).
+    const recorded = events.findLast(
+      (event, i) => i < lastStatusUpsert && event.workflowTaskCompletedEventAttributes != null,
+    );
 
-    expect(signaled).toBeGreaterThan(-1);
-    // The final status search attribute (and the query's status with it) comes after the signal.
-    expect(lastStatusUpsert).toBeGreaterThan(signaled);
+    expect(heard).toBeDefined();
+    expect(told).toBeGreaterThan(-1);
+    // The final status search attribute (and the query's status with it) comes after the telling…
+    expect(lastStatusUpsert).toBeGreaterThan(told);
+    // …and the scheduler's history held the signal before the operation recorded it.
+    expect(timeOf(heard!)).toBeLessThanOrEqual(timeOf(recorded!));
   });
+
+  async function eventsOf(workflowId: string) {
+    return (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  }
 });
+
+function payloadText(payloads: temporal.api.common.v1.IPayloads | null | undefined): string {
+  return (payloads?.payloads ?? [])
+    .map((payload) => Buffer.from(payload.data ?? []).toString('utf8'))
+    .join('');
+}
+
+function timeOf(event: temporal.api.history.v1.IHistoryEvent): number {
+  return Number(event.eventTime?.seconds ?? 0) * 1000 + (event.eventTime?.nanos ?? 0) / 1e6;
+}

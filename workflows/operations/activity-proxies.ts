@@ -9,10 +9,18 @@ import { NON_RETRYABLE_ERROR_CODES } from '../../src/domain/errors';
  * step again elsewhere).
  */
 
+/**
+ * Heartbeat timeout of the steps on the activity task queue: a worker that dies mid-step (SIGKILL,
+ * lost node) is noticed this long after its last heartbeat, and the step retried on another
+ * worker a second later. Heartbeats are billed, but only while an operation runs: a step sends one
+ * per 80 % of this (the SDK's throttle), about 15 a minute.
+ */
+const STEP_HEARTBEAT_TIMEOUT = '5 seconds';
+
 /** Steps scheduled on the activity task queue, heartbeating, for up to 2 minutes each. */
 export const activityProxy = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
@@ -36,7 +44,7 @@ export const localActivityProxy = proxyLocalActivities<Activities>({
 /** Steps that wait on rooms for minutes (a validation room becoming ready), heartbeating. */
 export const waitingActivityProxy = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',

@@ -8,7 +8,7 @@ type PendingActivity = NonNullable<
  * The operation activities' heartbeat timeout (workflows/operations/activity-proxies.ts), for servers
  * that do not report a pending activity's options.
  */
-const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
+const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5_000;
 
 type ProtoTime = { seconds?: { toNumber(): number } | number | null; nanos?: number | null };
 

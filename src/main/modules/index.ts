@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config, ModuleName } from '../../config/load';
 import { createActivities } from '../../../activities';
+import { TemporalOperationOutcomes } from '../../adapters/temporal/temporal-operation-outcomes';
 import { buildManagementGrpcServer } from '../../api/management/grpc-server';
 import { buildManagementHttpApp } from '../../api/management/http-routes';
 import type { ManagementApiDeps } from '../../api/management/management-service';
@@ -58,8 +59,10 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             timeouts: healthTimeouts(config),
             validationTimeoutMs: config.health.roomValidationTimeoutMs,
             schedulerDeletionTimeoutMs: config.health.schedulerDeletionTimeoutMs,
+            outcomes: new TemporalOperationOutcomes(resources.temporalClient()),
           }),
           checks: [checks.postgres(), checks.redis()],
+          stickyQueueScheduleToStartTimeoutMs: OPERATION_WORKER_STICKY_TIMEOUT_MS,
           close,
         },
         deps,
@@ -118,6 +121,12 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
       );
   }
 }
+
+/**
+ * A killed operation worker's workflows (an operation whose step was just retried elsewhere) wait
+ * this long for their next task instead of the SDK's 10 s (bench/operations/kill-recovery.ts).
+ */
+const OPERATION_WORKER_STICKY_TIMEOUT_MS = 3_000;
 
 /**
  * A supervisor's activity hands over to a fresh one this often (bounded activity lifetimes; each

@@ -18,6 +18,12 @@ export interface TemporalWorkerModuleOptions {
   maxHeartbeatThrottleIntervalMs?: number;
   /** Activities this worker runs at once (the SDK's default is 100). */
   maxConcurrentActivityTaskExecutions?: number;
+  /**
+   * How long a workflow task waits on this worker's sticky queue before any worker may take it
+   * (the SDK's default is 10 s): after this worker dies, that long for each of its workflows'
+   * next tasks. A live worker too busy to take it in time costs a replay elsewhere.
+   */
+  stickyQueueScheduleToStartTimeoutMs?: number;
   /** Releases what the activities hold, after the worker drained. */
   close?: () => void;
 }
@@ -63,6 +69,9 @@ export function temporalWorkerModule(
       }),
       ...(options.maxConcurrentActivityTaskExecutions !== undefined && {
         maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
+      }),
+      ...(options.stickyQueueScheduleToStartTimeoutMs !== undefined && {
+        stickyQueueScheduleToStartTimeout: options.stickyQueueScheduleToStartTimeoutMs,
       }),
     });
     worker = created;
