@@ -22,7 +22,10 @@ export interface HealthCheck {
   isSchedulerGone: boolean;
 }
 
-/** The health controller's reads: the scheduler and its rooms, then the plan (`planHealth`). */
+/**
+ * The health controller's reads: the scheduler and its rooms (their summaries, from the room
+ * index: one Redis read), then the plan (`planHealth`).
+ */
 export function createHealthActivities(deps: HealthActivityDeps) {
   const { schedulers, rooms, timeouts } = deps;
 
@@ -31,7 +34,7 @@ export function createHealthActivities(deps: HealthActivityDeps) {
     if (!scheduler) return undefined;
     const decision = planHealth(
       scheduler,
-      await rooms.listRooms(schedulerName),
+      await rooms.listRoomSummaries(schedulerName),
       timeouts,
       new Date(),
     );

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { sleep } from '../shared/sleep';
-import { INSTANCE_STATUSES, type InstanceStatus } from '../domain/game-room/instance';
+import type { InstanceStatus } from '../domain/game-room/instance';
 import type { RoomStatus } from '../domain/game-room/status';
-import { countByStatus, planHealth, type HealthTimeouts } from '../domain/health/health-plan';
+import { sizeOf, type HealthTimeouts } from '../domain/health/health-plan';
 import type { Scheduler } from '../domain/scheduler/scheduler';
 import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
@@ -39,31 +39,36 @@ export interface SchedulerMetricsDeps {
   log: Logger;
 }
 
-/** The snapshot of `scheduler` from its rooms. */
+/**
+ * The snapshot of `scheduler` from its room counts, kept incrementally in room storage, and the
+ * few rooms that may have expired (pending, unready, silent for the ping timeout): its cost does
+ * not grow with the scheduler's rooms. Same figures as counting every room and planning
+ * (`planHealth`) on them.
+ */
 export async function snapshotOf(
   scheduler: Scheduler,
   rooms: RoomStore,
   timeouts: HealthTimeouts,
 ): Promise<SchedulerMetricsSnapshot> {
-  const all = await rooms.listRooms(scheduler.name);
-  const instances = Object.fromEntries(INSTANCE_STATUSES.map((s) => [s, 0])) as Record<
-    InstanceStatus,
-    number
-  >;
-  for (const room of all) instances[room.instance?.status ?? 'unknown'] += 1;
-  const plan = planHealth(scheduler, all, timeouts, new Date());
+  const now = new Date();
+  const tally = await rooms.tallyRooms(scheduler.name);
+  const candidates = await rooms.listExpiryCandidates(scheduler.name, {
+    now,
+    pingTimeoutMs: timeouts.pingTimeoutMs,
+  });
+  const size = sizeOf(scheduler, tally, candidates, timeouts, now);
   const parameters = scheduler.autoscaling?.policy.parameters;
   return {
     scheduler: scheduler.name,
     game: scheduler.game,
-    rooms: countByStatus(all),
-    instances,
-    runningMatches: all.reduce((sum, room) => sum + room.runningMatches, 0),
+    rooms: { ...tally.statuses },
+    instances: { ...tally.instances },
+    runningMatches: tally.runningMatches,
     maxMatches: scheduler.matchAllocation.maxMatches,
     readyTarget: parameters?.roomOccupancy?.readyTarget ?? 0,
     fixedBuffer: parameters?.fixedBuffer?.amount ?? 0,
-    desiredRooms: plan.desired,
-    currentRooms: plan.available,
+    desiredRooms: size.desired,
+    currentRooms: size.available,
   };
 }
 

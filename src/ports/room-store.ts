@@ -1,4 +1,4 @@
-import type { GameRoomInstance } from '../domain/game-room/instance';
+import type { GameRoomInstance, InstanceStatus } from '../domain/game-room/instance';
 import type { GameRoom, NewGameRoom } from '../domain/game-room/room';
 import type { ReportedPingStatus, RoomStatus } from '../domain/game-room/status';
 import type { JsonObject } from '../domain/scheduler/scheduler';
@@ -43,6 +43,38 @@ export type InstanceUpdateResult =
       rejectedStatus?: RoomStatus;
     } & StatusChange)
   | { outcome: 'room_not_found' };
+
+/**
+ * What the health plan and the metrics need to know about a room, kept per scheduler in an index
+ * written atomically with every change of the room (no metadata, no instance address).
+ */
+export interface RoomSummary extends Pick<
+  GameRoom,
+  'id' | 'status' | 'version' | 'runningMatches' | 'isValidationRoom' | 'createdAt' | 'lastPingAt'
+> {
+  /** The runtime instance's status; `unknown` until the runtime reports it. */
+  instanceStatus: InstanceStatus;
+}
+
+/**
+ * A scheduler's rooms tallied, kept up to date with every write (reading it costs the same for 10
+ * rooms or 100,000). Validation rooms are counted in `statuses` and `runningMatches` (as the
+ * metrics report them) and again apart, so what counts toward the scheduler's size can be derived.
+ */
+export interface RoomTally {
+  /** Rooms per status (validation rooms included). */
+  statuses: Record<RoomStatus, number>;
+  /** Validation rooms per status. */
+  validationStatuses: Record<RoomStatus, number>;
+  /** Rooms by their instance's status (`unknown` when none is reported yet). */
+  instances: Record<InstanceStatus, number>;
+  /** Σ running matches the rooms last reported (validation rooms included). */
+  runningMatches: number;
+  /** Σ running matches of the validation rooms. */
+  validationRunningMatches: number;
+  /** The scheduler's room change counter (see `RoomStore.roomChanges`). */
+  changes: number;
+}
 
 /** A room handed to a matchmaker. */
 export interface Allocation {
@@ -107,6 +139,37 @@ export interface RoomStore extends RoomCounter {
    * snapshot: rooms change while it reads, and rooms removed meanwhile are left out.
    */
   listRooms(scheduler: string): Promise<GameRoom[]>;
+
+  /**
+   * Every room of the scheduler as the health plan sees it, from the scheduler's room index (one
+   * read of one key, in no particular order): what `listRooms` returns without metadata and
+   * instance, much cheaper. An index missing (rooms written before it existed, or its keys lost)
+   * is rebuilt from the rooms first, atomically.
+   */
+  listRoomSummaries(scheduler: string): Promise<RoomSummary[]>;
+
+  /**
+   * The rooms that may be expired at `now` for a plan with `pingTimeoutMs`: every pending or
+   * unready room (they expire by creation time) and every room whose last ping is older than
+   * `pingTimeoutMs`. Costs what those rooms are, not what the scheduler has.
+   */
+  listExpiryCandidates(
+    scheduler: string,
+    options: { now: Date; pingTimeoutMs: number },
+  ): Promise<RoomSummary[]>;
+
+  /** The scheduler's rooms tallied (see `RoomTally`), from the index: O(1) in rooms. */
+  tallyRooms(scheduler: string): Promise<RoomTally>;
+
+  /**
+   * The scheduler's room change counter: grows with every room created or removed and every
+   * change of a room's status, version, running matches or instance status, in the same atomic
+   * write. A ping that changes nothing but the last ping time does not count, so an unchanged
+   * counter means the same rooms in the same state; only time (expiry by ping or creation time)
+   * can change the health plan then. It never goes back (a rebuilt index keeps it growing); it
+   * may skip values.
+   */
+  roomChanges(scheduler: string): Promise<number>;
 
   /** Ids of every room of the scheduler. */
   listRoomIds(scheduler: string): Promise<string[]>;

@@ -7,6 +7,7 @@ import { RedisRoomStore } from '../../src/adapters/redis/redis-room-store';
 import type { RedisConnection } from '../../src/config/redis';
 import type { GameRoomInstance, InstanceStatus } from '../../src/domain/game-room/instance';
 import { uniqueSuffix } from './infra';
+import { expectIndexExact } from './room-index-check';
 import { connectRedis } from './redis-targets';
 
 export const TTL_MS = 400;
@@ -59,8 +60,13 @@ export function roomStoreFixture(connection: () => RedisConnection) {
     scheduler = `sched-${uniqueSuffix()}`;
   });
 
+  // Whatever a test wrote, the room index kept by the write scripts matches the rooms.
   afterEach(async () => {
-    await redis.quit();
+    try {
+      await expectIndexExact(redis, store, scheduler);
+    } finally {
+      await redis.quit();
+    }
   });
 
   return { current: () => ({ redis, store, scheduler }), instance, ping, readyRoom };

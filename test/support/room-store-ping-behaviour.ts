@@ -2,6 +2,7 @@
 import type { RedisClient } from '../../src/adapters/redis/client';
 import type { RedisRoomStore } from '../../src/adapters/redis/redis-room-store';
 import type { RoomStoreFixture } from './room-store-fixture';
+import { schedulerKeys } from '../../src/adapters/redis/room-codec';
 import { keysMatching } from './redis-targets';
 
 /** Pings before and after the instance, forbidden changes, the Redis clock, running matches. */
@@ -67,12 +68,17 @@ export function describeRoomStorePing(fixture: RoomStoreFixture) {
     it('never recreates a removed room', async () => {
       await readyRoom('r1');
       await store.removeRoom(scheduler, 'r1');
+      // The index's counts (and change counter) outlive the rooms; nothing else does.
+      const counts = await redis.hgetall(schedulerKeys(scheduler).counts);
 
       expect(await ping('r1', 'ready')).toEqual({ outcome: 'room_not_found' });
 
       expect(await store.getRoom(scheduler, 'r1')).toBeUndefined();
       expect(await store.listRoomIds(scheduler)).toEqual([]);
-      expect(await keysMatching(redis, `*{${scheduler}}*`)).toEqual([]);
+      expect(await keysMatching(redis, `*{${scheduler}}*`)).toEqual([
+        expect.stringMatching(/:counts$/),
+      ]);
+      expect(await redis.hgetall(schedulerKeys(scheduler).counts)).toEqual(counts);
     });
 
     it('writes nothing when the status change is forbidden', async () => {

@@ -1,5 +1,9 @@
 import type { RedisClient } from './client';
-import type { GameRoomInstance } from '../../domain/game-room/instance';
+import {
+  INSTANCE_STATUSES,
+  type GameRoomInstance,
+  type InstanceStatus,
+} from '../../domain/game-room/instance';
 import type { GameRoom, NewGameRoom } from '../../domain/game-room/room';
 import {
   ROOM_STATUS_CODES,
@@ -14,18 +18,27 @@ import type {
   PingReport,
   PingResult,
   RoomStore,
+  RoomSummary,
+  RoomTally,
 } from '../../ports/room-store';
 import { isRedisOutage, redisCall, RedisUnavailableError } from './redis-errors';
-import { decodeInstance, decodeRoomSnapshot, encodeInstance, schedulerKeys } from './room-codec';
+import {
+  decodeInstance,
+  decodeRoomSnapshot,
+  decodeSummaryLine,
+  encodeInstance,
+  schedulerKeys,
+} from './room-codec';
 import {
   ALLOCATE,
   COUNT_BY_STATUS,
   CREATE_ROOM,
   GET_ROOM,
   MARK_TERMINATING,
+  EXPIRY_CANDIDATES,
   PING,
+  REBUILD_INDEX,
   REMOVE_ROOM,
-  SUM_RUNNING_MATCHES,
   UPDATE_INSTANCE,
 } from './room-scripts';
 
@@ -41,8 +54,10 @@ const statusOf = (code: unknown) => roomStatusOfCode(Number(code)) ?? RoomStatus
 
 /**
  * Rooms in Redis: a hash per room and, per scheduler, sorted sets of room ids by status (score =
- * Maestro's status code), by last ping (epoch ms) and by running matches, plus the allocated
- * rooms by allocation time. Every write is one Lua script (room-scripts.ts). Every key of a
+ * Maestro's status code), by last ping (epoch ms) and by running matches, the allocated rooms by
+ * allocation time, and the room index (a summary line per room and their counts, see
+ * room-scripts.ts), which the health plan and the metrics read instead of every room. Every
+ * write is one Lua script (room-scripts.ts) that keeps all of them, index included. Every key of a
  * scheduler shares its hash tag, so in a Redis Cluster a scheduler's rooms live on one master.
  * An outage fails with RedisUnavailableError (UNAVAILABLE).
  */
@@ -56,7 +71,7 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(room.scheduler);
     const created = await CREATE_ROOM.run(
       this.redis,
-      [keys.room(room.id), keys.status, keys.ping, keys.occupancy],
+      [keys.room(room.id), keys.status, keys.ping, keys.occupancy, keys.summary, keys.counts],
       [room.id, room.version, room.isValidationRoom ? '1' : '0'],
     );
     return created === 1;
@@ -72,7 +87,15 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(report.scheduler);
     const reply = (await PING.run(
       this.redis,
-      [keys.room(report.roomId), keys.status, keys.ping, keys.occupancy, keys.allocated],
+      [
+        keys.room(report.roomId),
+        keys.status,
+        keys.ping,
+        keys.occupancy,
+        keys.allocated,
+        keys.summary,
+        keys.counts,
+      ],
       [
         report.roomId,
         report.pingStatus,
@@ -102,7 +125,7 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(instance.scheduler);
     const reply = (await UPDATE_INSTANCE.run(
       this.redis,
-      [keys.room(instance.id), keys.status, keys.allocated],
+      [keys.room(instance.id), keys.status, keys.allocated, keys.summary, keys.counts],
       [
         instance.id,
         instance.status,
@@ -126,7 +149,7 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(scheduler);
     const reply = await MARK_TERMINATING.run(
       this.redis,
-      [keys.room(roomId), keys.status, keys.allocated],
+      [keys.room(roomId), keys.status, keys.allocated, keys.summary, keys.counts],
       [roomId],
     );
     return decodeRoomSnapshot(scheduler, roomId, reply);
@@ -136,7 +159,15 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(scheduler);
     const reply = await REMOVE_ROOM.run(
       this.redis,
-      [keys.room(roomId), keys.status, keys.ping, keys.occupancy, keys.allocated],
+      [
+        keys.room(roomId),
+        keys.status,
+        keys.ping,
+        keys.occupancy,
+        keys.allocated,
+        keys.summary,
+        keys.counts,
+      ],
       [roomId],
     );
     return decodeRoomSnapshot(scheduler, roomId, reply);
@@ -149,7 +180,7 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(scheduler);
     const reply = (await ALLOCATE.run(
       this.redis,
-      [keys.status, keys.allocated],
+      [keys.status, keys.allocated, keys.summary, keys.counts],
       [options.maxMatches, this.options.allocationTtlMs],
     )) as string[];
     const [roomId, instance] = reply;
@@ -180,6 +211,90 @@ export class RedisRoomStore implements RoomStore {
       });
     }
     return rooms;
+  }
+
+  async listRoomSummaries(scheduler: string): Promise<RoomSummary[]> {
+    const keys = schedulerKeys(scheduler);
+    for (let attempt = 0; ; attempt++) {
+      const replies = await redisCall(() =>
+        this.redis.multi().call('HGETALL', keys.counts).call('HGETALL', keys.summary).exec(),
+      );
+      const [[countsError, counts], [listError, flat]] = replies as [
+        [Error | null, string[]],
+        [Error | null, string[]],
+      ];
+      const error = countsError ?? listError;
+      if (error) throw isRedisOutage(error) ? new RedisUnavailableError(error) : error;
+      // Read in one transaction, the lines and the counts agree unless a key was lost: rebuild.
+      const isIndexed = counts.includes('indexed');
+      const isWhole = isIndexed && statusTotal(counts) === flat.length / 2;
+      if (isWhole || attempt > 1) return decodeSummaries(flat);
+      await this.rebuildIndex(scheduler, { force: isIndexed });
+    }
+  }
+
+  async listExpiryCandidates(
+    scheduler: string,
+    options: { now: Date; pingTimeoutMs: number },
+  ): Promise<RoomSummary[]> {
+    const keys = schedulerKeys(scheduler);
+    const cutoff = options.now.getTime() - options.pingTimeoutMs;
+    for (;;) {
+      const reply = (await EXPIRY_CANDIDATES.run(
+        this.redis,
+        [keys.status, keys.ping, keys.summary, keys.counts],
+        [cutoff],
+      )) as string[];
+      if (reply[0] !== 'unindexed') return decodeSummaries(reply);
+      await this.rebuildIndex(scheduler);
+    }
+  }
+
+  async tallyRooms(scheduler: string): Promise<RoomTally> {
+    const keys = schedulerKeys(scheduler);
+    for (;;) {
+      const counts = await redisCall(() => this.redis.hgetall(keys.counts));
+      if (counts.indexed === undefined) {
+        await this.rebuildIndex(scheduler);
+        continue;
+      }
+      const count = (field: string) => Number(counts[field] ?? 0);
+      const byStatus = (prefix: string) =>
+        Object.fromEntries(
+          ROOM_STATUSES.map((status) => [status, count(`${prefix}:${ROOM_STATUS_CODES[status]}`)]),
+        ) as Record<RoomStatus, number>;
+      return {
+        statuses: byStatus('status'),
+        validationStatuses: byStatus('validation'),
+        instances: Object.fromEntries(
+          INSTANCE_STATUSES.map((status) => [status, count(`instance:${status}`)]),
+        ) as Record<InstanceStatus, number>,
+        runningMatches: count('running'),
+        validationRunningMatches: count('validation_running'),
+        changes: count('changes'),
+      };
+    }
+  }
+
+  async roomChanges(scheduler: string): Promise<number> {
+    const changes = await redisCall(() =>
+      this.redis.hget(schedulerKeys(scheduler).counts, 'changes'),
+    );
+    return Number(changes ?? 0);
+  }
+
+  /**
+   * Builds the scheduler's room index from its rooms when it is missing (see `REBUILD_INDEX`), or
+   * anyway with `force`; nothing when it is there. Returns the rooms indexed, or -1 when there was nothing to do.
+   */
+  async rebuildIndex(scheduler: string, options: { force?: boolean } = {}): Promise<number> {
+    const keys = schedulerKeys(scheduler);
+    const indexed = await REBUILD_INDEX.run(
+      this.redis,
+      [keys.status, keys.summary, keys.counts],
+      [options.force ? '1' : '0'],
+    );
+    return Number(indexed);
   }
 
   listRoomIds(scheduler: string): Promise<string[]> {
@@ -214,9 +329,27 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async sumRunningMatches(scheduler: string): Promise<number> {
-    const sum = await SUM_RUNNING_MATCHES.run(this.redis, [schedulerKeys(scheduler).occupancy], []);
-    return Number(sum);
+    return (await this.tallyRooms(scheduler)).runningMatches;
   }
+}
+
+/** Σ of the `status:<code>` fields of a flat HGETALL reply of the counts hash. */
+function statusTotal(flat: readonly string[]): number {
+  let total = 0;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    if (flat[i]!.startsWith('status:')) total += Number(flat[i + 1]);
+  }
+  return total;
+}
+
+/** Rooms from `[id, summary line, id, summary line, …]`; malformed lines are left out. */
+function decodeSummaries(flat: readonly string[]): RoomSummary[] {
+  const rooms: RoomSummary[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const room = decodeSummaryLine(flat[i]!, flat[i + 1]!);
+    if (room) rooms.push(room);
+  }
+  return rooms;
 }
 
 function snapshotOf(isValidationRoom: unknown, instance: GameRoomInstance | undefined) {

@@ -1,6 +1,11 @@
 /** Room hashes in Redis ↔ domain rooms. Every field is a string in Redis; times are epoch ms. */
-import type { GameRoomInstance } from '../../domain/game-room/instance';
+import {
+  INSTANCE_STATUSES,
+  type GameRoomInstance,
+  type InstanceStatus,
+} from '../../domain/game-room/instance';
 import type { GameRoom } from '../../domain/game-room/room';
+import type { RoomSummary } from '../../ports/room-store';
 import {
   PingStatus,
   RoomStatus,
@@ -18,6 +23,10 @@ export function schedulerKeys(scheduler: string) {
     ping: `${base}ping`,
     occupancy: `${base}occupancy`,
     allocated: `${base}allocated`,
+    /** Room index: room id → its summary line (see `decodeSummaryLine`). */
+    summary: `${base}summary`,
+    /** Tallies of the summary lines, the change counter and the index marker. */
+    counts: `${base}counts`,
   };
 }
 
@@ -86,4 +95,39 @@ export function decodeRoomSnapshot(
     ...(allocatedAt === undefined ? {} : { allocatedAt: dateOf(allocatedAt) }),
     ...(instance ? { instance } : {}),
   };
+}
+
+/**
+ * A room's line in the scheduler's index (written by the room scripts' `index_room`):
+ * `status code|last ping ms|created ms|running matches|validation 1/0|instance status|version`.
+ * The version is last, so a `|` in it cannot shift the other fields. Undefined when malformed.
+ */
+export function decodeSummaryLine(roomId: string, line: string): RoomSummary | undefined {
+  const fields: string[] = [];
+  let start = 0;
+  for (let i = 0; i < 6; i++) {
+    const end = line.indexOf('|', start);
+    if (end < 0) return undefined;
+    fields.push(line.slice(start, end));
+    start = end + 1;
+  }
+  const [code, lastPingAt, createdAt, running, validation, instanceStatus] = fields;
+  return {
+    id: roomId,
+    status: roomStatusOfCode(Number(code)) ?? RoomStatus.PENDING,
+    lastPingAt: new Date(Number(lastPingAt)),
+    createdAt: new Date(Number(createdAt)),
+    runningMatches: Number(running),
+    isValidationRoom: validation === '1',
+    instanceStatus: instanceStatusOf(instanceStatus),
+    version: line.slice(start),
+  };
+}
+
+const INSTANCE_STATUS_NAMES: readonly string[] = INSTANCE_STATUSES;
+
+function instanceStatusOf(text: string | undefined): InstanceStatus {
+  return text !== undefined && INSTANCE_STATUS_NAMES.includes(text)
+    ? (text as InstanceStatus)
+    : 'unknown';
 }

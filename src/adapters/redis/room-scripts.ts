@@ -35,6 +35,73 @@ function transitionTable(): string {
   return `{${rows.join(',')}}`;
 }
 
+/**
+ * The scheduler's room index, kept by every write script in the same atomic step (`index_room`
+ * after the write): the summary hash (room id → `status|last ping|created|running|validation|
+ * instance status|version`, decoded by `decodeSummaryLine`) and the counts hash, the sum of the
+ * summary lines' contributions (`status:<code>`, `validation:<code>`, `instance:<status>`,
+ * `running`, `validation_running`) plus `changes` (the change counter) and `indexed` (set by
+ * `REBUILD_INDEX`: the index covers every room). A room's line is derived from its hash and its
+ * status each time, and the counts move by the difference between its old and new line, so the
+ * counts stay the sum of the lines whatever the write path.
+ */
+const INDEX_FUNCTIONS = `
+local function line_of(room_key, status_key, id)
+  if redis.call('EXISTS', room_key) == 0 then return false end
+  local f = redis.call('HMGET', room_key, 'last_ping_at', 'created_at', 'running_matches',
+    'is_validation_room', 'instance_status', 'version')
+  return current_status(status_key, id) .. '|' .. (f[1] or '0') .. '|' .. (f[2] or '0') .. '|' ..
+    (f[3] or '0') .. '|' .. (f[4] or '0') .. '|' .. (f[5] or 'unknown') .. '|' .. (f[6] or '')
+end
+
+local function parse_line(line)
+  if not line then return nil end
+  local code, running, validation, instance, version =
+    string.match(line, '^([^|]*)|[^|]*|[^|]*|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  if not code then return nil end
+  return {code = code, running = tonumber(running) or 0, validation = validation,
+    instance = instance, version = version}
+end
+
+local function contribute(deltas, e, sign)
+  local function bump(field, n) deltas[field] = (deltas[field] or 0) + n end
+  bump('status:' .. e.code, sign)
+  bump('instance:' .. e.instance, sign)
+  bump('running', sign * e.running)
+  if e.validation == '1' then
+    bump('validation:' .. e.code, sign)
+    bump('validation_running', sign * e.running)
+  end
+end
+
+local function apply_counts(counts_key, deltas)
+  for field, n in pairs(deltas) do
+    if n ~= 0 then
+      if field == 'running' or field == 'validation_running' then
+        redis.call('HINCRBYFLOAT', counts_key, field, n)
+      else
+        redis.call('HINCRBY', counts_key, field, n)
+      end
+    end
+  end
+end
+
+local function index_room(summary_key, counts_key, room_key, status_key, id)
+  local old = redis.call('HGET', summary_key, id)
+  local new = line_of(room_key, status_key, id)
+  if old == new then return end
+  if new then redis.call('HSET', summary_key, id, new) else redis.call('HDEL', summary_key, id) end
+  local a, b = parse_line(old), parse_line(new)
+  if a and b and a.code == b.code and a.running == b.running and a.validation == b.validation
+    and a.instance == b.instance and a.version == b.version then return end
+  local deltas = {}
+  if a then contribute(deltas, a, -1) end
+  if b then contribute(deltas, b, 1) end
+  apply_counts(counts_key, deltas)
+  redis.call('HINCRBY', counts_key, 'changes', 1)
+end
+`;
+
 /** Shared by every script: the tables, the status calculation and the status write. */
 export const STATUS_PRELUDE = `
 local COMPOSE = ${compositionTable()}
@@ -77,11 +144,14 @@ end
 local function current_status(status_key, id)
   return tonumber(redis.call('ZSCORE', status_key, id)) or PENDING
 end
-`;
+${INDEX_FUNCTIONS}`;
 
 const script = (body: string) => new LuaScript(`${STATUS_PRELUDE}\n${body}`);
 
-/** KEYS: room, status, ping, occupancy. ARGV: id, version, is_validation_room (1/0). */
+/**
+ * KEYS: room, status, ping, occupancy, summary, counts. ARGV: id, version, is_validation_room
+ * (1/0).
+ */
 export const CREATE_ROOM = script(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local id, now = ARGV[1], now_ms()
@@ -91,12 +161,13 @@ redis.call('HSET', KEYS[1], 'version', ARGV[2], 'ping_status', 'unknown', 'metad
 redis.call('ZADD', KEYS[2], PENDING, id)
 redis.call('ZADD', KEYS[3], now, id)
 redis.call('ZADD', KEYS[4], 0, id)
+index_room(KEYS[5], KEYS[6], KEYS[1], KEYS[2], id)
 return 1
 `);
 
 /**
- * KEYS: room, status, ping, occupancy, allocated. ARGV: id, ping status, metadata JSON, running
- * matches, max matches, allocation TTL ms. All or nothing: a missing room or a forbidden
+ * KEYS: room, status, ping, occupancy, allocated, summary, counts. ARGV: id, ping status, metadata
+ * JSON, running matches, max matches, allocation TTL ms. All or nothing: a missing room or a forbidden
  * transition writes nothing.
  */
 export const PING = script(`
@@ -112,12 +183,13 @@ redis.call('HSET', KEYS[1], 'ping_status', ARGV[2], 'metadata', ARGV[3], 'runnin
 redis.call('ZADD', KEYS[3], now, id)
 redis.call('ZADD', KEYS[4], running, id)
 if status ~= current then set_status(KEYS[1], KEYS[2], KEYS[5], id, current, status) end
+index_room(KEYS[6], KEYS[7], KEYS[1], KEYS[2], id)
 return {'recorded', current, status, f[3] or '0', f[4] or ''}
 `);
 
 /**
- * KEYS: room, status, allocated. ARGV: id, instance status, instance JSON, max matches,
- * allocation TTL ms. The instance is stored even when the recomputed status is refused.
+ * KEYS: room, status, allocated, summary, counts. ARGV: id, instance status, instance JSON, max
+ * matches, allocation TTL ms. The instance is stored even when the recomputed status is refused.
  */
 export const UPDATE_INSTANCE = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'room_not_found'} end
@@ -127,28 +199,38 @@ local f = redis.call('HMGET', KEYS[1], 'ping_status', 'running_matches', 'alloca
 local current = current_status(KEYS[2], id)
 local status = calculate(f[1] or 'unknown', ARGV[2], current, tonumber(f[2]) or 0, tonumber(ARGV[4]),
   tonumber(f[3]), now, tonumber(ARGV[5]))
-if not allowed(current, status) then return {'recorded', current, current, f[4] or '0', status} end
-if status ~= current then set_status(KEYS[1], KEYS[2], KEYS[3], id, current, status) end
+local applied = allowed(current, status)
+if applied and status ~= current then set_status(KEYS[1], KEYS[2], KEYS[3], id, current, status) end
+index_room(KEYS[4], KEYS[5], KEYS[1], KEYS[2], id)
+if not applied then return {'recorded', current, current, f[4] or '0', status} end
 return {'recorded', current, status, f[4] or '0', ''}
 `);
 
-/** KEYS: room, status, allocated. ARGV: id. Returns {status, HGETALL…} as it was, or {}. */
+/**
+ * KEYS: room, status, allocated, summary, counts. ARGV: id. Returns {status, HGETALL…} as it was,
+ * or {}.
+ */
 export const MARK_TERMINATING = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
 local current = current_status(KEYS[2], ARGV[1])
 local snapshot = redis.call('HGETALL', KEYS[1])
 set_status(KEYS[1], KEYS[2], KEYS[3], ARGV[1], current, TERMINATING)
+index_room(KEYS[4], KEYS[5], KEYS[1], KEYS[2], ARGV[1])
 table.insert(snapshot, 1, current)
 return snapshot
 `);
 
-/** KEYS: room, status, ping, occupancy, allocated. ARGV: id. Returns {status, HGETALL…} or {}. */
+/**
+ * KEYS: room, status, ping, occupancy, allocated, summary, counts. ARGV: id. Returns
+ * {status, HGETALL…} or {}.
+ */
 export const REMOVE_ROOM = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
 local snapshot = redis.call('HGETALL', KEYS[1])
 table.insert(snapshot, 1, current_status(KEYS[2], ARGV[1]))
 redis.call('DEL', KEYS[1])
 for i = 2, 5 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+index_room(KEYS[6], KEYS[7], KEYS[1], KEYS[2], ARGV[1])
 return snapshot
 `);
 
@@ -161,7 +243,7 @@ return snapshot
 `);
 
 /**
- * KEYS: status, allocated. ARGV: max matches, allocation TTL ms. Returns expired allocations to
+ * KEYS: status, allocated, summary, counts. ARGV: max matches, allocation TTL ms. Returns expired allocations to
  * the status their reports give, then takes the first ready room that is not a validation room:
  * {id, instance JSON}, or {} when there is none.
  */
@@ -174,7 +256,10 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - ttl, 'LIM
     local f = redis.call('HMGET', room_key, 'ping_status', 'instance_status', 'running_matches')
     local status = calculate(f[1] or 'unknown', f[2] or 'unknown', ALLOCATED, tonumber(f[3]) or 0,
       max_matches, nil, now, ttl)
-    if allowed(ALLOCATED, status) then set_status(room_key, KEYS[1], KEYS[2], id, ALLOCATED, status) end
+    if allowed(ALLOCATED, status) then
+      set_status(room_key, KEYS[1], KEYS[2], id, ALLOCATED, status)
+      index_room(KEYS[3], KEYS[4], room_key, KEYS[1], id)
+    end
   end
   redis.call('ZREM', KEYS[2], id)
 end
@@ -187,16 +272,66 @@ while true do
     local f = redis.call('HMGET', room_key, 'is_validation_room', 'instance')
     if not f[1] then
       redis.call('ZREM', KEYS[1], id)
+      index_room(KEYS[3], KEYS[4], room_key, KEYS[1], id)
     elseif f[1] == '1' then
       offset = offset + 1
     else
       redis.call('ZADD', KEYS[1], ALLOCATED, id)
       redis.call('HSET', room_key, 'allocated_at', now)
       redis.call('ZADD', KEYS[2], now, id)
+      index_room(KEYS[3], KEYS[4], room_key, KEYS[1], id)
       return {id, f[2] or ''}
     end
   end
 end
+`);
+
+/**
+ * KEYS: status, summary, counts. ARGV: force (1/0). Builds the index from the rooms when `indexed`
+ * is not set (rooms written before the index existed, or its keys lost) or when forced, in one
+ * atomic step: every room listed in the status set gets its line, the counts are recomputed, the
+ * change counter moves on. Returns the rooms indexed, or -1 when the index was there already.
+ * Cost: O(rooms), once.
+ */
+export const REBUILD_INDEX = script(`
+if ARGV[1] ~= '1' and redis.call('HEXISTS', KEYS[3], 'indexed') == 1 then return -1 end
+local changes = tonumber(redis.call('HGET', KEYS[3], 'changes')) or 0
+redis.call('DEL', KEYS[2], KEYS[3])
+local base = string.sub(KEYS[1], 1, -7) .. 'rooms:'
+local deltas, indexed = {}, 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local line = line_of(base .. id, KEYS[1], id)
+  if line then
+    redis.call('HSET', KEYS[2], id, line)
+    contribute(deltas, parse_line(line), 1)
+    indexed = indexed + 1
+  end
+end
+apply_counts(KEYS[3], deltas)
+redis.call('HSET', KEYS[3], 'indexed', 1, 'changes', changes + 1)
+return indexed
+`);
+
+/**
+ * KEYS: status, ping, summary, counts. ARGV: last ping cutoff (epoch ms, exclusive). The summary
+ * lines ({id, line, …}) of the pending and unready rooms and of the rooms last pinged before the
+ * cutoff, each once; {'unindexed'} when the index is not built.
+ */
+export const EXPIRY_CANDIDATES = script(`
+if redis.call('HEXISTS', KEYS[4], 'indexed') == 0 then return {'unindexed'} end
+local seen, reply = {}, {}
+local function add(id)
+  if seen[id] then return end
+  seen[id] = true
+  local line = redis.call('HGET', KEYS[3], id)
+  if line then
+    reply[#reply + 1] = id
+    reply[#reply + 1] = line
+  end
+end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], PENDING, ${code(RoomStatus.UNREADY)})) do add(id) end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1])) do add(id) end
+return reply
 `);
 
 /** KEYS: status. Returns the count of every status code 0..8, in code order. */
@@ -206,12 +341,4 @@ for status = 0, ${Math.max(...Object.values(ROOM_STATUS_CODES))} do
   counts[#counts + 1] = redis.call('ZCOUNT', KEYS[1], status, status)
 end
 return counts
-`);
-
-/** KEYS: occupancy. Returns the sum of the running matches, as a string. */
-export const SUM_RUNNING_MATCHES = new LuaScript(`
-local sum = 0
-local scores = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-for i = 2, #scores, 2 do sum = sum + tonumber(scores[i]) end
-return tostring(sum)
 `);

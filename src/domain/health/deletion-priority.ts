@@ -25,7 +25,13 @@ export interface DeletionContext {
  * unready), then rooms of another major version, then pending before ready. Rooms in use follow
  * every free room, older major versions first, occupied last.
  */
-function rank(room: GameRoom, context: DeletionContext): number[] {
+/** What the order looks at in a room. */
+export type DeletionRoom = Pick<
+  GameRoom,
+  'id' | 'status' | 'version' | 'isValidationRoom' | 'lastPingAt'
+>;
+
+function rank(room: DeletionRoom, context: DeletionContext): number[] {
   const isOld = isOtherMajor(room.version, context.activeVersion) ? 0 : 1;
   const inUse = IN_USE_STATUSES.indexOf(room.status);
   if (inUse >= 0) return [1, isOld, inUse, 0];
@@ -48,10 +54,10 @@ function compareRanks(a: number[], b: number[]): number {
  * Rooms that may be removed, in deletion order. Rooms already terminating and validation rooms
  * (their operation removes them) are never candidates.
  */
-export function byDeletionPriority(
-  rooms: readonly GameRoom[],
+export function byDeletionPriority<Room extends DeletionRoom>(
+  rooms: readonly Room[],
   context: DeletionContext,
-): GameRoom[] {
+): Room[] {
   return rooms
     .filter((room) => !room.isValidationRoom && room.status !== RoomStatus.TERMINATING)
     .map((room) => ({ room, rank: rank(room, context) }))

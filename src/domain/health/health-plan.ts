@@ -11,6 +11,12 @@ import { isOtherMajor } from '../scheduler/versioning';
 import { autoscale, clamp, isCooledDown } from './autoscaling';
 import { byDeletionPriority, IN_USE_STATUSES } from './deletion-priority';
 
+/** What the plan looks at in a room (a `GameRoom` has it all, so does a room summary). */
+export type HealthRoom = Pick<
+  GameRoom,
+  'id' | 'status' | 'version' | 'runningMatches' | 'isValidationRoom' | 'createdAt' | 'lastPingAt'
+>;
+
 /** When a room is given up on (Maestro's roomManager timeouts). */
 export interface HealthTimeouts {
   /** Ready, occupied, active or allocated rooms must ping within this. */
@@ -68,7 +74,7 @@ const AVAILABLE_STATUSES: readonly RoomStatus[] = [
 const STARTING_STATUSES: readonly RoomStatus[] = [RoomStatus.PENDING, RoomStatus.UNREADY];
 
 /** Whether the room has failed or stopped answering for too long. */
-export function isExpired(room: GameRoom, timeouts: HealthTimeouts, now: Date): boolean {
+export function isExpired(room: HealthRoom, timeouts: HealthTimeouts, now: Date): boolean {
   const sincePing = now.getTime() - room.lastPingAt.getTime();
   switch (room.status) {
     case RoomStatus.TERMINATED:
@@ -90,7 +96,7 @@ export function isExpired(room: GameRoom, timeouts: HealthTimeouts, now: Date): 
  * that no longer answers, a process the runtime cannot stop), so deleting it again must skip the
  * grace period.
  */
-export function isStuckTerminating(room: GameRoom, timeouts: HealthTimeouts, now: Date): boolean {
+export function isStuckTerminating(room: HealthRoom, timeouts: HealthTimeouts, now: Date): boolean {
   return room.status === RoomStatus.TERMINATING && isExpired(room, timeouts, now);
 }
 
@@ -102,26 +108,85 @@ export function surgeOf(maxSurge: string, desired: number): number {
 }
 
 /** The count of each status among `rooms`. */
-export function countByStatus(rooms: readonly GameRoom[]): Record<RoomStatus, number> {
+export function countByStatus(
+  rooms: readonly Pick<GameRoom, 'status'>[],
+): Record<RoomStatus, number> {
   const counts = Object.fromEntries(ROOM_STATUSES.map((s) => [s, 0])) as Record<RoomStatus, number>;
   for (const room of rooms) counts[room.status] += 1;
   return counts;
 }
 
 /** The rooms' target count (before any rolling-update surge). */
-export function desiredRooms(scheduler: Scheduler, rooms: readonly GameRoom[]) {
+export function desiredRooms(scheduler: Scheduler, rooms: readonly HealthRoom[]) {
+  return desiredFromCounts(scheduler, {
+    counts: countByStatus(rooms),
+    runningMatches: rooms.reduce((sum, room) => sum + room.runningMatches, 0),
+  });
+}
+
+/** `desiredRooms` from the counts and the running matches of the non-validation rooms. */
+function desiredFromCounts(
+  scheduler: Scheduler,
+  occupancy: { counts: Readonly<Record<RoomStatus, number>>; runningMatches: number },
+) {
   const { autoscaling } = scheduler;
   if (!autoscaling?.enabled) return { desired: scheduler.roomsReplicas, canDownscale: true };
   return autoscale(autoscaling, {
-    counts: countByStatus(rooms),
-    runningMatches: rooms.reduce((sum, room) => sum + room.runningMatches, 0),
+    ...occupancy,
     maxMatches: scheduler.matchAllocation.maxMatches,
   });
 }
 
+/** A scheduler's rooms tallied, validation rooms counted within and apart (see `sizeOf`). */
+export interface RoomCounts {
+  /** Rooms per status, validation rooms included. */
+  statuses: Readonly<Record<RoomStatus, number>>;
+  /** Validation rooms per status. */
+  validationStatuses: Readonly<Record<RoomStatus, number>>;
+  /** Σ running matches, validation rooms included. */
+  runningMatches: number;
+  /** Σ running matches of the validation rooms. */
+  validationRunningMatches: number;
+}
+
+/**
+ * The plan's `desired` and `available` (what the metrics report as desired and current rooms)
+ * from counts kept incrementally instead of every room: `candidates` must hold at least every
+ * room that may be expired among the available ones (every pending and unready room, and every
+ * room last pinged more than `pingTimeoutMs` ago); other rooms may be in it too. Equal to
+ * `planHealth`'s on the same rooms.
+ */
+export function sizeOf(
+  scheduler: Scheduler,
+  counts: RoomCounts,
+  candidates: readonly HealthRoom[],
+  schedulerTimeouts: HealthTimeouts,
+  now: Date,
+): { desired: number; available: number } {
+  const timeouts = withGracePeriod(schedulerTimeouts, scheduler);
+  const own = Object.fromEntries(
+    ROOM_STATUSES.map((s) => [s, counts.statuses[s] - counts.validationStatuses[s]]),
+  ) as Record<RoomStatus, number>;
+  const { desired } = desiredFromCounts(scheduler, {
+    counts: own,
+    runningMatches: counts.runningMatches - counts.validationRunningMatches,
+  });
+  const seen = new Set<string>();
+  let expiredAvailable = 0;
+  for (const room of candidates) {
+    if (room.isValidationRoom || seen.has(room.id)) continue;
+    seen.add(room.id);
+    if (AVAILABLE_STATUSES.includes(room.status) && isExpired(room, timeouts, now)) {
+      expiredAvailable += 1;
+    }
+  }
+  const available = AVAILABLE_STATUSES.reduce((sum, status) => sum + own[status], 0);
+  return { desired, available: available - expiredAvailable };
+}
+
 export function planHealth(
   scheduler: Scheduler,
-  allRooms: readonly GameRoom[],
+  allRooms: readonly HealthRoom[],
   schedulerTimeouts: HealthTimeouts,
   now: Date,
 ): HealthPlan {
