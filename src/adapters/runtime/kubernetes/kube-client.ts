@@ -59,6 +59,7 @@ export class KubeClient {
   readonly policy: PolicyV1Api;
   private readonly watcher: Watch;
   private readonly bucket: TokenBucket;
+  private readonly sent = new Map<string, number>();
 
   constructor(
     config: KubeClientConfig,
@@ -80,6 +81,7 @@ export class KubeClient {
     const { signal, attempts = DEFAULT_ATTEMPTS } = options;
     for (let attempt = 1; ; attempt++) {
       await this.bucket.take(signal);
+      this.count(operation);
       try {
         return { outcome: 'ok', value: await send(perRequestOptions(signal)) };
       } catch (error) {
@@ -101,6 +103,18 @@ export class KubeClient {
   }
 
   /**
+   * Requests sent to the API server so far, by operation (`create pod`, `read node`, …): every
+   * attempt, retries included, and every watch opened. What maestro itself costs the API server.
+   */
+  requestsSent(): Record<string, number> {
+    return Object.fromEntries(this.sent);
+  }
+
+  private count(operation: string) {
+    this.sent.set(operation, (this.sent.get(operation) ?? 0) + 1);
+  }
+
+  /**
    * Opens a watch (`path` with `watch=true` and `query`). `onEvent` gets each event; `onEnd` is
    * called once when the stream ends for any reason (with the error, if any), also when it could
    * not be opened. Abort the returned controller to close it.
@@ -112,6 +126,7 @@ export class KubeClient {
     onEnd: (error: unknown) => void,
   ): Promise<AbortController> {
     await this.bucket.take();
+    this.count('open watch');
     return this.watcher.watch(
       path,
       query,

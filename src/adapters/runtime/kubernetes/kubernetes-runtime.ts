@@ -55,6 +55,11 @@ export class KubernetesRuntime implements Runtime {
     }, NODE_CACHE_TTL_MS);
   }
 
+  /** Requests this runtime sent to the API server so far, by operation (see KubeClient). */
+  requestsSent(): Record<string, number> {
+    return this.client.requestsSent();
+  }
+
   createSchedulerSpace(scheduler: RuntimeScheduler): Promise<void> {
     return this.space.create(scheduler.name);
   }
