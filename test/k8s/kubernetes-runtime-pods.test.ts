@@ -187,7 +187,7 @@ describe('kubernetes runtime', () => {
     await eventually(async () => expect((await pods()).items).toEqual([]), 60_000);
   });
 
-  it('creates a room with one API request, and a watch follows them with no request per room', async () => {
+  it('creates a room with one API request, deletes it with two, and follows rooms with none per room', async () => {
     // A runtime of its own: nothing else of this file's counts in its requests.
     const own = new KubernetesRuntime(config, pino({ level: 'silent' }));
     const ids = Array.from({ length: 20 }, (_, i) => `counted-${i}`);
@@ -210,7 +210,10 @@ describe('kubernetes runtime', () => {
       expect(new Set(ready.map((e) => e.instance.id))).toEqual(new Set(ids));
     }, 60_000);
     const watched = own.requestsSent();
-    await Promise.all(ids.map((id) => deleteRoom(id)));
+    await Promise.all(
+      ids.map((roomId) => own.deleteRoom({ scheduler: scheduler.name, roomId, reason: 'test' })),
+    );
+    const deleted = own.requestsSent();
 
     expect(created).toEqual({ 'create pod': 20 });
     // Following them: a list and a watch for the whole scheduler (again if the stream ended), each
@@ -220,6 +223,23 @@ describe('kubernetes runtime', () => {
     expect(Object.keys(following).filter((name) => !FOLLOWING.includes(name))).toEqual([]);
     expect(following['read node'] ?? 0).toBeLessThanOrEqual(3);
     expect(Object.values(following).reduce((sum, n) => sum + n, 0)).toBeLessThan(ids.length / 2);
+    // Deleting: the deletion and its event, no read first.
+    expect(deleted['delete pod']).toBe(20);
+    expect(deleted['record deletion event']).toBe(20);
+    expect(deleted['read pod']).toBeUndefined();
+  });
+
+  it('sends its requests over kept-alive connections, not a new connection each', async () => {
+    const own = new KubernetesRuntime(config, pino({ level: 'silent' }));
+
+    for (let i = 0; i < 6; i++) {
+      const room = { roomId: `kept-${i}`, spec: spec(), hostPorts: hostPorts(i), environment: {} };
+      await own.createRoom({ scheduler, ...room });
+    }
+    await Promise.all(Array.from({ length: 6 }, (_, i) => deleteRoom(`kept-${i}`)));
+
+    expect(own.requestsSent()).toEqual({ 'create pod': 6 });
+    expect(own.connectionsOpened()).toBe(1);
   });
 
   it('sets the disruption budget and recreates it when it is missing', async () => {
