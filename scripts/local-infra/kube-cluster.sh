@@ -19,6 +19,8 @@
 #   KUBE_API_PORT          fixed apiserver port (default: a free port, kept for the state dir)
 #   KUBE_START_TIMEOUT     seconds to wait for readiness (default 120)
 #   KUBE_CLUSTER_WATCH_PID stop the cluster by itself when this process id exits (test-runner crash guard)
+#   KUBE_SCHEDULER_QPS     kube-scheduler's client rate limit (--kube-api-qps; default: its own, 50)
+#   KUBE_SCHEDULER_BURST   kube-scheduler's client burst (--kube-api-burst; default: its own, 100)
 set -euo pipefail
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
@@ -279,7 +281,13 @@ start_controller_manager() {
 }
 
 start_scheduler() {
-  spawn kube-scheduler "$(bin kube-scheduler)" --kubeconfig="$KUBECONFIG_FILE" --leader-elect=false --secure-port=0
+  # Every pod is bound by one request of kube-scheduler's, paced by its client rate limit: large
+  # clusters raise it (benchmarks set these; the default is kube-scheduler's own).
+  local limits=()
+  [[ -n "${KUBE_SCHEDULER_QPS:-}" ]] && limits+=(--kube-api-qps="$KUBE_SCHEDULER_QPS")
+  [[ -n "${KUBE_SCHEDULER_BURST:-}" ]] && limits+=(--kube-api-burst="$KUBE_SCHEDULER_BURST")
+  spawn kube-scheduler "$(bin kube-scheduler)" --kubeconfig="$KUBECONFIG_FILE" --leader-elect=false --secure-port=0 \
+    "${limits[@]}"
 }
 
 start_kwok() {

@@ -244,8 +244,10 @@ export const environmentSchema = z
       .default(100)
       .describe('Kubernetes runtime: API requests per second after the burst (0: no limit).'),
     MAESTRO_KUBERNETES_BURST: integer(1, 10_000)
-      .default(200)
-      .describe('Kubernetes runtime: API requests allowed at once before QPS applies.'),
+      .default(1_000)
+      .describe(
+        'Kubernetes runtime: API requests allowed at once before QPS applies (1,000: one add_rooms of the largest size is not held back).',
+      ),
     MAESTRO_KUBERNETES_RESYNC_INTERVAL_MS: integer(1_000, 3_600_000)
       .default(30_000)
       .describe('Kubernetes runtime: how often room watches re-list to repair anything missed.'),

@@ -4,10 +4,13 @@
  * deletion events, many rooms, the disruption budget.
  */
 import type { V1Node } from '@kubernetes/client-node';
+import pino from 'pino';
+import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
 import { RoomNotPlacedError } from '../../src/domain/game-room/errors';
 import type { RuntimeScheduler } from '../../src/ports/runtime';
 import { uniqueSuffix } from '../support/infra';
 import {
+  config,
   core,
   hostPorts,
   policy,
@@ -15,10 +18,14 @@ import {
   spec,
   useKubernetesRuntime,
   useSchedulerSpace,
+  watch,
 } from '../support/kubernetes-runtime-fixture';
 import { eventually, eventuallyStatus } from '../support/runtime-contract';
 
 useKubernetesRuntime();
+
+/** What a runtime may send to follow a scheduler's rooms. */
+const FOLLOWING = ['list pods', 'open watch', 'read node'];
 
 describe('kubernetes runtime', () => {
   const space = useSchedulerSpace();
@@ -178,6 +185,61 @@ describe('kubernetes runtime', () => {
     await Promise.all(ids.map((id) => deleteRoom(id)));
 
     await eventually(async () => expect((await pods()).items).toEqual([]), 60_000);
+  });
+
+  it('creates a room with one API request, deletes it with two, and follows rooms with none per room', async () => {
+    // A runtime of its own: nothing else of this file's counts in its requests.
+    const own = new KubernetesRuntime(config, pino({ level: 'silent' }));
+    const ids = Array.from({ length: 20 }, (_, i) => `counted-${i}`);
+
+    await Promise.all(
+      ids.map((roomId, i) =>
+        own.createRoom({
+          scheduler,
+          roomId,
+          spec: spec(),
+          hostPorts: hostPorts(i),
+          environment: {},
+        }),
+      ),
+    );
+    const created = own.requestsSent();
+    const events = watch(own, scheduler.name);
+    await eventually(async () => {
+      const ready = events.events.filter((e) => e.instance.status === 'ready');
+      expect(new Set(ready.map((e) => e.instance.id))).toEqual(new Set(ids));
+    }, 60_000);
+    const watched = own.requestsSent();
+    await Promise.all(
+      ids.map((roomId) => own.deleteRoom({ scheduler: scheduler.name, roomId, reason: 'test' })),
+    );
+    const deleted = own.requestsSent();
+
+    expect(created).toEqual({ 'create pod': 20 });
+    // Following them: a list and a watch for the whole scheduler (again if the stream ended), each
+    // node's address read once; never a read per room.
+    const { 'create pod': creates, ...following } = watched;
+    expect(creates).toBe(20);
+    expect(Object.keys(following).filter((name) => !FOLLOWING.includes(name))).toEqual([]);
+    expect(following['read node'] ?? 0).toBeLessThanOrEqual(3);
+    expect(Object.values(following).reduce((sum, n) => sum + n, 0)).toBeLessThan(ids.length / 2);
+    // Deleting: the deletion and its event, no read first.
+    expect(deleted['delete pod']).toBe(20);
+    expect(deleted['record deletion event']).toBe(20);
+    expect(deleted['read pod']).toBeUndefined();
+  });
+
+  it('sends its requests over kept-alive connections, not a new connection each', async () => {
+    const own = new KubernetesRuntime(config, pino({ level: 'silent' }));
+
+    for (let i = 0; i < 6; i++) {
+      const room = { roomId: `kept-${i}`, spec: spec(), hostPorts: hostPorts(i), environment: {} };
+      await own.createRoom({ scheduler, ...room });
+    }
+    await Promise.all(Array.from({ length: 6 }, (_, i) => deleteRoom(`kept-${i}`)));
+
+    expect(own.requestsSent()).toEqual({ 'create pod': 6 });
+    expect(own.connectionsOpened()).toBe(1);
   });
 
   it('sets the disruption budget and recreates it when it is missing', async () => {

@@ -121,7 +121,7 @@ describe('loadConfig for the Kubernetes runtime', () => {
       kubeconfigPath: '/etc/maestro/kubeconfig',
       inCluster: false,
       qps: 50,
-      burst: 200,
+      burst: 1_000,
       resyncIntervalMs: 30_000,
     });
   });

@@ -46,10 +46,37 @@ describe('planHealth during a rolling update', () => {
   it('replaces as many free old rooms as new rooms became ready, never an occupied one', () => {
     const result = plan([...busyOld(), ...freeOld(), ...fresh(3, 'ready')]);
 
-    expect(result.add).toBe(0);
     expect(result.replace).toHaveLength(3);
     expect(ids(freeOld())).toEqual(expect.arrayContaining(result.replace));
   });
+
+  // 4 occupied old rooms, `free` free old ones, new rooms by status; 10 desired, surge 3.
+  it.each([
+    { case: 'a whole step ready', free: 6, ready: 3, starting: 0, replace: 3, add: 3 },
+    { case: 'part of a step ready', free: 6, ready: 1, starting: 2, replace: 1, add: 1 },
+    { case: 'nothing ready yet', free: 6, ready: 0, starting: 3, replace: 0, add: 0 },
+    { case: 'the last free old rooms', free: 2, ready: 6, starting: 0, replace: 2, add: 3 },
+    { case: 'below the surge', free: 1, ready: 5, starting: 0, replace: 0, add: 3 },
+    { case: 'rooms in use hold the surge', free: 0, ready: 9, starting: 0, replace: 0, add: 0 },
+  ])(
+    'starts the next step in the cycle that retires the previous one: $case',
+    ({ free, ready, starting, replace, add }) => {
+      const rooms = [
+        ...busyOld(),
+        ...freeOld(free),
+        ...fresh(ready, 'ready'),
+        ...fresh(starting, 'pending'),
+      ];
+
+      const result = plan(rooms);
+
+      expect({ replace: result.replace.length, add: result.add }).toEqual({ replace, add });
+      // Never more than desired + surge rooms on their way in or serving, once the retired go.
+      expect(rooms.length - result.replace.length + result.add).toBeLessThanOrEqual(13);
+      // Never fewer than desired serving rooms (ready or occupied) once the retired go.
+      expect(4 + free + ready - result.replace.length).toBeGreaterThanOrEqual(10);
+    },
+  );
 
   it('replaces only the free old rooms when more rooms than that are in excess', () => {
     const result = plan([...busyOld(), ...freeOld(2), ...fresh(9, 'ready')]);
@@ -64,10 +91,11 @@ describe('planHealth during a rolling update', () => {
     expect(planTakesAction(result)).toBe(false);
   });
 
-  it('retires a surge of free old rooms first when the autoscaling max leaves no room to surge', () => {
+  it('retires a surge of free old rooms, and starts as many new ones, when the autoscaling max leaves no room to surge', () => {
     const result = plan(freeOld(10), scheduler({ autoscaling: fixedBufferUpTo(10, 10) }));
 
-    expect(result).toMatchObject({ isRollingUpdate: true, desired: 10, add: 0 });
+    // Their replacements start in the same cycle, up to the max.
+    expect(result).toMatchObject({ isRollingUpdate: true, desired: 10, add: 3 });
     expect(result.replace).toHaveLength(3);
   });
 
@@ -220,6 +248,29 @@ describe('a rolling update, step by step', () => {
     expect(toy.withVersion(ACTIVE).every((room) => room.status === 'ready')).toBe(true);
     expect(Math.max(...toy.sizes)).toBeLessThanOrEqual(10);
     expect(Math.min(...toy.capacities)).toBeGreaterThanOrEqual(10 - 3); // one surge down, at most
+    expect(toy.removedInUse()).toEqual([]);
+  });
+
+  it('spends one cycle per step once its rooms are ready: 100 rooms, 25 % surge, 20 in use', () => {
+    const target = scheduler({ roomsReplicas: 100, maxSurge: '25%' });
+    const busy = testRooms('busy', 20, { status: 'occupied', runningMatches: 1, version: OLD });
+    const toy = new ToyScheduler([...busy, ...freeOld(80)], target);
+    const hasFreeOld = () =>
+      toy.rooms.some((room) => room.version === OLD && room.status === 'ready');
+
+    let cycles = 0;
+    while (hasFreeOld() && cycles < 50) {
+      toy.step();
+      cycles += 1;
+    }
+
+    // The first cycle starts 25 rooms; then each of the 4 steps (80 free old rooms, and 20 new ones
+    // for the rooms in use) takes two: one sees its rooms starting, the next (they are ready)
+    // retires as many old rooms and starts the next step. Retiring without starting would take 12.
+    expect(cycles).toBe(9);
+    expect(toy.withVersion(OLD)).toEqual(busy);
+    expect(Math.max(...toy.sizes)).toBeLessThanOrEqual(125);
+    expect(Math.min(...toy.capacities)).toBeGreaterThanOrEqual(100);
     expect(toy.removedInUse()).toEqual([]);
   });
 });

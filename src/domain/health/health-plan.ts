@@ -230,14 +230,16 @@ export function planHealth(
     }).filter((room) => !IN_USE_STATUSES.includes(room.status));
     // No more new rooms than the target still lacks: the last old rooms need no full surge.
     const missingNew = desired - (available.length - old.length);
-    const add = Math.max(0, Math.min(upper - available.length, missingNew));
     const replaceable = Math.min(available.length - desired - newStarting, freeOld.length);
     // At the autoscaling max there is no room to surge (Maestro stalls there): once no new room
-    // is starting, retire a surge's worth of free old rooms first and let the next cycles refill.
-    const isCapped = add === 0 && upper <= available.length && newStarting === 0;
+    // is starting, retire a surge's worth of free old rooms first.
+    const isCapped = upper <= available.length && newStarting === 0;
     const retire = isCapped
       ? Math.max(replaceable, Math.min(surge, freeOld.length))
       : Math.max(0, replaceable);
+    // The rooms retired now leave the surge at once: the next step's new rooms start in this same
+    // cycle, as soon as (and as far as) the previous step's rooms are ready, not one cycle later.
+    const add = Math.max(0, Math.min(upper - (available.length - retire), missingNew));
     return {
       ...plan,
       isRollingUpdate: true,

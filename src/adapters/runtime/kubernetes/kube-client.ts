@@ -1,12 +1,17 @@
 import {
   CoreV1Api,
+  createConfiguration,
   KubeConfig,
   Observable,
   PolicyV1Api,
+  ServerConfiguration,
   Watch,
   type ConfigurationOptions,
   type ObservableMiddleware,
+  type RequestContext,
+  type SecurityAuthentication,
 } from '@kubernetes/client-node';
+import https from 'node:https';
 import type { Logger } from 'pino';
 import { DomainError, ErrorCode } from '../../../domain/errors';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff';
@@ -59,14 +64,21 @@ export class KubeClient {
   readonly policy: PolicyV1Api;
   private readonly watcher: Watch;
   private readonly bucket: TokenBucket;
+  private readonly sent = new Map<string, number>();
+  private readonly connections: KeptAliveConnections;
 
   constructor(
     config: KubeClientConfig,
     private readonly log: Logger,
   ) {
     const kubeConfig = loadKubeConfig(config);
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.policy = kubeConfig.makeApiClient(PolicyV1Api);
+    this.connections = new KeptAliveConnections(kubeConfig);
+    const apiConfiguration = createConfiguration({
+      baseServer: new ServerConfiguration(kubeConfig.getCurrentCluster()!.server, {}),
+      authMethods: { default: this.connections },
+    });
+    this.core = new CoreV1Api(apiConfiguration);
+    this.policy = new PolicyV1Api(apiConfiguration);
     this.watcher = new Watch(kubeConfig);
     this.bucket = new TokenBucket(config.qps, config.burst);
   }
@@ -80,6 +92,7 @@ export class KubeClient {
     const { signal, attempts = DEFAULT_ATTEMPTS } = options;
     for (let attempt = 1; ; attempt++) {
       await this.bucket.take(signal);
+      this.count(operation);
       try {
         return { outcome: 'ok', value: await send(perRequestOptions(signal)) };
       } catch (error) {
@@ -101,6 +114,23 @@ export class KubeClient {
   }
 
   /**
+   * Requests sent to the API server so far, by operation (`create pod`, `read node`, …): every
+   * attempt, retries included, and every watch opened. What maestro itself costs the API server.
+   */
+  requestsSent(): Record<string, number> {
+    return Object.fromEntries(this.sent);
+  }
+
+  /** Connections opened to the API server so far (watches aside): kept alive, they are reused. */
+  connectionsOpened(): number {
+    return this.connections.opened;
+  }
+
+  private count(operation: string) {
+    this.sent.set(operation, (this.sent.get(operation) ?? 0) + 1);
+  }
+
+  /**
    * Opens a watch (`path` with `watch=true` and `query`). `onEvent` gets each event; `onEnd` is
    * called once when the stream ends for any reason (with the error, if any), also when it could
    * not be opened. Abort the returned controller to close it.
@@ -112,6 +142,7 @@ export class KubeClient {
     onEnd: (error: unknown) => void,
   ): Promise<AbortController> {
     await this.bucket.take();
+    this.count('open watch');
     return this.watcher.watch(
       path,
       query,
@@ -119,6 +150,55 @@ export class KubeClient {
       onEnd,
     );
   }
+}
+
+/** What an `https.Agent` was made with (Node keeps its options). */
+type AgentWithOptions = https.Agent & { options: https.AgentOptions };
+
+/** The TLS settings of an agent: a new agent is made only when they change (a rotated cert). */
+const TLS_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'servername', 'rejectUnauthorized'];
+
+/**
+ * The kubeconfig's authentication (headers, client certificates, CA), sending every request over
+ * one keep-alive agent. client-node makes a new agent per request, so each request paid a TCP and
+ * TLS handshake on both sides (most of the client's CPU, and the API server's, in a scale-up). A
+ * proxy's agent, or a plain-HTTP one, is left as client-node made it.
+ */
+class KeptAliveConnections implements SecurityAuthentication {
+  /** Connections opened to the API server so far. */
+  opened = 0;
+  private agent?: AgentWithOptions;
+
+  constructor(private readonly kubeConfig: KubeConfig) {}
+
+  getName(): string {
+    return 'kubeconfig authentication over kept-alive connections';
+  }
+
+  async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await this.kubeConfig.applySecurityAuthentication(context);
+    const made = context.getAgent();
+    if (made?.constructor !== https.Agent) return;
+    const { options } = made as AgentWithOptions;
+    // A replaced agent is dropped, not destroyed: its requests in flight finish.
+    if (!this.agent || !sameTls(this.agent.options, options)) {
+      const agent = new https.Agent({ ...options, keepAlive: true }) as AgentWithOptions;
+      const connect = agent.createConnection.bind(agent);
+      agent.createConnection = (...args: Parameters<typeof connect>) => {
+        this.opened += 1;
+        return connect(...args);
+      };
+      this.agent = agent;
+    }
+    context.setAgent(this.agent);
+  }
+}
+
+function sameTls(a: https.AgentOptions, b: https.AgentOptions): boolean {
+  return TLS_OPTIONS.every((name) => {
+    const [x, y] = [a[name as keyof https.AgentOptions], b[name as keyof https.AgentOptions]];
+    return Buffer.isBuffer(x) && Buffer.isBuffer(y) ? x.equals(y) : x === y;
+  });
 }
 
 function loadKubeConfig(config: KubeClientConfig): KubeConfig {

@@ -55,6 +55,16 @@ export class KubernetesRuntime implements Runtime {
     }, NODE_CACHE_TTL_MS);
   }
 
+  /** Requests this runtime sent to the API server so far, by operation (see KubeClient). */
+  requestsSent(): Record<string, number> {
+    return this.client.requestsSent();
+  }
+
+  /** Connections this runtime opened to the API server so far (see KubeClient). */
+  connectionsOpened(): number {
+    return this.client.connectionsOpened();
+  }
+
   createSchedulerSpace(scheduler: RuntimeScheduler): Promise<void> {
     return this.space.create(scheduler.name);
   }
@@ -97,15 +107,15 @@ export class KubernetesRuntime implements Runtime {
 
   async deleteRoom(request: DeleteRoomRequest): Promise<void> {
     const { scheduler: namespace, roomId: name, reason, force = false } = request;
-    const pod = await this.readPod(namespace, name);
-    if (!pod) return;
-    await this.recordDeletion(pod, reason);
-    await this.client.request('delete pod', (options) =>
+    // The deletion answers with the pod (its uid names the event): no read first.
+    const deleted = await this.client.request('delete pod', (options) =>
       this.client.core.deleteNamespacedPod(
         { name, namespace, ...(force && { gracePeriodSeconds: 0 }) },
         options,
       ),
     );
+    if (deleted.outcome !== 'ok') return; // already gone
+    await this.recordDeletion(deleted.value, reason);
     this.log.info({ scheduler: namespace, roomId: name, reason, force }, 'room pod deleting');
   }
 
