@@ -29,6 +29,8 @@ export interface LoadPlan {
 
 export interface LoadResult {
   requests: number;
+  /** Answers received over the whole run, warmup included (the CPU figures cover both). */
+  answeredWithWarmup: number;
   perSecond: number;
   p50Ms: number;
   p90Ms: number;
@@ -97,6 +99,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   const fromSend: number[] = [];
   const failures: Record<string, number> = {};
   let counter = 0;
+  let answered = 0;
   const start = Date.now();
   const measureFrom = start + plan.warmupMs;
   const end = measureFrom + plan.durationMs;
@@ -127,6 +130,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
         const answer = takeAnswer(buffer);
         if (!answer) return;
         buffer = answer.rest;
+        answered += 1;
         if (Date.now() >= measureFrom) {
           latencies.push(performance.now() - dueAt);
           fromSend.push(performance.now() - sentAt);
@@ -144,6 +148,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   const { user, system } = process.cpuUsage(cpuAtStart);
   return {
     requests: latencies.length,
+    answeredWithWarmup: answered,
     perSecond: Math.round(latencies.length / (plan.durationMs / 1000)),
     p50Ms: round(percentile(latencies, 50)),
     p90Ms: round(percentile(latencies, 90)),

@@ -6,7 +6,7 @@
  * keep-alive connections, and writes bench/results/rooms-api.json.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
@@ -32,6 +32,8 @@ const WARMUP_MS = 3_000;
 const DURATION_MS = setting('BENCH_DURATION_MS', 15_000);
 const ALLOCATION_DURATION_MS = setting('BENCH_ALLOCATION_DURATION_MS', 10_000);
 const TARGET_PINGS_PER_SECOND = 5_000;
+/** The second Rooms API measured (BENCH_PROCESSES=1 skips it): several processes on one port. */
+const PROCESSES = setting('BENCH_PROCESSES', 2);
 const root = path.resolve(__dirname, '..', '..');
 const log = pino({ level: 'silent' });
 
@@ -81,36 +83,50 @@ async function main() {
 
   const ports = { http: await freePort(), internal: await freePort(), grpc: await freePort() };
   const loadBefore = os.loadavg().map(round);
-  const api = startRoomsApi(databaseUrl, redis.url, ports, dir);
-  try {
-    await waitReady(`http://127.0.0.1:${ports.internal}/readyz`);
-    const baseUrl = `http://127.0.0.1:${ports.http}`;
-    const common = {
-      baseUrl,
-      connections: CONNECTIONS,
-      warmupMs: WARMUP_MS,
-      durationMs: DURATION_MS,
-    };
-    const pingPlan = {
-      ...common,
-      kind: 'ping' as const,
-      scheduler: 'bench-ping',
-      roomCount: pingRooms.length,
-    };
-    const processes = { api: api.pid!, redis: redis.process.pid };
-    const pingSaturated = await measured(processes, forwarder, () => runLoad(pingPlan));
-    const pingAtTarget = await measured(processes, forwarder, () =>
+  const common = {
+    baseUrl: `http://127.0.0.1:${ports.http}`,
+    connections: CONNECTIONS,
+    warmupMs: WARMUP_MS,
+    durationMs: DURATION_MS,
+  };
+  const pingPlan = {
+    ...common,
+    kind: 'ping' as const,
+    scheduler: 'bench-ping',
+    roomCount: pingRooms.length,
+  };
+  /** Starts the Rooms API with `count` processes, runs `phases` against it, stops it. */
+  const withApi = async <T>(count: number, phases: (pids: Pids) => Promise<T>): Promise<T> => {
+    const api = startRoomsApi(databaseUrl, redis.url, ports, dir, count);
+    apiPid = api.pid!;
+    try {
+      await waitReady(`http://127.0.0.1:${ports.internal}/readyz`);
+      return await phases({ api: api.pid!, redis: redis.process.pid });
+    } finally {
+      api.kill('SIGTERM');
+      await new Promise((resolve) => api.once('exit', resolve));
+    }
+  };
+  const pingPhases = async (pids: Pids) => ({
+    pingSaturated: await measured(pids, forwarder, () => runLoad(pingPlan)),
+    pingAtTarget: await measured(pids, forwarder, () =>
       runLoad({ ...pingPlan, ratePerSecond: TARGET_PINGS_PER_SECOND }),
-    );
-    const allocate = await measured(processes, forwarder, () =>
-      runLoad({
-        ...common,
-        durationMs: ALLOCATION_DURATION_MS,
-        kind: 'allocate',
-        scheduler: 'bench-allocate',
-        roomCount: 0,
-      }),
-    );
+    ),
+  });
+  try {
+    const one = await withApi(1, async (pids) => ({
+      ...(await pingPhases(pids)),
+      allocate: await measured(pids, forwarder, () =>
+        runLoad({
+          ...common,
+          durationMs: ALLOCATION_DURATION_MS,
+          kind: 'allocate',
+          scheduler: 'bench-allocate',
+          roomCount: 0,
+        }),
+      ),
+    }));
+    const two = PROCESSES > 1 ? await withApi(PROCESSES, pingPhases) : undefined;
     const result = {
       measuredAt: new Date().toISOString(),
       machine: {
@@ -118,6 +134,7 @@ async function main() {
         model: os.cpus()[0]?.model ?? '',
         node: process.version,
         loadAverageBefore: loadBefore,
+        loadAverageAfter: os.loadavg().map(round),
       },
       command: 'npm run bench:rooms-api',
       setup: {
@@ -130,23 +147,32 @@ async function main() {
         forwarders: 1,
         processes:
           'one `maestro start rooms-api` process (forwarding on its worker thread); PostgreSQL, Redis, the GRPCForwarder backend (grpc-js, in the benchmark process) and the load generator on the same 2 cores',
+        cpuPerPing:
+          "the Rooms API's CPU (every thread, from /proc) over the pings answered in the phase, warmup included",
       },
       pingSaturated: {
         mode: 'closed loop: each connection sends when its answer arrives',
-        ...pingSaturated,
+        ...one.pingSaturated,
       },
       pingAtTarget: {
         mode: `fixed rate of ${TARGET_PINGS_PER_SECOND}/s over the connections, latency from when each request was due`,
-        ...pingAtTarget,
+        ...one.pingAtTarget,
       },
       allocate: {
         mode: 'closed loop',
-        ...allocate,
+        ...one.allocate,
         roomsAllocatedInRedis: (await store.countRooms('bench-allocate')).allocated,
       },
+      ...(two && {
+        [`processes${PROCESSES}`]: {
+          mode: `MAESTRO_ROOMS_API_PROCESSES=${PROCESSES}: a cluster primary handing connections to ${PROCESSES} worker processes, the same phases as above`,
+          ...two,
+        },
+      }),
       targets: {
         pingsPerSecond: TARGET_PINGS_PER_SECOND,
         pingP99Ms: 20,
+        roomsApiCpuMicrosecondsPerPing: 150,
         allocationsPerSecond: 2_000,
       },
     };
@@ -156,13 +182,16 @@ async function main() {
     );
     console.log(JSON.stringify(result, null, 2));
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api.once('exit', resolve));
     await forwarder.close();
     await Promise.all([pool.end(), redisClient.quit()]);
     await Promise.all([postgres.process.stop(), redis.process.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface Pids {
+  api: number;
+  redis: number;
 }
 
 /** Runs a load and adds what each process spent on it (CPU seconds per second of run). */
@@ -172,8 +201,7 @@ async function measured(
   load: () => Promise<LoadResult>,
 ) {
   const before = {
-    api: cpuSeconds(pids.api),
-    apiMain: cpuSeconds(pids.api, pids.api),
+    api: threadTimes(pids.api),
     redis: cpuSeconds(pids.redis),
     own: process.cpuUsage(),
   };
@@ -182,23 +210,105 @@ async function measured(
   const result = await load();
   const seconds = (Date.now() - startedAt) / 1000;
   const own = process.cpuUsage(before.own);
-  const apiCpu = cpuSeconds(pids.api) - before.api;
+  const api = apiCpu(before.api, threadTimes(pids.api));
   const forwarded = forwarder.count() - forwardedBefore;
+  const perSecond = (cpu: number) => round(cpu / seconds);
+  const answered = result.answeredWithWarmup;
   return {
     ...withoutOwnCpu(result),
     forwardedEvents: forwarded,
     cpuSecondsPerSecond: {
-      roomsApi: round(apiCpu / seconds),
-      roomsApiMainThread: round((cpuSeconds(pids.api, pids.api) - before.apiMain) / seconds),
-      forwarderBackend: round((own.user + own.system) / 1e6 / seconds),
-      redis: round((cpuSeconds(pids.redis) - before.redis) / seconds),
+      roomsApi: perSecond(api.total),
+      roomsApiMainThread: perSecond(api.main),
+      roomsApiForwardingThread: perSecond(api.forwarding),
+      roomsApiOtherThreads: perSecond(api.other),
+      ...(api.primary > 0 ? { roomsApiPrimary: perSecond(api.primary) } : {}),
+      forwarderBackend: perSecond((own.user + own.system) / 1e6),
+      redis: perSecond(cpuSeconds(pids.redis) - before.redis),
       loadGenerator: result.loadGeneratorCpuSecondsPerSecond,
     },
-    // Each ping of the phase (warmup included) forwards one resync event.
-    ...(forwarded > 0
-      ? { roomsApiCpuMicrosecondsPerPing: Math.round((apiCpu * 1e6) / forwarded) }
+    // Every answered ping of the phase (warmup included), over the Rooms API's processes.
+    ...(answered > 0 && forwarded > 0
+      ? {
+          roomsApiCpuMicrosecondsPerPing: Math.round((api.total * 1e6) / answered),
+          perPingMicroseconds: {
+            mainThread: Math.round((api.main * 1e6) / answered),
+            forwardingThread: Math.round((api.forwarding * 1e6) / answered),
+            otherThreads: Math.round((api.other * 1e6) / answered),
+          },
+        }
       : {}),
   };
+}
+
+/** CPU seconds by thread (`pid/tid`) of the Rooms API: its process and, in cluster mode, its workers. */
+function threadTimes(pid: number): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const process of [pid, ...childrenOf(pid)]) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${process}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        times.set(`${process}/${task}`, cpuSeconds(process, Number(task)));
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  }
+  return times;
+}
+
+/**
+ * What the Rooms API spent between two `threadTimes`: in total, on its JavaScript main threads, on
+ * its forwarding threads (each process's busiest other thread), on the rest (V8's GC and
+ * compiler threads, libuv), and on a cluster's primary process (it only hands out connections).
+ */
+function apiCpu(before: Map<string, number>, after: Map<string, number>) {
+  const byProcess = new Map<string, Array<{ tid: string; cpu: number }>>();
+  for (const [key, value] of after) {
+    const [process, tid] = key.split('/') as [string, string];
+    const list = byProcess.get(process) ?? [];
+    list.push({ tid, cpu: value - (before.get(key) ?? 0) });
+    byProcess.set(process, list);
+  }
+  const sum = { total: 0, main: 0, forwarding: 0, other: 0, primary: 0 };
+  for (const [process, threads] of byProcess) {
+    const total = threads.reduce((acc, { cpu }) => acc + cpu, 0);
+    sum.total += total;
+    if (byProcess.size > 1 && process === String(apiPid)) {
+      sum.primary += total;
+      continue;
+    }
+    const main = threads.find(({ tid }) => tid === process)?.cpu ?? 0;
+    const others = threads.filter(({ tid }) => tid !== process).map(({ cpu }) => cpu);
+    const forwarding = Math.max(0, ...others);
+    sum.main += main;
+    sum.forwarding += forwarding;
+    sum.other += total - main - forwarding;
+  }
+  return sum;
+}
+
+let apiPid = 0;
+
+/** Node child processes of `pid` (a cluster's workers; not tsx's esbuild), from /proc. */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const isNode = readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'node';
+      if (isNode && Number(fields[1]) === pid) children.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
 }
 
 /** Rooms that are ready: created, instance ready with an address, first ping `ready`. */
@@ -240,6 +350,7 @@ function startRoomsApi(
   redisUrl: string,
   ports: { http: number; internal: number; grpc: number },
   dir: string,
+  processes: number,
 ): ChildProcess {
   const child = spawn(
     process.execPath,
@@ -268,6 +379,7 @@ function startRoomsApi(
         MAESTRO_ROOMS_API_PORT: String(ports.http),
         MAESTRO_ROOMS_API_INTERNAL_PORT: String(ports.internal),
         MAESTRO_ROOMS_API_GRPC_PORT: String(ports.grpc),
+        MAESTRO_ROOMS_API_PROCESSES: String(processes),
         MAESTRO_LOCAL_RUNTIME_DIR: path.join(dir, 'rooms'),
       },
     },
@@ -314,9 +426,10 @@ function cpuSeconds(pid: number, task?: number): number {
   const file = task === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${task}/stat`;
   const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+  return ticks / CLOCK_TICKS;
 }
 
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 const round = (value: number) => Math.round(value * 100) / 100;
 
 main().catch((error: unknown) => {

@@ -43,6 +43,8 @@ export interface Config {
   roomsApi: HttpServerConfig;
   /** The Rooms API's native gRPC server. */
   roomsApiGrpc: HttpServerConfig;
+  /** Rooms API processes sharing its ports (1: this process serves them itself). */
+  roomsApiProcesses: number;
   rooms: RoomsConfig;
   runtime: RuntimeConfig;
   operations: OperationsConfig;
@@ -199,6 +201,7 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
     managementApiGrpc: { host, port: env.MAESTRO_MANAGEMENT_API_GRPC_PORT },
     roomsApi: { host, port: env.MAESTRO_ROOMS_API_PORT },
     roomsApiGrpc: { host, port: env.MAESTRO_ROOMS_API_GRPC_PORT },
+    roomsApiProcesses: env.MAESTRO_ROOMS_API_PROCESSES,
     rooms: {
       allocationTtlMs: env.MAESTRO_ROOM_ALLOCATION_TTL_MS,
       schedulerCacheTtlMs: env.MAESTRO_SCHEDULER_CACHE_TTL_MS,

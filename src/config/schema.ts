@@ -173,6 +173,11 @@ export const environmentSchema = z
     MAESTRO_ROOMS_API_GRPC_PORT: port()
       .default(9070)
       .describe('Rooms API native gRPC port (api.v1.RoomsService).'),
+    MAESTRO_ROOMS_API_PROCESSES: integer(1, 64)
+      .default(1)
+      .describe(
+        'Rooms API processes sharing its HTTP and gRPC ports (node:cluster); above 1, `maestro start rooms-api` must run the Rooms API alone and its internal port serves readiness and metrics of every process (docs/rooms-api.md#several-processes).',
+      ),
     MAESTRO_ROOM_ALLOCATION_TTL_MS: integer(1_000, 86_400_000)
       .default(300_000)
       .describe(

@@ -9,6 +9,7 @@ import { renderSettingsTable } from '../config/reference';
 import { ignoredServiceLinkVariables } from '../config/service-links';
 import { createRootLogger, type Logger } from './infra/logger';
 import { MIGRATE_TARGETS, runMigrate, type MigrateTarget } from './migrate-command';
+import { isRoomsApiWorker, runRoomsApiPrimary, runRoomsApiWorker } from './rooms-api-cluster';
 import { runModules } from './run-modules';
 
 const USAGE = `Usage: maestro <command>
@@ -75,7 +76,21 @@ async function runStart(args: readonly string[], config: Config, rootLog: Logger
     );
     return 2;
   }
-  await runModules(modules, config, rootLog.child({ modules: args.join(',') }));
+  const log = rootLog.child({ modules: args.join(',') });
+  if (isRoomsApiWorker()) {
+    await runRoomsApiWorker(config, log);
+    return 0;
+  }
+  if (config.roomsApiProcesses > 1) {
+    if (modules.length !== 1 || modules[0] !== 'rooms-api') {
+      console.error(
+        'maestro start: MAESTRO_ROOMS_API_PROCESSES above 1 runs the Rooms API alone: `maestro start rooms-api`',
+      );
+      return 2;
+    }
+    return runRoomsApiPrimary(config, log);
+  }
+  await runModules(modules, config, log);
   return 0;
 }
 

@@ -1,16 +1,31 @@
 import type { Logger } from 'pino';
 import { installTemporalRuntime } from '../adapters/temporal/runtime';
 import type { Config, ModuleName } from '../config/load';
-import { startSystem } from './system';
+import { startSystem, type System } from './system';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/** How a Rooms API cluster worker runs its module (see rooms-api-cluster.ts); defaults: a process of its own. */
+export interface RunModulesOptions {
+  /** False: no internal port (a cluster's primary serves it). */
+  serveInternal?: boolean;
+  /** The signals that start the graceful shutdown. */
+  signals?: readonly NodeJS.Signals[];
+  /** Hears of the system once it is assembled. */
+  onSystem?: (system: System) => void;
+}
 
 /**
  * Runs the given modules in this process until SIGTERM/SIGINT, then shuts down gracefully: readiness
  * turns 503, APIs stop accepting, workers drain, connections close, and the process exits 0. A
  * second signal, an overrun of the shutdown timeout or a fatal module failure exits 1.
  */
-export async function runModules(names: readonly ModuleName[], config: Config, log: Logger) {
+export async function runModules(
+  names: readonly ModuleName[],
+  config: Config,
+  log: Logger,
+  options: RunModulesOptions = {},
+) {
   installTemporalRuntime(log);
   let isShuttingDown = false;
   let exitCode = 0;
@@ -22,7 +37,7 @@ export async function runModules(names: readonly ModuleName[], config: Config, l
     exitCode = 1;
     requestShutdown('module failure');
   };
-  for (const signal of SHUTDOWN_SIGNALS) {
+  for (const signal of options.signals ?? SHUTDOWN_SIGNALS) {
     process.on(signal, () => {
       if (isShuttingDown) {
         log.warn({ signal }, 'second signal, exiting now');
@@ -32,7 +47,8 @@ export async function runModules(names: readonly ModuleName[], config: Config, l
     });
   }
 
-  const system = startSystem(names, config, log, fail);
+  const system = startSystem(names, config, log, fail, options.serveInternal ?? true);
+  options.onSystem?.(system);
   system.started.catch((error: unknown) => fail(error));
   const reason = await shutdownRequested;
   isShuttingDown = true;

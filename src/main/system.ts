@@ -32,6 +32,8 @@ export function startSystem(
   config: Config,
   log: Logger,
   onFail: (error: unknown) => void,
+  /** False in a Rooms API cluster worker: its primary serves the internal port. */
+  serveInternal = true,
 ): System {
   const resources = new Resources(config, log);
   const registry = createMetricsRegistry();
@@ -48,7 +50,7 @@ export function startSystem(
       await stopping;
     },
   };
-  const internalServers = modules.map((module) =>
+  const internalServers = (serveInternal ? modules : []).map((module) =>
     buildInternalServer({
       checks: module.checks,
       registry,
@@ -78,9 +80,10 @@ async function startAll(
   log: Logger,
 ) {
   await Promise.all(
-    modules.map(async (module, index) => {
+    internalServers.map(async (server, index) => {
+      const module = modules[index]!;
       const { host, port } = config.internalServers[module.name];
-      const address = await internalServers[index]!.listen({ host, port });
+      const address = await server.listen({ host, port });
       log.info({ module: module.name, address }, 'internal server listening');
     }),
   );

@@ -4,7 +4,13 @@
  * is on, decodes the request message from the path and the body, calls the RPC and writes the
  * response in grpc-gateway's JSON. Errors go through the one error table (see http-app.ts).
  */
+import { create, type JsonObject, type Message } from '@bufbuild/protobuf';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  RoomsService,
+  UpdateRoomWithPingRequestSchema,
+  type UpdateRoomWithPingResponse,
+} from '../../gen/api/v1/rooms_pb';
 import { createHttpApp } from '../shared/http-app';
 import { httpBindingOf, type HttpBinding } from '../shared/http-bindings';
 import { decodeHttpRequest } from '../shared/http-request';
@@ -52,13 +58,67 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
       ...(deps.auth.isRequired && RoomAuthenticator.isRoomScoped(rpc.method)
         ? { onRequest: authenticate }
         : {}),
-      handler: async (request, reply) => {
-        const message = decodeHttpRequest(binding, request);
-        const response = await rpc.invoke(message, { jsonBody: request.body });
-        return reply.send(toGatewayJson(rpc.method.output, response));
-      },
+      handler:
+        rpc.method === RoomsService.method.updateRoomWithPing
+          ? async (request, reply) => {
+              const message = plainPingRequest(request) ?? decodeHttpRequest(binding, request);
+              const response = await rpc.invoke(message, { jsonBody: request.body });
+              const { success } = response as UpdateRoomWithPingResponse;
+              return reply.type(JSON_TYPE).send(success ? PING_RECORDED : PING_REFUSED);
+            }
+          : async (request, reply) => {
+              const message = decodeHttpRequest(binding, request);
+              const response = await rpc.invoke(message, { jsonBody: request.body });
+              return reply.send(toGatewayJson(rpc.method.output, response));
+            },
     });
   }
+}
+
+/**
+ * The ping's answers as `toGatewayJson` writes them, and fastify's content type for them: the
+ * busiest route skips building and encoding a response message.
+ */
+const PING_RECORDED = '{"success":true}';
+const PING_REFUSED = '{"success":false}';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+const PING_BODY_KEYS = new Set(['status', 'timestamp', 'runningMatches', 'metadata']);
+
+const isPlainInteger = (value: unknown) => value === undefined || Number.isSafeInteger(value);
+
+const isFlatObject = (value: unknown): value is JsonObject => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null) return false;
+  }
+  return true;
+};
+
+/**
+ * A ping body as rooms send it (`status`, integer `timestamp` and `runningMatches`, flat
+ * `metadata`, nothing else) made into the request message directly, as protobuf's JSON decoding
+ * would make it; undefined for any other body, which then takes the general decoding (and its
+ * errors).
+ */
+function plainPingRequest(request: FastifyRequest): Message | undefined {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { status, timestamp, runningMatches, metadata } = body as Record<string, unknown>;
+  for (const key in body) if (!PING_BODY_KEYS.has(key)) return undefined;
+  if (status !== undefined && typeof status !== 'string') return undefined;
+  if (!isPlainInteger(timestamp) || !isPlainInteger(runningMatches)) return undefined;
+  if (metadata !== undefined && !isFlatObject(metadata)) return undefined;
+  const params = request.params as PathParams;
+  return create(UpdateRoomWithPingRequestSchema, {
+    schedulerName: params.scheduler_name ?? '',
+    roomName: params.room_name ?? '',
+    status: status ?? '',
+    timestamp: BigInt((timestamp as number | undefined) ?? 0),
+    runningMatches: BigInt((runningMatches as number | undefined) ?? 0),
+    ...(metadata !== undefined && { metadata }),
+  });
 }
 
 /** The Rooms API's HTTP app, ready to `listen()` (tests `inject()` or listen on port 0). */
