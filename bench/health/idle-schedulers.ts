@@ -21,6 +21,7 @@ import {
   mainThreadMemoryOf,
   rssBytes,
   sampleRss,
+  workerThreadsHeapOf,
   startMaestro,
   type MaestroProcess,
 } from '../support/maestro-process';
@@ -89,7 +90,11 @@ async function runLayout(targets: ReadonlyArray<ModuleName | 'all'>) {
   const stack = await startStack({
     healthControllerIntervalMs: HEALTH_INTERVAL_MS,
     modules: [],
-    env: { MAESTRO_WORKFLOW_CACHE_SIZE: String(CACHE_SIZE) },
+    env: {
+      MAESTRO_WORKFLOW_CACHE_SIZE: String(CACHE_SIZE),
+      // Creating a thousand schedulers on a loaded machine: the dev server may be slow to answer.
+      MAESTRO_TEMPORAL_CALL_TIMEOUT_MS: '30000',
+    },
   });
   const processes: MaestroProcess[] = [];
   try {
@@ -155,6 +160,7 @@ async function measure(stack: Stack, processes: readonly MaestroProcess[], size:
   const window = { from: new Date(), to: new Date(Date.now() + WINDOW_MS) };
   const rss = await sampleRss(processes, WINDOW_MS);
   const mainThread = await mainThreadMemoryOf(processes);
+  const workerThreads = await workerThreadsHeapOf(processes);
   const metered = meteredBetween(meteredBefore, await meteredActions(stack.temporalPid));
   const seconds = WINDOW_MS / 1000;
   const cpu = Object.fromEntries(
@@ -168,6 +174,7 @@ async function measure(stack: Stack, processes: readonly MaestroProcess[], size:
     supervisors: await supervisorStates(stack),
     rssMb: rss,
     mainThreadMemoryMbAtEnd: mainThread,
+    workflowThreadHeapMbAtEnd: workerThreads,
     outsideMainHeapMb: outsideMainHeap(rss.median, mainThread),
     cpuSecondsPerSecond: cpu,
     temporalServerRssMb: round(rssBytes(stack.temporalPid) / MB, 1),
@@ -226,8 +233,7 @@ function growth(
 
 /**
  * Median RSS less the main thread's V8 heap and external memory: the workflow thread's heap (the
- * cached workflows) and native memory (Temporal's core, its cached histories). Node 20 gives no
- * handle on the SDK's workflow thread to read its heap alone.
+ * cached workflows, `workflowThreadHeapMbAtEnd`) and native memory (Temporal's core).
  */
 function outsideMainHeap(
   rss: Record<string, number>,

@@ -311,7 +311,7 @@ export const environmentSchema = z
 
     // Temporal workers' memory (docs/temporal.md, "Workflow cache").
     MAESTRO_WORKFLOW_CACHE_SIZE: integer(2, 100_000)
-      .default(500)
+      .default(250)
       .describe(
         'Workflows each Temporal worker (worker, runtime-watcher, metrics-reporter) keeps in memory between their tasks, about 1 MB each; an evicted one is replayed from its history when it next wakes (docs/temporal.md).',
       ),

@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from '../../src/config/load';
 
 describe('MAESTRO_WORKFLOW_CACHE_SIZE', () => {
-  it('keeps 500 workflows per Temporal worker unless set', () => {
-    expect(loadConfig({}).workflowCacheSize).toBe(500);
+  it('keeps 250 workflows per Temporal worker unless set', () => {
+    expect(loadConfig({}).workflowCacheSize).toBe(250);
   });
 
   it('takes the size it is given', () => {
