@@ -1,6 +1,6 @@
 /**
- * What idle schedulers cost (issue #6): 50, then 100, then 200 idle schedulers (local runtime, no
- * rooms, the default 60 s health-controller interval) served by maestro processes of the built
+ * What idle schedulers cost (issues #6, #14): 250, then 500, then 1,000 idle schedulers (local
+ * runtime, no rooms, the default health-controller interval) served by maestro processes of the built
  * package on the benchmark's own Temporal, PostgreSQL and Redis, in two layouts, each on a fresh
  * stack: one `maestro start <module>` process per module (worker, runtime-watcher,
  * metrics-reporter), then one `maestro start all`. At each size, after a warm-up: the processes'
@@ -8,8 +8,11 @@
  * scheduler), their CPU, and the Temporal actions per minute: as the server meters them
  * (heartbeats included), and as counted in every workflow history (scheduler workflows,
  * supervisors, operations) next to the heartbeat estimate; the supervisors' hourly activity
- * rotation is added by calculation. Target: RSS ≤ 1 GB at 200.
- * Run: npm run bench:health (builds first), or node --import tsx bench/health/idle-schedulers.ts
+ * rotation is added by calculation. At the largest size, when the fleet is larger than the workflow
+ * cache (MAESTRO_WORKFLOW_CACHE_SIZE), what an eviction costs (workflow-cache.ts).
+ * Target: the worker process ≤ 1 GB RSS at 1,000.
+ * Run: npm run bench:idle-schedulers (builds first). On a loaded machine, smaller steps and windows:
+ * BENCH_SIZES=1000 BENCH_LAYOUTS=perModule BENCH_WARMUP_MS=60000 BENCH_WINDOW_MS=120000.
  */
 import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../../src/config/load';
@@ -18,11 +21,13 @@ import {
   mainThreadMemoryOf,
   rssBytes,
   sampleRss,
+  workerThreadsHeapOf,
   startMaestro,
   type MaestroProcess,
 } from '../support/maestro-process';
 import { commandLine, machineInfo, round, setting, sleep, writeResult } from '../support/results';
 import { benchScheduler, startStack } from '../support/stack';
+import { measureEviction } from './workflow-cache';
 import {
   countActions,
   heartbeatsPerHour,
@@ -32,18 +37,24 @@ import {
   SUPERVISOR_ROTATIONS_PER_HOUR,
 } from '../support/temporal-actions';
 
-const SIZES = (process.env['BENCH_SIZES'] ?? '50,100,200').split(',').map(Number);
+const SIZES = (process.env['BENCH_SIZES'] ?? '250,500,1000').split(',').map(Number);
 const WARMUP_MS = setting('BENCH_WARMUP_MS', 90_000);
 /** A multiple of the heartbeat throttle (240 s at the default timeout): every supervisor beats once. */
 const WINDOW_MS = setting('BENCH_WINDOW_MS', 240_000);
-const BASELINE_MS = 30_000;
+const BASELINE_MS = setting('BENCH_BASELINE_MS', 30_000);
+/** Schedulers created at once. */
+const CREATE_BATCH = setting('BENCH_CREATE_BATCH', 10);
 /** How the modules are deployed: one process each, or all of them in one (`maestro start all`). */
 const LAYOUTS: Record<string, ReadonlyArray<ModuleName | 'all'>> = {
   perModule: ['worker', 'runtime-watcher', 'metrics-reporter'],
   all: ['all'],
 };
 const CHOSEN_LAYOUTS = (process.env['BENCH_LAYOUTS'] ?? 'perModule,all').split(',');
-const DEFAULTS = loadConfig({}).operations;
+const DEFAULT_CONFIG = loadConfig({});
+const DEFAULTS = DEFAULT_CONFIG.operations;
+const HEALTH_INTERVAL_MS = setting('BENCH_HEALTH_INTERVAL_MS', DEFAULTS.healthControllerIntervalMs);
+/** Each maestro process's workflow cache, per Temporal worker (MAESTRO_WORKFLOW_CACHE_SIZE). */
+const CACHE_SIZE = setting('BENCH_WORKFLOW_CACHE_SIZE', DEFAULT_CONFIG.workflowCacheSize);
 const SUPERVISOR_TYPES = ['runtimeWatcherWorkflow', 'metricsReporterWorkflow'];
 const ActivityState = temporal.api.enums.v1.PendingActivityState;
 const MB = 2 ** 20;
@@ -56,27 +67,34 @@ async function main() {
   for (const layout of CHOSEN_LAYOUTS) layouts[layout] = await runLayout(LAYOUTS[layout]!);
   writeResult('idle-schedulers', {
     benchmark: 'idle schedulers: maestro memory and Temporal actions',
-    command: 'npm run bench:health',
+    command: 'npm run bench:idle-schedulers',
     exactCommand: commandLine(),
     machine,
     setup: {
       runtime: 'local',
       roomsPerScheduler: 0,
-      healthControllerIntervalMs: DEFAULTS.healthControllerIntervalMs,
+      healthControllerIntervalMs: HEALTH_INTERVAL_MS,
       supervisionHeartbeatTimeoutMs: DEFAULTS.supervisionHeartbeatTimeoutMs,
+      workflowCacheSize: CACHE_SIZE,
+      sizes: SIZES,
       warmupMs: WARMUP_MS,
       windowMs: WINDOW_MS,
     },
     layouts,
-    target: { rssMbAt200: 1024 },
+    target: { workerRssMbAt1000: 1024 },
   });
 }
 
 /** A fresh stack and maestro processes, then each size in turn (schedulers are only added). */
 async function runLayout(targets: ReadonlyArray<ModuleName | 'all'>) {
   const stack = await startStack({
-    healthControllerIntervalMs: DEFAULTS.healthControllerIntervalMs,
+    healthControllerIntervalMs: HEALTH_INTERVAL_MS,
     modules: [],
+    env: {
+      MAESTRO_WORKFLOW_CACHE_SIZE: String(CACHE_SIZE),
+      // Creating a thousand schedulers on a loaded machine: the dev server may be slow to answer.
+      MAESTRO_TEMPORAL_CALL_TIMEOUT_MS: '30000',
+    },
   });
   const processes: MaestroProcess[] = [];
   try {
@@ -93,11 +111,21 @@ async function runLayout(targets: ReadonlyArray<ModuleName | 'all'>) {
       });
       console.log(JSON.stringify(steps.at(-1)));
     }
+    const worker = processes.find((p) => p.module === 'worker' || p.module === 'all')!;
+    const eviction = await measureEviction(
+      stack.client,
+      worker,
+      Array.from({ length: SIZES.at(-1)! }, (_, i) => nameOf(i)),
+      CACHE_SIZE,
+      steps.at(-1)?.cpuSecondsPerSecond[worker.module] ?? 0,
+    );
+    console.log(JSON.stringify({ eviction }));
     return {
       processes: targets.map((target) => `node bin/maestro.js start ${target}`),
       baselineRssMb: baseline,
       steps,
       growthPerSchedulerMb: growth(baseline.median['total']!, steps),
+      eviction,
     };
   } finally {
     for (const child of processes) await child.stop();
@@ -105,14 +133,16 @@ async function runLayout(targets: ReadonlyArray<ModuleName | 'all'>) {
   }
 }
 
-/** Creates schedulers up to `size` (10 at a time) and waits until every one is in sync. */
+/** Creates schedulers up to `size` (CREATE_BATCH at a time) and waits until every one is in sync. */
 async function createSchedulers(stack: Stack, size: number): Promise<number> {
   const startedAt = Date.now();
   const existing = (await stack.schedulers.listSchedulers()).length;
   const names = Array.from({ length: size - existing }, (_, i) => nameOf(existing + i));
-  for (let i = 0; i < names.length; i += 10) {
+  for (let i = 0; i < names.length; i += CREATE_BATCH) {
     await Promise.all(
-      names.slice(i, i + 10).map((name) => stack.commands.createScheduler(benchScheduler(name))),
+      names
+        .slice(i, i + CREATE_BATCH)
+        .map((name) => stack.commands.createScheduler(benchScheduler(name))),
     );
   }
   for (;;) {
@@ -129,6 +159,8 @@ async function measure(stack: Stack, processes: readonly MaestroProcess[], size:
   const meteredBefore = await meteredActions(stack.temporalPid);
   const window = { from: new Date(), to: new Date(Date.now() + WINDOW_MS) };
   const rss = await sampleRss(processes, WINDOW_MS);
+  const mainThread = await mainThreadMemoryOf(processes);
+  const workerThreads = await workerThreadsHeapOf(processes);
   const metered = meteredBetween(meteredBefore, await meteredActions(stack.temporalPid));
   const seconds = WINDOW_MS / 1000;
   const cpu = Object.fromEntries(
@@ -141,7 +173,9 @@ async function measure(stack: Stack, processes: readonly MaestroProcess[], size:
   return {
     supervisors: await supervisorStates(stack),
     rssMb: rss,
-    mainThreadMemoryMbAtEnd: await mainThreadMemoryOf(processes),
+    mainThreadMemoryMbAtEnd: mainThread,
+    workflowThreadHeapMbAtEnd: workerThreads,
+    outsideMainHeapMb: outsideMainHeap(rss.median, mainThread),
     cpuSecondsPerSecond: cpu,
     temporalServerRssMb: round(rssBytes(stack.temporalPid) / MB, 1),
     temporalActionsPerMinute: {
@@ -195,6 +229,22 @@ function growth(
     previous = { schedulers: step.schedulers, total };
     return row;
   });
+}
+
+/**
+ * Median RSS less the main thread's V8 heap and external memory: the workflow thread's heap (the
+ * cached workflows, `workflowThreadHeapMbAtEnd`) and native memory (Temporal's core).
+ */
+function outsideMainHeap(
+  rss: Record<string, number>,
+  mainThread: Record<string, Record<string, number>>,
+) {
+  return Object.fromEntries(
+    Object.entries(mainThread).map(([module, memory]) => [
+      module,
+      round(rss[module]! - memory['heapTotal']! - memory['external']!, 1),
+    ]),
+  );
 }
 
 const perMinute = (counts: Record<string, number>, minutes: number) =>

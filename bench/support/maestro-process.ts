@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ModuleName } from '../../src/config/load';
 import { freePort } from '../../scripts/local-infra/paths';
@@ -21,6 +22,11 @@ export interface MaestroProcess {
    * (prom-client): what is not in them is native (Temporal's core) or the workflow threads'.
    */
   mainThreadMemory(): Promise<{ heapUsed: number; heapTotal: number; external: number }>;
+  /**
+   * The V8 heap of the process's worker threads (the Temporal SDK's workflow threads, which hold
+   * the cached workflows), in bytes, from a Node diagnostic report written on SIGUSR2.
+   */
+  workerThreadsHeap(): Promise<{ used: number; total: number; threads: number }>;
   stop(): Promise<void>;
 }
 
@@ -36,12 +42,14 @@ export async function startMaestro(
 ): Promise<MaestroProcess> {
   assertBuildIsFresh();
   const internalPort = await freePort();
+  const reports = mkdtempSync(path.join(os.tmpdir(), 'maestro-bench-report-'));
   const child = spawn(process.execPath, ['bin/maestro.js', 'start', module], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       PATH: process.env['PATH'],
       NODE_ENV: 'production',
+      NODE_OPTIONS: `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reports}`,
       ...environment,
       [INTERNAL_PORT_VARIABLE[module === 'all' ? 'worker' : module]]: String(internalPort),
     },
@@ -55,9 +63,11 @@ export async function startMaestro(
     rss: () => rssBytes(pid),
     cpuSeconds: () => cpuSeconds(pid),
     mainThreadMemory: () => mainThreadMemory(`http://127.0.0.1:${internalPort}/metrics`),
+    workerThreadsHeap: () => workerThreadsHeap(child.pid!, reports),
     async stop() {
       child.kill('SIGTERM');
       await exited;
+      rmSync(reports, { recursive: true, force: true });
     },
   };
 }
@@ -127,6 +137,37 @@ async function mainThreadMemory(url: string) {
   };
 }
 
+interface DiagnosticReport {
+  workers?: Array<{ javascriptHeap?: { usedMemory: number; totalMemory: number } }>;
+}
+
+/** SIGUSR2 (--report-on-signal), then the report's worker threads' heaps once it is written. */
+async function workerThreadsHeap(pid: number, dir: string) {
+  for (const file of readdirSync(dir)) rmSync(path.join(dir, file));
+  process.kill(pid, 'SIGUSR2');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    await sleep(500);
+    const file = readdirSync(dir).find((name) => name.endsWith('.json'));
+    if (!file) continue;
+    let report: DiagnosticReport;
+    try {
+      report = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as DiagnosticReport;
+    } catch {
+      continue; // still being written
+    }
+    const heaps = (report.workers ?? []).flatMap((w) =>
+      w.javascriptHeap ? [w.javascriptHeap] : [],
+    );
+    return {
+      used: heaps.reduce((sum, heap) => sum + heap.usedMemory, 0),
+      total: heaps.reduce((sum, heap) => sum + heap.totalMemory, 0),
+      threads: heaps.length,
+    };
+  }
+  throw new Error(`no diagnostic report from process ${pid} within 30 s`);
+}
+
 async function waitReady(url: string, exited: Promise<void>) {
   let hasExited = false;
   void exited.then(() => (hasExited = true));
@@ -157,4 +198,17 @@ function newestMtime(dir: string): number {
       const mtime = statSync(path.join(entry.parentPath, entry.name)).mtimeMs;
       return Math.max(newest, mtime);
     }, 0);
+}
+
+/** Each process's `workerThreadsHeap()`, in MB. */
+export async function workerThreadsHeapOf(processes: readonly MaestroProcess[]) {
+  const entries = [];
+  for (const p of processes) {
+    const heap = await p.workerThreadsHeap();
+    entries.push([
+      p.module,
+      { used: round(heap.used / MB, 1), total: round(heap.total / MB, 1), threads: heap.threads },
+    ] as const);
+  }
+  return Object.fromEntries(entries);
 }

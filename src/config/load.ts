@@ -59,6 +59,8 @@ export interface Config {
   metricsReporter: { intervalMs: number };
   /** Runtime-watcher and metrics-reporter processes: one activity slot per supervised scheduler. */
   supervision: { schedulersPerProcess: number; leaseTtlMs: number };
+  /** Workflows each Temporal worker of the process keeps cached (the SDK's `maxCachedWorkflows`). */
+  workflowCacheSize: number;
 }
 
 /** What the scheduler workflows are started with (see `SchedulerWorkflowInput`). */
@@ -255,5 +257,6 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
       schedulersPerProcess: env.MAESTRO_SUPERVISION_SCHEDULERS_PER_PROCESS,
       leaseTtlMs: env.MAESTRO_SUPERVISION_LEASE_TTL_MS,
     },
+    workflowCacheSize: env.MAESTRO_WORKFLOW_CACHE_SIZE,
   };
 }

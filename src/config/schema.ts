@@ -325,6 +325,13 @@ export const environmentSchema = z
     MAESTRO_OPERATIONS_FINISHED_LIMIT: integer(10, 5_000)
       .default(500)
       .describe('Finished operations each scheduler keeps for the listing (all stay in Temporal).'),
+
+    // Temporal workers' memory (docs/temporal.md, "Workflow cache").
+    MAESTRO_WORKFLOW_CACHE_SIZE: integer(2, 100_000)
+      .default(250)
+      .describe(
+        'Workflows each Temporal worker (worker, runtime-watcher, metrics-reporter) keeps in memory between their tasks, about 1 MB each; an evicted one is replayed from its history when it next wakes (docs/temporal.md).',
+      ),
   })
   .strict();
 

@@ -64,6 +64,14 @@ export function temporalWorkerModule(
       workflowBundle: await resources.workflowBundle(),
       activities: options.activities,
       shutdownGraceTime: '10s',
+      // Workflow cache: sized by MAESTRO_WORKFLOW_CACHE_SIZE, not by the SDK's default (which
+      // follows the host's memory). Fewer in-flight workflow tasks than cached workflows, as the
+      // SDK requires.
+      maxCachedWorkflows: resources.config.workflowCacheSize,
+      maxConcurrentWorkflowTaskExecutions: Math.min(
+        WORKFLOW_TASK_SLOTS,
+        resources.config.workflowCacheSize,
+      ),
       ...(options.maxHeartbeatThrottleIntervalMs !== undefined && {
         maxHeartbeatThrottleInterval: options.maxHeartbeatThrottleIntervalMs,
       }),
@@ -151,6 +159,9 @@ export function temporalWorkerModule(
 }
 
 const RESTART_DELAY_MS = 5_000;
+
+/** Workflow tasks a worker runs at once: the SDK's default (40), within the cache. */
+const WORKFLOW_TASK_SLOTS = 40;
 
 /**
  * Runs `worker` until it stops (undefined) or fails (the error). A failed worker's run() may
