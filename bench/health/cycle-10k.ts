@@ -112,7 +112,7 @@ async function main() {
  */
 async function timeRebuild(redis: RedisClient, rooms: RedisRoomStore, redisPid: number) {
   const keys = schedulerKeys(SCHEDULER);
-  await redis.del(keys.summary, keys.counts);
+  await redis.del(keys.summary, keys.counts, keys.starting);
   const cpuBefore = cpuSeconds(redisPid);
   const startedAt = performance.now();
   const indexed = await rooms.rebuildIndex(SCHEDULER);

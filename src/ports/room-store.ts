@@ -149,13 +149,14 @@ export interface RoomStore extends RoomCounter {
   listRoomSummaries(scheduler: string): Promise<RoomSummary[]>;
 
   /**
-   * The rooms that may be expired at `now` for a plan with `pingTimeoutMs`: every pending or
-   * unready room (they expire by creation time) and every room whose last ping is older than
-   * `pingTimeoutMs`. Costs what those rooms are, not what the scheduler has.
+   * The rooms that may be expired at `now`: every pending or unready room created more than
+   * `initializationTimeoutMs` ago, and every room last pinged more than `pingTimeoutMs` ago (from
+   * the index's starting set and the ping set). Costs what those rooms are, not what the
+   * scheduler has.
    */
   listExpiryCandidates(
     scheduler: string,
-    options: { now: Date; pingTimeoutMs: number },
+    options: { now: Date; pingTimeoutMs: number; initializationTimeoutMs: number },
   ): Promise<RoomSummary[]>;
 
   /** The scheduler's rooms tallied (see `RoomTally`), from the index: O(1) in rooms. */
