@@ -150,6 +150,20 @@ describe('the room index', () => {
   });
 });
 
+describe('the summary lines', () => {
+  it('are written by pings exactly as a rebuild writes them', async () => {
+    await variedRooms();
+    await ping('multi-1', 'ready', { runningMatches: 1, maxMatches: 3 });
+    const key = schedulerKeys(scheduler).summary;
+    const written = await redis.hgetall(key);
+
+    await store.rebuildIndex(scheduler, { force: true });
+
+    expect(await redis.hgetall(key)).toEqual(written);
+    expect(Object.keys(written)).toHaveLength(7);
+  });
+});
+
 describe('the change counter', () => {
   it('grows with every change but a ping that changes only the ping time, and never goes back', async () => {
     const changes = () => store.roomChanges(scheduler);

@@ -95,9 +95,16 @@ local function is_starting(e)
   return e ~= nil and (tonumber(e.code) == PENDING or tonumber(e.code) == UNREADY)
 end
 
-local function index_room(ix, room_key, status_key, id)
+-- The line written as line_of reads it back: numbers as Redis stores them (%.17g).
+local function line_from(status, last_ping, created, running, validation, instance, version)
+  local n = function(v) return string.format('%.17g', v) end
+  return n(status) .. '|' .. n(last_ping) .. '|' .. (created or '0') .. '|' .. n(running) .. '|' ..
+    (validation or '0') .. '|' .. (instance or 'unknown') .. '|' .. (version or '')
+end
+
+-- Moves the index from the room's stored line to new (false: the room is gone).
+local function index_line(ix, id, new)
   local old = redis.call('HGET', ix.summary, id)
-  local new = line_of(room_key, status_key, id)
   if old == new then return end
   if new then redis.call('HSET', ix.summary, id, new) else redis.call('HDEL', ix.summary, id) end
   local a, b = parse_line(old), parse_line(new)
@@ -113,6 +120,10 @@ local function index_room(ix, room_key, status_key, id)
   elseif is_starting(a) then
     redis.call('ZREM', ix.starting, id)
   end
+end
+
+local function index_room(ix, room_key, status_key, id)
+  index_line(ix, id, line_of(room_key, status_key, id))
 end
 `;
 
@@ -188,7 +199,8 @@ return 1
 export const PING = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'room_not_found'} end
 local id, now, running = ARGV[1], now_ms(), tonumber(ARGV[4])
-local f = redis.call('HMGET', KEYS[1], 'instance_status', 'allocated_at', 'is_validation_room', 'instance')
+local f = redis.call('HMGET', KEYS[1], 'instance_status', 'allocated_at', 'is_validation_room',
+  'instance', 'created_at', 'version')
 local current = current_status(KEYS[2], id)
 local status = calculate(ARGV[2], f[1] or 'unknown', current, running, tonumber(ARGV[5]),
   tonumber(f[2]), now, tonumber(ARGV[6]))
@@ -198,7 +210,8 @@ redis.call('HSET', KEYS[1], 'ping_status', ARGV[2], 'metadata', ARGV[3], 'runnin
 redis.call('ZADD', KEYS[3], now, id)
 redis.call('ZADD', KEYS[4], running, id)
 if status ~= current then set_status(KEYS[1], KEYS[2], KEYS[5], id, current, status) end
-index_room(index_keys(6), KEYS[1], KEYS[2], id)
+-- The room's line from what this script read and wrote (index_room would read it all again).
+index_line(index_keys(6), id, line_from(status, now, f[5], running, f[3], f[1], f[6]))
 return {'recorded', current, status, f[3] or '0', f[4] or ''}
 `);
 
