@@ -135,8 +135,10 @@ export interface RoomStore extends RoomCounter {
   allocate(scheduler: string, options: { maxMatches: number }): Promise<Allocation | undefined>;
 
   /**
-   * Every room of the scheduler (the health controller's and the metrics reporter's view). Not a
-   * snapshot: rooms change while it reads, and rooms removed meanwhile are left out.
+   * Every room of the scheduler, whole (the runtime watcher's resync, picking rooms to remove):
+   * one read per room, so the health check and the metrics use the index instead
+   * (`listRoomSummaries`, `tallyRooms`). Not a snapshot: rooms change while it reads, and rooms
+   * removed meanwhile are left out.
    */
   listRooms(scheduler: string): Promise<GameRoom[]>;
 
