@@ -41,8 +41,8 @@ export interface SchedulerMetricsDeps {
 
 /**
  * The snapshot of `scheduler` from its room counts, kept incrementally in room storage, and the
- * few rooms that may have expired (pending, unready, silent for the ping timeout): its cost does
- * not grow with the scheduler's rooms. Same figures as counting every room and planning
+ * few rooms that may have expired (starting for longer than the initialization timeout, silent
+ * for longer than the ping timeout): its cost does not grow with the scheduler's rooms. Same figures as counting every room and planning
  * (`planHealth`) on them.
  */
 export async function snapshotOf(
@@ -55,6 +55,7 @@ export async function snapshotOf(
   const candidates = await rooms.listExpiryCandidates(scheduler.name, {
     now,
     pingTimeoutMs: timeouts.pingTimeoutMs,
+    initializationTimeoutMs: timeouts.initializationTimeoutMs,
   });
   const size = sizeOf(scheduler, tally, candidates, timeouts, now);
   const parameters = scheduler.autoscaling?.policy.parameters;

@@ -135,8 +135,10 @@ export interface RoomStore extends RoomCounter {
   allocate(scheduler: string, options: { maxMatches: number }): Promise<Allocation | undefined>;
 
   /**
-   * Every room of the scheduler (the health controller's and the metrics reporter's view). Not a
-   * snapshot: rooms change while it reads, and rooms removed meanwhile are left out.
+   * Every room of the scheduler, whole (the runtime watcher's resync, picking rooms to remove):
+   * one read per room, so the health check and the metrics use the index instead
+   * (`listRoomSummaries`, `tallyRooms`). Not a snapshot: rooms change while it reads, and rooms
+   * removed meanwhile are left out.
    */
   listRooms(scheduler: string): Promise<GameRoom[]>;
 
@@ -149,13 +151,14 @@ export interface RoomStore extends RoomCounter {
   listRoomSummaries(scheduler: string): Promise<RoomSummary[]>;
 
   /**
-   * The rooms that may be expired at `now` for a plan with `pingTimeoutMs`: every pending or
-   * unready room (they expire by creation time) and every room whose last ping is older than
-   * `pingTimeoutMs`. Costs what those rooms are, not what the scheduler has.
+   * The rooms that may be expired at `now`: every pending or unready room created more than
+   * `initializationTimeoutMs` ago, and every room last pinged more than `pingTimeoutMs` ago (from
+   * the index's starting set and the ping set). Costs what those rooms are, not what the
+   * scheduler has.
    */
   listExpiryCandidates(
     scheduler: string,
-    options: { now: Date; pingTimeoutMs: number },
+    options: { now: Date; pingTimeoutMs: number; initializationTimeoutMs: number },
   ): Promise<RoomSummary[]>;
 
   /** The scheduler's rooms tallied (see `RoomTally`), from the index: O(1) in rooms. */

@@ -17,6 +17,7 @@ import {
   testScheduler,
   type RoomsApiHarness,
 } from '../support/rooms-api-server';
+import { expectIndexExact } from '../support/room-index-check';
 import { eventually } from '../support/runtime-contract';
 import {
   grpcPingAndAllocate,
@@ -189,6 +190,10 @@ describe('Redis restarted during a ping load', () => {
   it('comes back from its append-only file with every room as it was acknowledged', () => {
     expect(restored.rooms.map((room) => room.id).sort()).toEqual([...liveIds].sort());
     expectStatusesExplained(restored);
+  });
+
+  it('keeps the room index (summaries, counts) exact across the restart', async () => {
+    await expectIndexExact(api.redis, api.rooms, scheduler);
   });
 
   it('reports room counts in GET /schedulers/info that match the rooms', async () => {

@@ -44,8 +44,12 @@ describe('the room index', () => {
     await variedRooms();
     const changes = await store.roomChanges(scheduler);
     const keys = schedulerKeys(scheduler);
-    await redis.del(keys.summary, keys.counts);
-    expect(await storedIndex(redis, scheduler)).toEqual({ summaries: [], counts: {} });
+    await redis.del(keys.summary, keys.counts, keys.starting);
+    expect(await storedIndex(redis, scheduler)).toEqual({
+      summaries: [],
+      counts: {},
+      starting: [],
+    });
 
     const summaries = await store.listRoomSummaries(scheduler);
 
@@ -146,6 +150,20 @@ describe('the room index', () => {
   });
 });
 
+describe('the summary lines', () => {
+  it('are written by pings exactly as a rebuild writes them', async () => {
+    await variedRooms();
+    await ping('multi-1', 'ready', { runningMatches: 1, maxMatches: 3 });
+    const key = schedulerKeys(scheduler).summary;
+    const written = await redis.hgetall(key);
+
+    await store.rebuildIndex(scheduler, { force: true });
+
+    expect(await redis.hgetall(key)).toEqual(written);
+    expect(Object.keys(written)).toHaveLength(7);
+  });
+});
+
 describe('the change counter', () => {
   it('grows with every change but a ping that changes only the ping time, and never goes back', async () => {
     const changes = () => store.roomChanges(scheduler);
@@ -174,15 +192,20 @@ describe('the change counter', () => {
 });
 
 describe('listExpiryCandidates', () => {
-  it('lists the starting rooms, and the silent ones once their ping is older than the timeout', async () => {
+  it('lists the rooms starting for longer than the initialization timeout and the silent ones', async () => {
     await variedRooms();
-    const ids = async (now: Date, pingTimeoutMs: number) =>
-      (await store.listExpiryCandidates(scheduler, { now, pingTimeoutMs }))
+    const ids = async (now: Date, pingTimeoutMs: number, initializationTimeoutMs: number) =>
+      (await store.listExpiryCandidates(scheduler, { now, pingTimeoutMs, initializationTimeoutMs }))
         .map((room) => room.id)
         .sort();
+    const hour = 3_600_000;
 
-    expect(await ids(new Date(), 3_600_000)).toEqual(['pending-1']);
-    expect(await ids(new Date(Date.now() + 7_200_000), 3_600_000)).toEqual(
+    expect(await ids(new Date(), hour, hour)).toEqual([]);
+    expect(await ids(new Date(Date.now() + 2 * hour), 3 * hour, hour)).toEqual(['pending-1']);
+    // The pending room turned ready leaves the starting set.
+    await readyRoom('pending-2');
+    expect(await ids(new Date(Date.now() + 2 * hour), 3 * hour, hour)).toEqual(['pending-1']);
+    expect(await ids(new Date(Date.now() + 2 * hour), hour, 3 * hour)).toEqual(
       (await store.listRoomIds(scheduler)).sort(),
     );
   });

@@ -10,7 +10,7 @@ import type { RoomSummary } from '../../src/ports/room-store';
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The summaries and counts the rooms' full records imply (zero counts left out). */
+/** The summaries, counts and starting set the rooms' full records imply (zero counts left out). */
 export async function expectedIndex(store: RedisRoomStore, scheduler: string) {
   const rooms = await store.listRooms(scheduler);
   const summaries: RoomSummary[] = rooms
@@ -39,16 +39,24 @@ export async function expectedIndex(store: RedisRoomStore, scheduler: string) {
       bump('validation_running', room.runningMatches);
     }
   }
-  return { summaries, counts };
+  const starting = summaries
+    .filter((room) => room.status === 'pending' || room.status === 'unready')
+    .map((room) => [room.id, room.createdAt.getTime()] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { summaries, counts, starting };
 }
 
-/** The index as stored: decoded summary lines and the non-zero counts (marker and counter apart). */
+/** The index as stored: decoded lines, non-zero counts (marker and counter apart), starting set. */
 export async function storedIndex(redis: RedisClient, scheduler: string) {
   const keys = schedulerKeys(scheduler);
   const lines = await redis.hgetall(keys.summary);
   const summaries = Object.entries(lines)
     .map(([id, line]) => decodeSummaryLine(id, line)!)
     .sort(byId);
+  const flat = await redis.zrange(keys.starting, 0, -1, 'WITHSCORES');
+  const starting: Array<readonly [string, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) starting.push([flat[i]!, Number(flat[i + 1])]);
+  starting.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const raw = await redis.hgetall(keys.counts);
   const counts: Record<string, number> = {};
   for (const [field, value] of Object.entries(raw)) {
@@ -56,14 +64,19 @@ export async function storedIndex(redis: RedisClient, scheduler: string) {
       counts[field] = Number(value);
     }
   }
-  return { summaries, counts };
+  return { summaries, counts, starting };
 }
 
-/** Fails unless the stored index is exactly what the rooms imply. */
+/**
+ * Fails unless the stored index is exactly what the rooms imply, and the store's summary read
+ * (one transaction, rebuilding first when the index is not marked complete) returns it.
+ */
 export async function expectIndexExact(
   redis: RedisClient,
   store: RedisRoomStore,
   scheduler: string,
 ) {
-  expect(await storedIndex(redis, scheduler)).toEqual(await expectedIndex(store, scheduler));
+  const expected = await expectedIndex(store, scheduler);
+  expect(await storedIndex(redis, scheduler)).toEqual(expected);
+  expect([...(await store.listRoomSummaries(scheduler))].sort(byId)).toEqual(expected.summaries);
 }

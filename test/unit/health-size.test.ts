@@ -60,11 +60,12 @@ function countsOf(rooms: readonly GameRoom[]): RoomCounts {
   };
 }
 
-/** The rooms the store hands as expiry candidates: starting ones and silent ones. */
+/** The rooms the store hands as expiry candidates: long-starting ones and silent ones. */
 const candidatesOf = (rooms: readonly GameRoom[]) =>
   rooms.filter(
     (room) =>
-      (['pending', 'unready'] as RoomStatus[]).includes(room.status) ||
+      ((['pending', 'unready'] as RoomStatus[]).includes(room.status) &&
+        room.createdAt.getTime() < NOW.getTime() - TIMEOUTS.initializationTimeoutMs) ||
       room.lastPingAt.getTime() < NOW.getTime() - TIMEOUTS.pingTimeoutMs,
   );
 

@@ -71,7 +71,15 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(room.scheduler);
     const created = await CREATE_ROOM.run(
       this.redis,
-      [keys.room(room.id), keys.status, keys.ping, keys.occupancy, keys.summary, keys.counts],
+      [
+        keys.room(room.id),
+        keys.status,
+        keys.ping,
+        keys.occupancy,
+        keys.summary,
+        keys.counts,
+        keys.starting,
+      ],
       [room.id, room.version, room.isValidationRoom ? '1' : '0'],
     );
     return created === 1;
@@ -95,6 +103,7 @@ export class RedisRoomStore implements RoomStore {
         keys.allocated,
         keys.summary,
         keys.counts,
+        keys.starting,
       ],
       [
         report.roomId,
@@ -125,7 +134,14 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(instance.scheduler);
     const reply = (await UPDATE_INSTANCE.run(
       this.redis,
-      [keys.room(instance.id), keys.status, keys.allocated, keys.summary, keys.counts],
+      [
+        keys.room(instance.id),
+        keys.status,
+        keys.allocated,
+        keys.summary,
+        keys.counts,
+        keys.starting,
+      ],
       [
         instance.id,
         instance.status,
@@ -149,7 +165,7 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(scheduler);
     const reply = await MARK_TERMINATING.run(
       this.redis,
-      [keys.room(roomId), keys.status, keys.allocated, keys.summary, keys.counts],
+      [keys.room(roomId), keys.status, keys.allocated, keys.summary, keys.counts, keys.starting],
       [roomId],
     );
     return decodeRoomSnapshot(scheduler, roomId, reply);
@@ -167,6 +183,7 @@ export class RedisRoomStore implements RoomStore {
         keys.allocated,
         keys.summary,
         keys.counts,
+        keys.starting,
       ],
       [roomId],
     );
@@ -180,7 +197,7 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(scheduler);
     const reply = (await ALLOCATE.run(
       this.redis,
-      [keys.status, keys.allocated, keys.summary, keys.counts],
+      [keys.status, keys.allocated, keys.summary, keys.counts, keys.starting],
       [options.maxMatches, this.options.allocationTtlMs],
     )) as string[];
     const [roomId, instance] = reply;
@@ -235,15 +252,15 @@ export class RedisRoomStore implements RoomStore {
 
   async listExpiryCandidates(
     scheduler: string,
-    options: { now: Date; pingTimeoutMs: number },
+    options: { now: Date; pingTimeoutMs: number; initializationTimeoutMs: number },
   ): Promise<RoomSummary[]> {
     const keys = schedulerKeys(scheduler);
-    const cutoff = options.now.getTime() - options.pingTimeoutMs;
+    const now = options.now.getTime();
     for (;;) {
       const reply = (await EXPIRY_CANDIDATES.run(
         this.redis,
-        [keys.status, keys.ping, keys.summary, keys.counts],
-        [cutoff],
+        [keys.ping, keys.summary, keys.counts, keys.starting],
+        [now - options.pingTimeoutMs, now - options.initializationTimeoutMs],
       )) as string[];
       if (reply[0] !== 'unindexed') return decodeSummaries(reply);
       await this.rebuildIndex(scheduler);
@@ -291,7 +308,7 @@ export class RedisRoomStore implements RoomStore {
     const keys = schedulerKeys(scheduler);
     const indexed = await REBUILD_INDEX.run(
       this.redis,
-      [keys.status, keys.summary, keys.counts],
+      [keys.status, keys.summary, keys.counts, keys.starting],
       [options.force ? '1' : '0'],
     );
     return Number(indexed);

@@ -27,6 +27,8 @@ export function schedulerKeys(scheduler: string) {
     summary: `${base}summary`,
     /** Tallies of the summary lines, the change counter and the index marker. */
     counts: `${base}counts`,
+    /** Pending and unready rooms by creation time (epoch ms), part of the index. */
+    starting: `${base}starting`,
   };
 }
 

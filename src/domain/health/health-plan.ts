@@ -152,8 +152,9 @@ export interface RoomCounts {
 /**
  * The plan's `desired` and `available` (what the metrics report as desired and current rooms)
  * from counts kept incrementally instead of every room: `candidates` must hold at least every
- * room that may be expired among the available ones (every pending and unready room, and every
- * room last pinged more than `pingTimeoutMs` ago); other rooms may be in it too. Equal to
+ * room that may be expired among the available ones (every pending and unready room created more
+ * than `initializationTimeoutMs` ago, and every room last pinged more than `pingTimeoutMs` ago);
+ * other rooms may be in it too. Equal to
  * `planHealth`'s on the same rooms.
  */
 export function sizeOf(
