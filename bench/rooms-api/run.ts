@@ -379,7 +379,7 @@ function startRoomsApi(
 }
 
 async function waitReady(url: string) {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const ok = await fetch(url).then(
       (r) => r.ok,
