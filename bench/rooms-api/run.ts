@@ -6,7 +6,7 @@
  * keep-alive connections, and writes bench/results/rooms-api.json.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
@@ -20,6 +20,7 @@ import { freePort } from '../../scripts/local-infra/paths';
 import { ensureDatabase, startPostgres } from '../../scripts/local-infra/postgres';
 import { startRedis } from '../../scripts/local-infra/redis';
 import { startTestForwarder, type TestForwarder } from '../../test/support/forwarder-server';
+import { commandLine, machineInfo, writeResult } from '../support/results';
 import { benchScheduler } from '../support/stack';
 import { roomIdOf, withoutOwnCpu, type LoadPlan, type LoadResult } from './load';
 
@@ -82,7 +83,7 @@ async function main() {
   await seedReadyRooms(store, 'bench-allocate', ALLOCATION_ROOMS);
 
   const ports = { http: await freePort(), internal: await freePort(), grpc: await freePort() };
-  const loadBefore = os.loadavg().map(round);
+  const machine = machineInfo();
   const common = {
     baseUrl: `http://127.0.0.1:${ports.http}`,
     connections: CONNECTIONS,
@@ -129,14 +130,8 @@ async function main() {
     const two = PROCESSES > 1 ? await withApi(PROCESSES, pingPhases) : undefined;
     const result = {
       measuredAt: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        model: os.cpus()[0]?.model ?? '',
-        node: process.version,
-        loadAverageBefore: loadBefore,
-        loadAverageAfter: os.loadavg().map(round),
-      },
-      command: 'npm run bench:rooms-api',
+      machine: { ...machine, loadAverageAfter: os.loadavg().map(round) },
+      command: `npm run bench:rooms-api (${commandLine()})`,
       setup: {
         connections: CONNECTIONS,
         warmupMs: WARMUP_MS,
@@ -176,11 +171,7 @@ async function main() {
         allocationsPerSecond: 2_000,
       },
     };
-    writeFileSync(
-      path.join(root, 'bench/results/rooms-api.json'),
-      `${JSON.stringify(result, null, 2)}\n`,
-    );
-    console.log(JSON.stringify(result, null, 2));
+    writeResult('rooms-api', result);
   } finally {
     await forwarder.close();
     await Promise.all([pool.end(), redisClient.quit()]);
@@ -388,7 +379,7 @@ function startRoomsApi(
 }
 
 async function waitReady(url: string) {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const ok = await fetch(url).then(
       (r) => r.ok,
