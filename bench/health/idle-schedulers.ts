@@ -65,7 +65,7 @@ async function main() {
   const machine = machineInfo();
   const layouts: Record<string, unknown> = {};
   for (const layout of CHOSEN_LAYOUTS) layouts[layout] = await runLayout(LAYOUTS[layout]!);
-  writeResult('idle-schedulers', {
+  writeResult(process.env['BENCH_RESULT'] ?? 'idle-schedulers', {
     benchmark: 'idle schedulers: maestro memory and Temporal actions',
     command: 'npm run bench:idle-schedulers',
     exactCommand: commandLine(),
