@@ -34,8 +34,12 @@ export async function measureEviction(
   const sample = Math.min(SAMPLE, Math.floor((ids.length - cacheSize) / 3));
   if (sample < 3) return { skipped: `${ids.length} schedulers fit the cache of ${cacheSize}` };
   const sweepStartedAt = Date.now();
-  for (let i = 0; i < ids.length; i += 4) {
-    await Promise.all(ids.slice(i, i + 4).map((id) => query(client, id)));
+  let sweepFailures = 0;
+  for (let i = 0; i < ids.length; i += 2) {
+    // Under load a query may time out behind the replays of the periodic wakes: counted, not fatal.
+    await Promise.all(
+      ids.slice(i, i + 2).map((id) => query(client, id).catch(() => (sweepFailures += 1))),
+    );
   }
   const sweepSeconds = (Date.now() - sweepStartedAt) / 1000;
   const cached = ids.slice(-sample);
@@ -58,7 +62,7 @@ export async function measureEviction(
   );
   return {
     sample,
-    sweep: { queries: ids.length, seconds: round(sweepSeconds, 1) },
+    sweep: { queries: ids.length, failed: sweepFailures, seconds: round(sweepSeconds, 1) },
     historyEventsOfEvicted: summary(lengths),
     queryMs: { cached: queries.cached.ms, evicted: queries.evicted.ms },
     workerCpuMsPerQuery: { cached: queries.cached.cpuMs, evicted: queries.evicted.cpuMs },

@@ -1,0 +1,164 @@
+/**
+ * The capacity model of docs/capacity.md, computed from the committed benchmark results (no
+ * figure here is typed in by hand except the fleet's shape, below, which is what a studio asks
+ * about): what 10,000 schedulers and 1,000,000 rooms cost each part, how many processes of each
+ * module they need, and where the first bottleneck is. Rerun after any benchmark:
+ * `npm run bench:capacity-model` (writes bench/results/capacity-model.json).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load';
+import { round, writeResult } from '../support/results';
+
+/** The fleet a studio asks about, and how its rooms behave. */
+const FLEET = {
+  schedulers: 10_000,
+  rooms: 1_000_000,
+  /** examples/game-room pings every 5 s; Maestro's rooms commonly every 10–30 s. */
+  pingIntervalsSeconds: [5, 30],
+  /** Allocations per second across the fleet (matchmaking peak). */
+  allocationsPerSecond: 1_000,
+  /** Operations a scheduler runs per hour besides health (scaling, rollouts), on average. */
+  operationsPerSchedulerHour: 2,
+  /** A share of the rooms replaced per hour (matches ending, rollouts). */
+  roomChurnPerHour: 0.5,
+};
+
+/** How busy one core of each kind may run before it is a bottleneck (headroom for peaks). */
+const CORE_BUDGET = 0.6;
+
+const results = path.resolve(__dirname, '../results');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- result files are read as data
+const read = (name: string): any => JSON.parse(readFileSync(path.join(results, name), 'utf8'));
+
+function main() {
+  const idle = read('idle-actions.json');
+  const units = read('capacity-unit-costs.json');
+  const roomsApi = read('rooms-api.json');
+  const kube = read('kwok-scale-up.json');
+  const cycle = read('cycle-10k.json');
+  const config = loadConfig({});
+
+  const idleActionsPerHour = number(idle.actionsPerHourPerScheduler?.['idle-fixed'], 'idle');
+  const operationKinds = units.temporalPerOperation.kinds as Record<
+    string,
+    { actionsPerOperation: number; historyBytesPerOperation: number }
+  >;
+  const addRooms = operationKinds['add_rooms (5 rooms)']!;
+  const meanOperationActions = mean(Object.values(operationKinds).map((k) => k.actionsPerOperation));
+  const meanOperationBytes = mean(
+    Object.values(operationKinds).map((k) => k.historyBytesPerOperation),
+  );
+  const redisBytesPerRoom = number(units.redisPerRoom.bytesPerRoom, 'redis bytes per room');
+  const redisCpuPerPingUs = number(
+    units.redisPerRequest.ping.redisCpuMicrosecondsPerRequest,
+    'redis cpu per ping',
+  );
+  const redisCpuPerAllocationUs = number(
+    units.redisPerRequest.allocation.redisCpuMicrosecondsPerRequest,
+    'redis cpu per allocation',
+  );
+  const apiCpuPerPingUs = number(roomsApi.pingSaturated.roomsApiCpuMicrosecondsPerPing, 'rooms api');
+  const apiCpuPerAllocationUs = number(
+    roomsApi.allocate.roomsApiCpuMicrosecondsPerPing,
+    'rooms api allocation',
+  );
+  const maestroKubeRequestsPerRoom = number(kube.maestroKubernetesRequests.perRoom, 'kube');
+  const clusterKubeRequestsPerRoom = number(kube.kubernetesApiRequests.perRoom, 'kube cluster');
+  const healthCycleMsAt10k = number(cycle.milliseconds.checkHealth.p50, 'health cycle');
+
+  const temporal = {
+    idleActionsPerSecond: round((FLEET.schedulers * idleActionsPerHour) / 3600, 1),
+    operationActionsPerSecond: round(
+      (FLEET.schedulers * FLEET.operationsPerSchedulerHour * meanOperationActions) / 3600,
+      1,
+    ),
+    roomChurnActionsPerSecond: round(
+      (FLEET.rooms * FLEET.roomChurnPerHour * (addRooms.actionsPerOperation / 5) * 2) / 3600,
+      1,
+    ),
+    operationHistoryMegabytesPerHour: round(
+      (FLEET.schedulers * FLEET.operationsPerSchedulerHour * meanOperationBytes) / 2 ** 20,
+      0,
+    ),
+  };
+  const actionsPerSecond =
+    temporal.idleActionsPerSecond +
+    temporal.operationActionsPerSecond +
+    temporal.roomChurnActionsPerSecond;
+
+  const pings = FLEET.pingIntervalsSeconds.map((interval) => {
+    const pingsPerSecond = FLEET.rooms / interval;
+    const redisCores =
+      (pingsPerSecond * redisCpuPerPingUs + FLEET.allocationsPerSecond * redisCpuPerAllocationUs) /
+      1e6;
+    const apiCores =
+      (pingsPerSecond * apiCpuPerPingUs + FLEET.allocationsPerSecond * apiCpuPerAllocationUs) / 1e6;
+    return {
+      pingIntervalSeconds: interval,
+      pingsPerSecond: Math.round(pingsPerSecond),
+      redisCores: round(redisCores, 1),
+      // One Redis server runs its commands on one core: a cluster of this many primaries.
+      redisPrimaries: Math.max(1, Math.ceil(redisCores / CORE_BUDGET)),
+      roomsApiCores: round(apiCores, 1),
+      roomsApiProcesses: Math.max(2, Math.ceil(apiCores / CORE_BUDGET)),
+    };
+  });
+
+  const slots = config.supervision.schedulersPerProcess;
+  writeResult('capacity-model', {
+    benchmark: 'capacity model for docs/capacity.md, computed from the committed results',
+    command: 'npm run bench:capacity-model',
+    fleet: FLEET,
+    coreBudget: CORE_BUDGET,
+    inputs: {
+      idleActionsPerSchedulerHour: idleActionsPerHour,
+      meanActionsPerOperation: round(meanOperationActions, 1),
+      meanHistoryBytesPerOperation: Math.round(meanOperationBytes),
+      addRoomsActionsPerRoom: round(addRooms.actionsPerOperation / 5, 2),
+      redisBytesPerRoom,
+      redisCpuMicrosecondsPerPing: redisCpuPerPingUs,
+      redisCpuMicrosecondsPerAllocation: redisCpuPerAllocationUs,
+      roomsApiCpuMicrosecondsPerPing: apiCpuPerPingUs,
+      roomsApiCpuMicrosecondsPerAllocation: apiCpuPerAllocationUs,
+      maestroKubernetesRequestsPerRoom: maestroKubeRequestsPerRoom,
+      clusterKubernetesRequestsPerRoom: clusterKubeRequestsPerRoom,
+      healthCycleMsAt10kRooms: healthCycleMsAt10k,
+      supervisionSlotsPerProcess: slots,
+      workflowCacheSize: config.temporal.workflowCacheSize,
+    },
+    temporal: { ...temporal, actionsPerSecond: round(actionsPerSecond, 1) },
+    redis: {
+      memoryGb: round((FLEET.rooms * redisBytesPerRoom) / 2 ** 30, 2),
+      byPingInterval: pings,
+    },
+    supervisors: {
+      runtimeWatcherProcesses: Math.ceil(FLEET.schedulers / slots),
+      metricsReporterProcesses: Math.ceil(FLEET.schedulers / slots),
+      kubernetesWatches: FLEET.schedulers,
+    },
+    kubernetes: {
+      roomsCreatedPerSecond: round((FLEET.rooms * FLEET.roomChurnPerHour) / 3600, 1),
+      maestroRequestsPerSecond: round(
+        (FLEET.rooms * FLEET.roomChurnPerHour * (maestroKubeRequestsPerRoom + 2)) / 3600,
+        1,
+      ),
+      clusterRequestsPerSecond: round(
+        (FLEET.rooms * FLEET.roomChurnPerHour * (clusterKubeRequestsPerRoom + 2)) / 3600,
+        1,
+      ),
+    },
+  });
+}
+
+function number(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Error(`result file lacks ${what} (got ${String(value)})`);
+  }
+  return value;
+}
+
+const mean = (values: readonly number[]) =>
+  values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+
+main();
