@@ -45,7 +45,9 @@ function main() {
     { actionsPerOperation: number; historyBytesPerOperation: number }
   >;
   const addRooms = operationKinds['add_rooms (5 rooms)']!;
-  const meanOperationActions = mean(Object.values(operationKinds).map((k) => k.actionsPerOperation));
+  const meanOperationActions = mean(
+    Object.values(operationKinds).map((k) => k.actionsPerOperation),
+  );
   const meanOperationBytes = mean(
     Object.values(operationKinds).map((k) => k.historyBytesPerOperation),
   );
@@ -58,7 +60,10 @@ function main() {
     units.redisPerRequest.allocation.redisCpuMicrosecondsPerRequest,
     'redis cpu per allocation',
   );
-  const apiCpuPerPingUs = number(roomsApi.pingSaturated.roomsApiCpuMicrosecondsPerPing, 'rooms api');
+  const apiCpuPerPingUs = number(
+    roomsApi.pingSaturated.roomsApiCpuMicrosecondsPerPing,
+    'rooms api',
+  );
   const apiCpuPerAllocationUs = number(
     roomsApi.allocate.roomsApiCpuMicrosecondsPerPing,
     'rooms api allocation',
@@ -125,7 +130,7 @@ function main() {
       clusterKubernetesRequestsPerRoom: clusterKubeRequestsPerRoom,
       healthCycleMsAt10kRooms: healthCycleMsAt10k,
       supervisionSlotsPerProcess: slots,
-      workflowCacheSize: config.temporal.workflowCacheSize,
+      workflowCacheSize: config.workflowCacheSize,
     },
     temporal: { ...temporal, actionsPerSecond: round(actionsPerSecond, 1) },
     redis: {
