@@ -3,6 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../activities';
+import { createOperationActivities } from '../../activities/operation-activities';
+import { TemporalOperationOutcomes } from '../../src/adapters/temporal/temporal-operation-outcomes';
 import type { OperationDetails } from '../../src/domain/operations/operation';
 import { maestroSearchAttributes } from '../../workflows/search-attributes';
 import { schedulerWorkflowId } from '../../workflows/messages';
@@ -86,7 +88,11 @@ export class OperationExecutorHarness {
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('./workflows/operation-executors'),
-      activities: activities.registered(),
+      activities: {
+        ...activities.registered(),
+        // The final status reaches the stand-in scheduler as in production: a client signal.
+        ...createOperationActivities({ outcomes: new TemporalOperationOutcomes(env.client) }),
+      },
     });
     const harness = new OperationExecutorHarness(env, worker, taskQueue, activities);
     harness.running = worker.run();
