@@ -244,13 +244,14 @@ function watchStatusChanges(
 }
 
 async function readyRooms(rooms: RedisRoomStore, scheduler: string, count: number) {
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 300_000;
+  let statuses: string[] = [];
   while (Date.now() < deadline) {
-    const ready = (await rooms.listRooms(scheduler)).filter((room) => room.status === 'ready');
-    if (ready.length >= count) return;
+    statuses = (await rooms.listRooms(scheduler)).map((room) => room.status);
+    if (statuses.filter((status) => status === 'ready').length >= count) return;
     await sleep(500);
   }
-  throw new Error(`${scheduler} has not ${count} ready rooms after 3 minutes`);
+  throw new Error(`${scheduler} has not ${count} ready rooms after 5 minutes: ${statuses.join()}`);
 }
 
 /**
