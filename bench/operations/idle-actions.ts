@@ -30,8 +30,9 @@ import {
   SUPERVISOR_ROTATIONS_PER_HOUR,
 } from '../support/temporal-actions';
 
-const WINDOW_MS = setting('BENCH_IDLE_WINDOW_MS', 600_000);
-const SETTLE_MS = setting('BENCH_IDLE_SETTLE_MS', 60_000);
+/** One safety interval: each scheduler's periodic check falls in it once. */
+const WINDOW_MS = setting('BENCH_IDLE_WINDOW_MS', 900_000);
+const SETTLE_MS = setting('BENCH_IDLE_SETTLE_MS', 30_000);
 const DEATHS = setting('BENCH_DEATHS', 5);
 const DEFAULTS = loadConfig({});
 const log = pino({ level: 'silent' });
@@ -44,12 +45,23 @@ const autoscaling = {
   policy: { type: 'roomOccupancy', parameters: { roomOccupancy: { readyTarget: 0.5 } } },
 };
 
-/** Each group's schedulers; `busy` ones have one room flipping ready ↔ occupied every second. */
+/**
+ * Each group's schedulers; `busy` ones have one room flipping ready ↔ occupied every second. With
+ * `min: 2` the autoscaler absorbs one flipping room (the plan never changes); `busy-resizing`
+ * (`min: 1`, no cooldown) wants 2 rooms while it is occupied and 1 while it is ready: every flip
+ * changes the plan, the worst case for nudges (their rate limit is what bounds it).
+ */
 const GROUPS = [
   { group: 'idle-fixed', count: 3, isBusy: false, overrides: { roomsReplicas: 2 } },
   { group: 'idle-autoscaled', count: 2, isBusy: false, overrides: { autoscaling } },
   { group: 'busy-fixed', count: 1, isBusy: true, overrides: { roomsReplicas: 2 } },
   { group: 'busy-autoscaled', count: 1, isBusy: true, overrides: { autoscaling } },
+  {
+    group: 'busy-resizing',
+    count: 1,
+    isBusy: true,
+    overrides: { autoscaling: { ...autoscaling, min: 1 } },
+  },
 ];
 
 async function main() {
@@ -86,27 +98,36 @@ async function main() {
       s.definition.spec.containers[0]!.command = ['sleep', '86400'];
       await stack.commands.createScheduler(s.definition);
     }
-    for (const s of schedulers) await readyRooms(rooms, s.name, 2);
+    for (const s of schedulers) {
+      await readyRooms(rooms, s.name, s.group === 'busy-resizing' ? 1 : 2);
+    }
+    const meteredAtStart = await meteredActions(stack.temporalPid);
     console.log(`schedulers ready; settling ${SETTLE_MS} ms`);
     await sleep(SETTLE_MS);
 
     // The measured window: the busy schedulers' first room flips every second.
     const flippers = await Promise.all(
-      schedulers.filter((s) => s.isBusy).map(async (s) => (await rooms.listRooms(s.name))[0]!.id),
+      schedulers
+        .filter((s) => s.isBusy)
+        .map(async (s) => ({ scheduler: s.name, id: (await rooms.listRooms(s.name))[0]!.id })),
     );
     let isOccupied = false;
+    let flips = 0;
     const flip = setInterval(() => {
       isOccupied = !isOccupied;
-      for (const id of flippers) {
+      flips += 1;
+      for (const { id } of flippers) {
         if (isOccupied) simulator.occupy(id);
         else simulator.free(id);
       }
     }, 1_000);
     const meteredBefore = await meteredActions(stack.temporalPid);
+    const statusChanges = watchStatusChanges(rooms, flippers);
     const window = { from: new Date(), to: new Date(Date.now() + WINDOW_MS) };
     await sleep(WINDOW_MS);
     clearInterval(flip);
-    flippers.forEach((id) => simulator.free(id));
+    const observedChanges = await statusChanges.stop();
+    flippers.forEach(({ id }) => simulator.free(id));
     const metered = meteredBetween(meteredBefore, await meteredActions(stack.temporalPid));
 
     const hours = WINDOW_MS / 3_600_000;
@@ -142,7 +163,7 @@ async function main() {
     const deaths = await deathLatencies(
       stack,
       rooms,
-      schedulers.filter((s) => !s.isBusy),
+      schedulers.filter((s) => s.group === 'idle-fixed'),
     );
     const sorted = [...deaths].sort((a, b) => a - b);
     writeResult('idle-actions', {
@@ -169,7 +190,9 @@ async function main() {
         ),
         supervisorRotations: round(SUPERVISOR_ROTATIONS_PER_HOUR, 2),
       },
+      busyRooms: { flips, statusChangesObservedInStorage: observedChanges },
       meteredByServer: {
+        duringSetup: meteredBetween(meteredAtStart, meteredBefore),
         schedulers: schedulers.length,
         totalPerHour: round(meteredTotal / hours, 1),
         perSchedulerPerHour: round(meteredTotal / hours / schedulers.length, 1),
@@ -193,14 +216,42 @@ async function main() {
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
+/** Counts the status changes of `rooms` in room storage (polled every 250 ms) until stopped. */
+function watchStatusChanges(
+  store: RedisRoomStore,
+  rooms: ReadonlyArray<{ scheduler: string; id: string }>,
+) {
+  const last = new Map<string, string>();
+  let changes = 0;
+  let isStopped = false;
+  const polling = (async () => {
+    while (!isStopped) {
+      for (const { scheduler, id } of rooms) {
+        const status = (await store.getRoom(scheduler, id))?.status;
+        if (status && last.has(id) && last.get(id) !== status) changes += 1;
+        if (status) last.set(id, status);
+      }
+      await sleep(250);
+    }
+  })();
+  return {
+    async stop() {
+      isStopped = true;
+      await polling;
+      return changes;
+    },
+  };
+}
+
 async function readyRooms(rooms: RedisRoomStore, scheduler: string, count: number) {
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 300_000;
+  let statuses: string[] = [];
   while (Date.now() < deadline) {
-    const ready = (await rooms.listRooms(scheduler)).filter((room) => room.status === 'ready');
-    if (ready.length >= count) return;
+    statuses = (await rooms.listRooms(scheduler)).map((room) => room.status);
+    if (statuses.filter((status) => status === 'ready').length >= count) return;
     await sleep(500);
   }
-  throw new Error(`${scheduler} has not ${count} ready rooms after 3 minutes`);
+  throw new Error(`${scheduler} has not ${count} ready rooms after 5 minutes: ${statuses.join()}`);
 }
 
 /**

@@ -33,8 +33,10 @@ export interface HealthWatchDeps {
   now?: () => number;
 }
 
-/** Nudges one scheduler may send at once before the refill rate (one per gap) applies. */
+/** Nudges one scheduler may send at once before the refill rate applies. */
 export const NUDGE_BURST = 10;
+/** The bucket refills one nudge per this many gaps (one a minute at the default 15 s gap). */
+export const REFILL_GAPS = 4;
 /** Repeats of the same pending action back off up to this many gaps. */
 export const MAX_REPEAT_GAPS = 8;
 
@@ -146,7 +148,9 @@ export interface NudgeDecision {
  * one again only after the gap, doubling on each repeat up to `MAX_REPEAT_GAPS` gaps (a health
  * controller that keeps failing is retried, not hammered). The signature is forgotten when the
  * plan stops acting, so each step of a rolling update nudges at once. Over all signatures, a
- * token bucket (`NUDGE_BURST`, refilled one per gap) bounds a flapping scheduler's nudges.
+ * token bucket (`NUDGE_BURST`, refilled one per `REFILL_GAPS` gaps) bounds a flapping scheduler's
+ * nudges to about one a minute, the old fixed interval's rate, while deaths and rolling-update
+ * steps still nudge at once.
  */
 export class NudgeDebouncer {
   private signature: string | undefined;
@@ -173,7 +177,8 @@ export class NudgeDebouncer {
       if (now < nextAt) return { isNudge: false, retryAt: nextAt };
     }
     if (this.tokens < 1) {
-      return { isNudge: false, retryAt: now + Math.ceil((1 - this.tokens) * this.gapMs) };
+      const refillMs = this.gapMs * REFILL_GAPS;
+      return { isNudge: false, retryAt: now + Math.ceil((1 - this.tokens) * refillMs) };
     }
     this.tokens -= 1;
     this.repeats = isRepeat ? this.repeats + 1 : 0;
@@ -190,7 +195,8 @@ export class NudgeDebouncer {
   }
 
   private refill(now: number) {
-    this.tokens = Math.min(NUDGE_BURST, this.tokens + (now - this.refilledAt) / this.gapMs);
+    const refilled = (now - this.refilledAt) / (this.gapMs * REFILL_GAPS);
+    this.tokens = Math.min(NUDGE_BURST, this.tokens + refilled);
     this.refilledAt = now;
   }
 }

@@ -269,7 +269,7 @@ export const environmentSchema = z
     MAESTRO_HEALTH_NUDGE_MIN_GAP_MS: integer(1_000, 3_600_000)
       .default(15_000)
       .describe(
-        'Runtime watcher: the same pending health action nudges its scheduler at most once per this gap, and nudges of one scheduler are rate-limited to a burst of 10 refilled one per gap.',
+        'Runtime watcher: the same pending health action nudges its scheduler at most once per this gap, and nudges of one scheduler are rate-limited to a burst of 10 refilled one per 4 gaps.',
       ),
     MAESTRO_ROOM_PING_TIMEOUT_MS: integer(1_000, 86_400_000)
       .default(240_000)

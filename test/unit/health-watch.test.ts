@@ -8,6 +8,7 @@ import {
   MAX_REPEAT_GAPS,
   NUDGE_BURST,
   nextHealthDeadline,
+  REFILL_GAPS,
   NudgeDebouncer,
 } from '../../src/app/health-watch';
 import { msAgo, NOW, testRoom, testRooms } from '../support/test-room';
@@ -88,7 +89,7 @@ describe('NudgeDebouncer', () => {
     expect(debouncer.decide(adding(1), T0 + 2_000).isNudge).toBe(true);
   });
 
-  it('bounds a flapping plan to a burst, then one nudge per gap', () => {
+  it('bounds a flapping plan to a burst, then one nudge per REFILL_GAPS gaps', () => {
     const debouncer = new NudgeDebouncer(GAP, T0);
     let nudges = 0;
     // The plan flips between acting and quiet every second for ten minutes.
@@ -97,8 +98,8 @@ describe('NudgeDebouncer', () => {
       if (debouncer.decide(plan, T0 + second * 1_000).isNudge) nudges += 1;
     }
 
-    expect(nudges).toBeLessThanOrEqual(NUDGE_BURST + 600_000 / GAP);
-    expect(nudges).toBeGreaterThanOrEqual(600_000 / GAP);
+    expect(nudges).toBeLessThanOrEqual(NUDGE_BURST + 600_000 / (REFILL_GAPS * GAP));
+    expect(nudges).toBeGreaterThanOrEqual(600_000 / (REFILL_GAPS * GAP));
   });
 
   it('after a failed delivery, lets the same action nudge again at once', () => {
