@@ -28,8 +28,8 @@ const FLEET = {
 const CORE_BUDGET = 0.6;
 
 const results = path.resolve(__dirname, '../results');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- result files are read as data
-const read = (name: string): any => JSON.parse(readFileSync(path.join(results, name), 'utf8'));
+const read = (name: string): unknown =>
+  JSON.parse(readFileSync(path.join(results, name), 'utf8')) as unknown;
 
 function main() {
   const idle = read('idle-actions.json');
@@ -39,8 +39,8 @@ function main() {
   const cycle = read('cycle-10k.json');
   const config = loadConfig({});
 
-  const idleActionsPerHour = number(idle.actionsPerHourPerScheduler?.['idle-fixed'], 'idle');
-  const operationKinds = units.temporalPerOperation.kinds as Record<
+  const idleActionsPerHour = number(idle, 'actionsPerHourPerScheduler.idle-fixed');
+  const operationKinds = field(units, 'temporalPerOperation.kinds') as Record<
     string,
     { actionsPerOperation: number; historyBytesPerOperation: number }
   >;
@@ -51,26 +51,17 @@ function main() {
   const meanOperationBytes = mean(
     Object.values(operationKinds).map((k) => k.historyBytesPerOperation),
   );
-  const redisBytesPerRoom = number(units.redisPerRoom.bytesPerRoom, 'redis bytes per room');
-  const redisCpuPerPingUs = number(
-    units.redisPerRequest.ping.redisCpuMicrosecondsPerRequest,
-    'redis cpu per ping',
-  );
+  const redisBytesPerRoom = number(units, 'redisPerRoom.bytesPerRoom');
+  const redisCpuPerPingUs = number(units, 'redisPerRequest.ping.redisCpuMicrosecondsPerRequest');
   const redisCpuPerAllocationUs = number(
-    units.redisPerRequest.allocation.redisCpuMicrosecondsPerRequest,
-    'redis cpu per allocation',
+    units,
+    'redisPerRequest.allocation.redisCpuMicrosecondsPerRequest',
   );
-  const apiCpuPerPingUs = number(
-    roomsApi.pingSaturated.roomsApiCpuMicrosecondsPerPing,
-    'rooms api',
-  );
-  const apiCpuPerAllocationUs = number(
-    roomsApi.allocate.roomsApiCpuMicrosecondsPerPing,
-    'rooms api allocation',
-  );
-  const maestroKubeRequestsPerRoom = number(kube.maestroKubernetesRequests.perRoom, 'kube');
-  const clusterKubeRequestsPerRoom = number(kube.kubernetesApiRequests.perRoom, 'kube cluster');
-  const healthCycleMsAt10k = number(cycle.milliseconds.checkHealth.p50, 'health cycle');
+  const apiCpuPerPingUs = number(roomsApi, 'pingSaturated.roomsApiCpuMicrosecondsPerPing');
+  const apiCpuPerAllocationUs = number(roomsApi, 'allocate.roomsApiCpuMicrosecondsPerPing');
+  const maestroKubeRequestsPerRoom = number(kube, 'maestroKubernetesRequests.perRoom');
+  const clusterKubeRequestsPerRoom = number(kube, 'kubernetesApiRequests.perRoom');
+  const healthCycleMsAt10k = number(cycle, 'milliseconds.checkHealth.p50');
 
   const temporal = {
     idleActionsPerSecond: round((FLEET.schedulers * idleActionsPerHour) / 3600, 1),
@@ -156,9 +147,23 @@ function main() {
   });
 }
 
-function number(value: unknown, what: string): number {
+/** A field of a result file by its dotted path. */
+function field(result: unknown, dotted: string): unknown {
+  let value = result;
+  for (const key of dotted.split('.')) {
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
+  }
+  return value;
+}
+
+/** A number of a result file; a missing one names its path. */
+function number(result: unknown, dotted: string): number {
+  const value = field(result, dotted);
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`result file lacks ${what} (got ${String(value)})`);
+    throw new Error(`result file lacks ${dotted} (got ${String(value)})`);
   }
   return value;
 }
