@@ -20,8 +20,10 @@ const FLEET = {
   allocationsPerSecond: 1_000,
   /** Operations a scheduler runs per hour besides health (scaling, rollouts), on average. */
   operationsPerSchedulerHour: 2,
-  /** A share of the rooms replaced per hour (matches ending, rollouts). */
+  /** A share of the rooms replaced per hour (rooms that end or die, rollouts). */
   roomChurnPerHour: 0.5,
+  /** Rooms replaced together by one health-controller run when replacements are batched. */
+  replacementBatch: 25,
 };
 
 /** How busy one core of each kind may run before it is a bottleneck (headroom for peaks). */
@@ -37,6 +39,7 @@ function main() {
   const roomsApi = read('rooms-api.json');
   const kube = read('kwok-scale-up.json');
   const cycle = read('cycle-10k.json');
+  const eviction = read('workflow-cache-eviction.json');
   const config = loadConfig({});
 
   const idleActionsPerHour = number(idle, 'actionsPerHourPerScheduler.idle-fixed');
@@ -44,7 +47,7 @@ function main() {
     string,
     { actionsPerOperation: number; historyBytesPerOperation: number }
   >;
-  const addRooms = operationKinds['add_rooms (5 rooms)']!;
+  const actionsPerActingNudge = actingNudgeCost(idle);
   const meanOperationActions = mean(
     Object.values(operationKinds).map((k) => k.actionsPerOperation),
   );
@@ -58,30 +61,32 @@ function main() {
     'redisPerRequest.allocation.redisCpuMicrosecondsPerRequest',
   );
   const apiCpuPerPingUs = number(roomsApi, 'pingSaturated.roomsApiCpuMicrosecondsPerPing');
-  const apiCpuPerAllocationUs = number(roomsApi, 'allocate.roomsApiCpuMicrosecondsPerPing');
+  const apiCpuPerAllocationUs =
+    (number(roomsApi, 'allocate.cpuSecondsPerSecond.roomsApi') * 1e6) /
+    number(roomsApi, 'allocate.perSecond');
   const maestroKubeRequestsPerRoom = number(kube, 'maestroKubernetesRequests.perRoom');
   const clusterKubeRequestsPerRoom = number(kube, 'kubernetesApiRequests.perRoom');
   const healthCycleMsAt10k = number(cycle, 'milliseconds.checkHealth.p50');
 
+  const replacedPerSecond = (FLEET.rooms * FLEET.roomChurnPerHour) / 3600;
   const temporal = {
     idleActionsPerSecond: round((FLEET.schedulers * idleActionsPerHour) / 3600, 1),
     operationActionsPerSecond: round(
       (FLEET.schedulers * FLEET.operationsPerSchedulerHour * meanOperationActions) / 3600,
       1,
     ),
-    roomChurnActionsPerSecond: round(
-      (FLEET.rooms * FLEET.roomChurnPerHour * (addRooms.actionsPerOperation / 5) * 2) / 3600,
-      1,
-    ),
+    // Each replacement is a nudge that acts: a check, a health_controller run and its
+    // add/remove operations. Rooms dying one by one pay it per room; batched, per batch.
+    roomReplacementActionsPerSecond: {
+      oneByOne: round((replacedPerSecond * actionsPerActingNudge) / 1, 1),
+      batched: round((replacedPerSecond * actionsPerActingNudge) / FLEET.replacementBatch, 1),
+    },
     operationHistoryMegabytesPerHour: round(
       (FLEET.schedulers * FLEET.operationsPerSchedulerHour * meanOperationBytes) / 2 ** 20,
       0,
     ),
   };
-  const actionsPerSecond =
-    temporal.idleActionsPerSecond +
-    temporal.operationActionsPerSecond +
-    temporal.roomChurnActionsPerSecond;
+  const baseActionsPerSecond = temporal.idleActionsPerSecond + temporal.operationActionsPerSecond;
 
   const pings = FLEET.pingIntervalsSeconds.map((interval) => {
     const pingsPerSecond = FLEET.rooms / interval;
@@ -111,40 +116,68 @@ function main() {
       idleActionsPerSchedulerHour: idleActionsPerHour,
       meanActionsPerOperation: round(meanOperationActions, 1),
       meanHistoryBytesPerOperation: Math.round(meanOperationBytes),
-      addRoomsActionsPerRoom: round(addRooms.actionsPerOperation / 5, 2),
+      actionsPerActingNudge: round(actionsPerActingNudge, 1),
       redisBytesPerRoom,
       redisCpuMicrosecondsPerPing: redisCpuPerPingUs,
       redisCpuMicrosecondsPerAllocation: redisCpuPerAllocationUs,
       roomsApiCpuMicrosecondsPerPing: apiCpuPerPingUs,
-      roomsApiCpuMicrosecondsPerAllocation: apiCpuPerAllocationUs,
+      roomsApiCpuMicrosecondsPerAllocation: round(apiCpuPerAllocationUs, 1),
       maestroKubernetesRequestsPerRoom: maestroKubeRequestsPerRoom,
       clusterKubernetesRequestsPerRoom: clusterKubeRequestsPerRoom,
       healthCycleMsAt10kRooms: healthCycleMsAt10k,
       supervisionSlotsPerProcess: slots,
       workflowCacheSize: config.workflowCacheSize,
     },
-    temporal: { ...temporal, actionsPerSecond: round(actionsPerSecond, 1) },
+    temporal: {
+      ...temporal,
+      actionsPerSecond: {
+        oneByOne: round(
+          baseActionsPerSecond + temporal.roomReplacementActionsPerSecond.oneByOne,
+          1,
+        ),
+        batched: round(baseActionsPerSecond + temporal.roomReplacementActionsPerSecond.batched, 1),
+      },
+    },
     redis: {
       memoryGb: round((FLEET.rooms * redisBytesPerRoom) / 2 ** 30, 2),
       byPingInterval: pings,
     },
+    worker: (() => {
+      // Idle schedulers wake once per safety interval; beyond the cache, each wake is a replay.
+      const wakesPerSecond =
+        FLEET.schedulers / (config.operations.healthControllerIntervalMs / 1000);
+      const replayCpuMs = number(eviction, 'layouts.perModule.eviction.replayCpuMsEstimated');
+      return {
+        idleWakesPerSecond: round(wakesPerSecond, 1),
+        replayCpuMs,
+        replayCores: round((wakesPerSecond * replayCpuMs) / 1000, 2),
+      };
+    })(),
     supervisors: {
       runtimeWatcherProcesses: Math.ceil(FLEET.schedulers / slots),
       metricsReporterProcesses: Math.ceil(FLEET.schedulers / slots),
       kubernetesWatches: FLEET.schedulers,
     },
     kubernetes: {
-      roomsCreatedPerSecond: round((FLEET.rooms * FLEET.roomChurnPerHour) / 3600, 1),
-      maestroRequestsPerSecond: round(
-        (FLEET.rooms * FLEET.roomChurnPerHour * (maestroKubeRequestsPerRoom + 2)) / 3600,
-        1,
-      ),
-      clusterRequestsPerSecond: round(
-        (FLEET.rooms * FLEET.roomChurnPerHour * (clusterKubeRequestsPerRoom + 2)) / 3600,
-        1,
-      ),
+      roomsReplacedPerSecond: round(replacedPerSecond, 1),
+      // A replaced room: its pod created (measured) and deleted (2 requests: delete, event).
+      maestroRequestsPerSecond: round(replacedPerSecond * (maestroKubeRequestsPerRoom + 2), 1),
+      clusterRequestsPerSecond: round(replacedPerSecond * (clusterKubeRequestsPerRoom + 2), 1),
     },
   });
+}
+
+/**
+ * Actions of one nudge that acts (its check, the health_controller run and the operations it
+ * queues), from the idle-actions benchmark's scheduler whose plan changes on every room flip.
+ */
+function actingNudgeCost(idle: unknown): number {
+  const resizing = (field(idle, 'perScheduler') as unknown[]).find(
+    (entry) => field(entry, 'group') === 'busy-resizing',
+  );
+  const windowHours = number(idle, 'settings.windowMs') / 3_600_000;
+  const nudges = number(resizing, 'inHistoriesByKind.signal from a client (healthNudge)');
+  return number(resizing, 'inHistoriesPerHour') / (nudges / windowHours);
 }
 
 /** A field of a result file by its dotted path. */

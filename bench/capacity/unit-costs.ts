@@ -29,6 +29,8 @@ const ROOMS = setting('BENCH_ROOMS', 10_000);
 const PINGS = setting('BENCH_PINGS', 5_000);
 const ALLOCATIONS = setting('BENCH_ALLOCATIONS', 1_000);
 const REPEATS = setting('BENCH_OPERATION_REPEATS', 5);
+const CHECK_MS = 2_000;
+const CHECKS = setting('BENCH_IDLE_CHECKS', 10);
 const OPERATIONS_SCHEDULER = 'capacity-ops';
 const ROOMS_SCHEDULER = 'capacity-rooms';
 
@@ -46,22 +48,57 @@ async function main() {
     { url: stack.environment['MAESTRO_REDIS_URL']!, keyPrefix: '' },
     pino({ level: 'warn' }),
   );
+  let measured;
   try {
     await new Promise((resolve) => redis.once('ready', resolve));
     const operations = await operationCosts(stack);
     const rooms = await roomCosts(stack, redis);
     const api = await requestCosts(redis, stack.redisPid, `http://127.0.0.1:${roomsApiPort}`);
-    writeResult('capacity-unit-costs', {
-      benchmark: 'per-unit costs for the capacity model',
-      command: 'npm run bench:capacity',
-      exactCommand: commandLine(),
-      machine,
-      temporalPerOperation: operations,
-      redisPerRoom: rooms,
-      redisPerRequest: api,
-    });
+    measured = { operations, rooms, api };
   } finally {
     redis.disconnect();
+    await stack.stop();
+  }
+  writeResult('capacity-unit-costs', {
+    benchmark: 'per-unit costs for the capacity model',
+    command: 'npm run bench:capacity',
+    exactCommand: commandLine(),
+    machine,
+    temporalPerOperation: measured.operations,
+    temporalIdleHistory: await idleHistoryGrowth(),
+    redisPerRoom: measured.rooms,
+    redisPerRequest: measured.api,
+  });
+}
+
+/**
+ * History bytes an idle scheduler adds per safety check (a timer and the check's local-activity
+ * marker, with their workflow tasks), on a stack whose checks run every CHECK_MS, scaled to the
+ * default interval. Continue-as-new bounds a history; this is what it costs until then.
+ */
+async function idleHistoryGrowth() {
+  const defaults = loadConfig({}).operations;
+  const stack = await startStack({ healthControllerIntervalMs: CHECK_MS });
+  try {
+    const name = 'capacity-idle';
+    await stack.commands.createScheduler(benchScheduler(name));
+    while ((await stack.schedulers.getScheduler(name))?.state !== 'in-sync') await sleep(100);
+    await sleep(2 * CHECK_MS); // the creation's own events settle
+    const handle = stack.client.workflow.getHandle(`scheduler:${name}`);
+    const before = await handle.describe();
+    await sleep(CHECKS * CHECK_MS);
+    const after = await handle.describe();
+    const bytesPerCheck = ((after.historySize ?? 0) - (before.historySize ?? 0)) / CHECKS;
+    const eventsPerCheck = (after.historyLength - before.historyLength) / CHECKS;
+    const checksPerHour = 3_600_000 / defaults.healthControllerIntervalMs;
+    return {
+      measured: `${CHECKS} checks at ${CHECK_MS} ms`,
+      eventsPerCheck: round(eventsPerCheck, 1),
+      bytesPerCheck: Math.round(bytesPerCheck),
+      bytesPerSchedulerHour: Math.round(bytesPerCheck * checksPerHour),
+      atHealthControllerIntervalMs: defaults.healthControllerIntervalMs,
+    };
+  } finally {
     await stack.stop();
   }
 }
