@@ -171,11 +171,27 @@ describe('HealthWatch', () => {
     { clock = { now: T0 }, stored = scheduler } = {},
   ) {
     const nudges: number[] = [];
+    const reads = { summaries: 0 };
+    // The index's counter moves when a room's status, version or matches change, as Redis's does.
+    const changes = { count: 0, seen: '' };
+    const roomChanges = () => {
+      const state = JSON.stringify(rooms.map((r) => [r.id, r.status, r.version, r.runningMatches]));
+      if (state !== changes.seen) [changes.count, changes.seen] = [changes.count + 1, state];
+      return Promise.resolve(changes.count);
+    };
     const watch = new HealthWatch(
       {
         schedulerCache: { get: () => Promise.resolve(scheduler) },
         schedulers: { getScheduler: () => Promise.resolve(stored) },
-        rooms: { listRooms: () => Promise.resolve(rooms) },
+        rooms: {
+          listRoomSummaries: () => {
+            reads.summaries += 1;
+            return Promise.resolve(
+              rooms.map((room) => ({ ...room, instanceStatus: 'ready' as const })),
+            );
+          },
+          roomChanges,
+        },
         nudger: {
           nudge: () => {
             nudges.push(clock.now);
@@ -190,7 +206,7 @@ describe('HealthWatch', () => {
       },
       'tennis',
     );
-    return { watch, nudges, clock };
+    return { watch, nudges, clock, reads };
   }
 
   it('does not nudge a healthy scheduler, and looks again at the next room timeout', async () => {
@@ -213,6 +229,41 @@ describe('HealthWatch', () => {
 
     expect(nudges).toEqual([T0]);
     expect(again.nextAt).toBe(T0 + GAP);
+  });
+
+  it('reads only the change counter while rooms, scheduler and deadlines stay as they were', async () => {
+    const rooms = testRooms('r', 2, { lastPingAt: msAgo(100_000) });
+    const { watch, reads, clock } = watchOf(rooms, testScheduler('tennis', { roomsReplicas: 2 }));
+
+    const first = await watch.evaluate();
+    clock.now += 5_000;
+    const second = await watch.evaluate();
+
+    expect(reads.summaries).toBe(1);
+    expect(second).toEqual(first);
+  });
+
+  it('plans again when a room changes, when poked, and when the next deadline is reached', async () => {
+    const rooms = testRooms('r', 2, { lastPingAt: msAgo(100_000) });
+    const { watch, reads, nudges, clock } = watchOf(
+      rooms,
+      testScheduler('tennis', { roomsReplicas: 2 }),
+    );
+    const { nextAt } = await watch.evaluate();
+
+    await watch.evaluate(true);
+    expect(reads.summaries).toBe(2);
+
+    rooms.pop(); // a room vanished: the counter moves, the plan adds one
+    await watch.evaluate();
+    expect(reads.summaries).toBe(3);
+    expect(nudges).toEqual([T0]);
+
+    rooms.push(testRoom('r-again', { lastPingAt: msAgo(100_000) }));
+    await watch.evaluate();
+    clock.now = nextAt!;
+    await watch.evaluate();
+    expect(reads.summaries).toBe(5);
   });
 
   it('takes the stored scheduler when the cache does not know it (a stale cache entry)', async () => {
