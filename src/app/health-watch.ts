@@ -120,9 +120,9 @@ export class HealthWatch {
       return { isSchedulerGone: true, nextAt: undefined };
     }
     // A quiet plan with unchanged rooms (the index's counter), scheduler and no deadline reached is
-    // still quiet, so one small read replaces listing every room (a plan that acts is evaluated
-    // each time: its nudge may be due again) (pings that only refresh a room's ping
-    // time do not move the counter; its new deadline is found when the old one is reached).
+    // still quiet: one small read instead of listing every room. A plan that acts is evaluated each
+    // time (its nudge may be due again). Pings that only refresh a room's ping time do not move
+    // the counter; the later deadline they make is found when the earlier one is reached.
     const changes = await this.deps.rooms.roomChanges(this.scheduler);
     const key = schedulerKey(scheduler);
     const { last } = this;
