@@ -174,8 +174,8 @@ export interface NudgeDecision {
  * controller that keeps failing is retried, not hammered). The signature is forgotten when the
  * plan stops acting, so each step of a rolling update nudges at once. Over all signatures, a
  * token bucket (`NUDGE_BURST`, refilled one per `REFILL_GAPS` gaps) bounds a flapping scheduler's
- * nudges to about one a minute, the old fixed interval's rate, while deaths and rolling-update
- * steps still nudge at once.
+ * resizes to about one nudge a minute, the old fixed interval's rate; deaths and rolling-update
+ * steps are outside it and nudge at once (a 100-room rolling update waited a minute per step).
  */
 export class NudgeDebouncer {
   private signature: string | undefined;
@@ -201,11 +201,15 @@ export class NudgeDebouncer {
       const nextAt = this.lastNudgeAt + this.gapMs * Math.min(MAX_REPEAT_GAPS, 2 ** this.repeats);
       if (now < nextAt) return { isNudge: false, retryAt: nextAt };
     }
-    if (this.tokens < 1) {
+    // Only a plan that merely resizes can flap (an autoscaler's target following room flips);
+    // rooms that died and rolling-update steps are finite events: they nudge at once.
+    const isResize =
+      plan.expired.length === 0 && plan.replace.length === 0 && !plan.isRollingUpdate;
+    if (isResize && this.tokens < 1) {
       const refillMs = this.gapMs * REFILL_GAPS;
       return { isNudge: false, retryAt: now + Math.ceil((1 - this.tokens) * refillMs) };
     }
-    this.tokens -= 1;
+    if (isResize) this.tokens -= 1;
     this.repeats = isRepeat ? this.repeats + 1 : 0;
     this.signature = signature;
     this.lastNudgeAt = now;

@@ -102,6 +102,23 @@ describe('NudgeDebouncer', () => {
     expect(nudges).toBeGreaterThanOrEqual(600_000 / (REFILL_GAPS * GAP));
   });
 
+  it('keeps deaths and rolling-update steps out of the bucket: each nudges at once', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+    // Distinct resizes use up the burst.
+    for (let i = 1; i <= NUDGE_BURST; i += 1)
+      expect(debouncer.decide(adding(i), T0 + i).isNudge).toBe(true);
+    expect(debouncer.decide(adding(NUDGE_BURST + 1), T0 + 100).isNudge).toBe(false); // a resize waits its token
+
+    const step = (n: number): HealthPlan => ({
+      ...quiet,
+      isRollingUpdate: true,
+      replace: [`old-${n}`],
+    });
+    const steps = [1, 2, 3, 4, 5].map((n) => debouncer.decide(step(n), T0 + 200 + n).isNudge);
+    expect(steps).toEqual([true, true, true, true, true]);
+    expect(debouncer.decide(expiring('dead-1'), T0 + 300).isNudge).toBe(true);
+  });
+
   it('after a failed delivery, lets the same action nudge again at once', () => {
     const debouncer = new NudgeDebouncer(GAP, T0);
     debouncer.decide(adding(1), T0);
