@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { GameRoom } from '../domain/game-room/room';
 import { RoomStatus } from '../domain/game-room/status';
 import {
   isExpired,
@@ -7,6 +6,7 @@ import {
   planTakesAction,
   withGracePeriod,
   type HealthPlan,
+  type HealthRoom,
   type HealthTimeouts,
 } from '../domain/health/health-plan';
 import type { Scheduler } from '../domain/scheduler/scheduler';
@@ -21,7 +21,8 @@ export interface HealthWatchDeps {
   schedulerCache: SchedulerCache;
   /** The stored scheduler: asked only to confirm that one the cache does not know is gone. */
   schedulers: Pick<SchedulerStore, 'getScheduler'>;
-  rooms: Pick<RoomStore, 'listRooms'>;
+  /** The room index's summaries (what the plan reads) and its change counter. */
+  rooms: Pick<RoomStore, 'listRoomSummaries' | 'roomChanges'>;
   nudger: HealthNudger;
   timeouts: HealthTimeouts;
   log: Pick<Logger, 'warn' | 'debug'>;
@@ -55,6 +56,10 @@ export class HealthWatch {
   private readonly now: () => number;
   private wake: (() => void) | undefined;
   private isPoked = false;
+  /** What the last full evaluation saw; while it still holds, nothing is read but the counter. */
+  private last:
+    | { changes: number; scheduler: string; nextAt: number | undefined; isQuiet: boolean }
+    | undefined;
 
   constructor(
     private readonly deps: HealthWatchDeps,
@@ -73,8 +78,9 @@ export class HealthWatch {
   /** Evaluates until `signal` aborts (`stopped`) or the scheduler is no longer stored. */
   async run(signal: AbortSignal): Promise<SupervisedWorkOutcome> {
     while (!signal.aborted) {
+      const isPoked = this.isPoked;
       this.isPoked = false;
-      const evaluation = await this.evaluate().catch((error: unknown) => {
+      const evaluation = await this.evaluate(isPoked).catch((error: unknown) => {
         this.deps.log.warn({ err: error, scheduler: this.scheduler }, 'health watch failed');
         return { isSchedulerGone: false, nextAt: undefined } satisfies Evaluation;
       });
@@ -99,8 +105,12 @@ export class HealthWatch {
     return 'stopped';
   }
 
-  /** One evaluation: plans, nudges when due, and says when to look again. */
-  async evaluate(): Promise<Evaluation> {
+  /**
+   * One evaluation: plans, nudges when due, and says when to look again. Unless `isPoked` (a room
+   * change the runtime reported, maybe not yet in room storage), an evaluation that would see what
+   * the last one saw reads only the room change counter.
+   */
+  async evaluate(isPoked = false): Promise<Evaluation> {
     const scheduler =
       (await this.deps.schedulerCache.get(this.scheduler)) ??
       (await this.deps.schedulers.getScheduler(this.scheduler));
@@ -109,7 +119,23 @@ export class HealthWatch {
       await this.deps.nudger.nudge(this.scheduler);
       return { isSchedulerGone: true, nextAt: undefined };
     }
-    const rooms = await this.deps.rooms.listRooms(this.scheduler);
+    // A quiet plan with unchanged rooms (the index's counter), scheduler and no deadline reached is
+    // still quiet: one small read instead of listing every room. A plan that acts is evaluated each
+    // time (its nudge may be due again). Pings that only refresh a room's ping time do not move
+    // the counter; the later deadline they make is found when the earlier one is reached.
+    const changes = await this.deps.rooms.roomChanges(this.scheduler);
+    const key = schedulerKey(scheduler);
+    const { last } = this;
+    if (
+      !isPoked &&
+      last?.isQuiet === true &&
+      last.changes === changes &&
+      last.scheduler === key &&
+      (last.nextAt === undefined || this.now() < last.nextAt)
+    ) {
+      return { isSchedulerGone: false, nextAt: last.nextAt };
+    }
+    const rooms = await this.deps.rooms.listRoomSummaries(this.scheduler);
     const now = this.now();
     const plan = planHealth(scheduler, rooms, this.deps.timeouts, new Date(now));
     const decision = this.debouncer.decide(plan, now);
@@ -123,10 +149,9 @@ export class HealthWatch {
       }
     }
     const deadline = nextHealthDeadline(scheduler, rooms, this.deps.timeouts, now);
-    return {
-      isSchedulerGone: false,
-      nextAt: minimum(decision.retryAt, deadline === undefined ? undefined : deadline + 1),
-    };
+    const nextAt = minimum(decision.retryAt, deadline === undefined ? undefined : deadline + 1);
+    this.last = { changes, scheduler: key, nextAt, isQuiet: !planTakesAction(plan) };
+    return { isSchedulerGone: false, nextAt };
   }
 }
 
@@ -149,8 +174,8 @@ export interface NudgeDecision {
  * controller that keeps failing is retried, not hammered). The signature is forgotten when the
  * plan stops acting, so each step of a rolling update nudges at once. Over all signatures, a
  * token bucket (`NUDGE_BURST`, refilled one per `REFILL_GAPS` gaps) bounds a flapping scheduler's
- * nudges to about one a minute, the old fixed interval's rate, while deaths and rolling-update
- * steps still nudge at once.
+ * resizes to about one nudge a minute, the old fixed interval's rate; deaths and rolling-update
+ * steps are outside it and nudge at once (a 100-room rolling update waited a minute per step).
  */
 export class NudgeDebouncer {
   private signature: string | undefined;
@@ -176,11 +201,15 @@ export class NudgeDebouncer {
       const nextAt = this.lastNudgeAt + this.gapMs * Math.min(MAX_REPEAT_GAPS, 2 ** this.repeats);
       if (now < nextAt) return { isNudge: false, retryAt: nextAt };
     }
-    if (this.tokens < 1) {
+    // Only a plan that merely resizes can flap (an autoscaler's target following room flips);
+    // rooms that died and rolling-update steps are finite events: they nudge at once.
+    const isResize =
+      plan.expired.length === 0 && plan.replace.length === 0 && !plan.isRollingUpdate;
+    if (isResize && this.tokens < 1) {
       const refillMs = this.gapMs * REFILL_GAPS;
       return { isNudge: false, retryAt: now + Math.ceil((1 - this.tokens) * refillMs) };
     }
-    this.tokens -= 1;
+    if (isResize) this.tokens -= 1;
     this.repeats = isRepeat ? this.repeats + 1 : 0;
     this.signature = signature;
     this.lastNudgeAt = now;
@@ -218,7 +247,7 @@ export function planSignature(plan: HealthPlan): string {
  */
 export function nextHealthDeadline(
   scheduler: Scheduler,
-  rooms: readonly GameRoom[],
+  rooms: readonly HealthRoom[],
   schedulerTimeouts: HealthTimeouts,
   now: number,
 ): number | undefined {
@@ -237,7 +266,7 @@ export function nextHealthDeadline(
 }
 
 /** The last instant the room is not yet expired (see `isExpired`). */
-function expiresAt(room: GameRoom, timeouts: HealthTimeouts): number | undefined {
+function expiresAt(room: HealthRoom, timeouts: HealthTimeouts): number | undefined {
   switch (room.status) {
     case RoomStatus.TERMINATED:
     case RoomStatus.ERROR:
@@ -250,6 +279,12 @@ function expiresAt(room: GameRoom, timeouts: HealthTimeouts): number | undefined
     default:
       return room.lastPingAt.getTime() + timeouts.pingTimeoutMs;
   }
+}
+
+/** What of a scheduler its health plan depends on (a change of it is a reason to plan again). */
+function schedulerKey(scheduler: Scheduler): string {
+  const { spec, roomsReplicas, maxSurge, autoscaling, lastDownscaleAt } = scheduler;
+  return JSON.stringify([spec.version, roomsReplicas, maxSurge, autoscaling, lastDownscaleAt]);
 }
 
 function minimum(a: number | undefined, b: number | undefined): number | undefined {

@@ -102,6 +102,23 @@ describe('NudgeDebouncer', () => {
     expect(nudges).toBeGreaterThanOrEqual(600_000 / (REFILL_GAPS * GAP));
   });
 
+  it('keeps deaths and rolling-update steps out of the bucket: each nudges at once', () => {
+    const debouncer = new NudgeDebouncer(GAP, T0);
+    // Distinct resizes use up the burst.
+    for (let i = 1; i <= NUDGE_BURST; i += 1)
+      expect(debouncer.decide(adding(i), T0 + i).isNudge).toBe(true);
+    expect(debouncer.decide(adding(NUDGE_BURST + 1), T0 + 100).isNudge).toBe(false); // a resize waits its token
+
+    const step = (n: number): HealthPlan => ({
+      ...quiet,
+      isRollingUpdate: true,
+      replace: [`old-${n}`],
+    });
+    const steps = [1, 2, 3, 4, 5].map((n) => debouncer.decide(step(n), T0 + 200 + n).isNudge);
+    expect(steps).toEqual([true, true, true, true, true]);
+    expect(debouncer.decide(expiring('dead-1'), T0 + 300).isNudge).toBe(true);
+  });
+
   it('after a failed delivery, lets the same action nudge again at once', () => {
     const debouncer = new NudgeDebouncer(GAP, T0);
     debouncer.decide(adding(1), T0);
@@ -171,11 +188,27 @@ describe('HealthWatch', () => {
     { clock = { now: T0 }, stored = scheduler } = {},
   ) {
     const nudges: number[] = [];
+    const reads = { summaries: 0 };
+    // The index's counter moves when a room's status, version or matches change, as Redis's does.
+    const changes = { count: 0, seen: '' };
+    const roomChanges = () => {
+      const state = JSON.stringify(rooms.map((r) => [r.id, r.status, r.version, r.runningMatches]));
+      if (state !== changes.seen) [changes.count, changes.seen] = [changes.count + 1, state];
+      return Promise.resolve(changes.count);
+    };
     const watch = new HealthWatch(
       {
         schedulerCache: { get: () => Promise.resolve(scheduler) },
         schedulers: { getScheduler: () => Promise.resolve(stored) },
-        rooms: { listRooms: () => Promise.resolve(rooms) },
+        rooms: {
+          listRoomSummaries: () => {
+            reads.summaries += 1;
+            return Promise.resolve(
+              rooms.map((room) => ({ ...room, instanceStatus: 'ready' as const })),
+            );
+          },
+          roomChanges,
+        },
         nudger: {
           nudge: () => {
             nudges.push(clock.now);
@@ -190,7 +223,7 @@ describe('HealthWatch', () => {
       },
       'tennis',
     );
-    return { watch, nudges, clock };
+    return { watch, nudges, clock, reads };
   }
 
   it('does not nudge a healthy scheduler, and looks again at the next room timeout', async () => {
@@ -213,6 +246,41 @@ describe('HealthWatch', () => {
 
     expect(nudges).toEqual([T0]);
     expect(again.nextAt).toBe(T0 + GAP);
+  });
+
+  it('reads only the change counter while rooms, scheduler and deadlines stay as they were', async () => {
+    const rooms = testRooms('r', 2, { lastPingAt: msAgo(100_000) });
+    const { watch, reads, clock } = watchOf(rooms, testScheduler('tennis', { roomsReplicas: 2 }));
+
+    const first = await watch.evaluate();
+    clock.now += 5_000;
+    const second = await watch.evaluate();
+
+    expect(reads.summaries).toBe(1);
+    expect(second).toEqual(first);
+  });
+
+  it('plans again when a room changes, when poked, and when the next deadline is reached', async () => {
+    const rooms = testRooms('r', 2, { lastPingAt: msAgo(100_000) });
+    const { watch, reads, nudges, clock } = watchOf(
+      rooms,
+      testScheduler('tennis', { roomsReplicas: 2 }),
+    );
+    const { nextAt } = await watch.evaluate();
+
+    await watch.evaluate(true);
+    expect(reads.summaries).toBe(2);
+
+    rooms.pop(); // a room vanished: the counter moves, the plan adds one
+    await watch.evaluate();
+    expect(reads.summaries).toBe(3);
+    expect(nudges).toEqual([T0]);
+
+    rooms.push(testRoom('r-again', { lastPingAt: msAgo(100_000) }));
+    await watch.evaluate();
+    clock.now = nextAt!;
+    await watch.evaluate();
+    expect(reads.summaries).toBe(5);
   });
 
   it('takes the stored scheduler when the cache does not know it (a stale cache entry)', async () => {
