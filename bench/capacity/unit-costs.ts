@@ -42,7 +42,9 @@ async function main() {
   const stack = await startStack({
     healthControllerIntervalMs: loadConfig({}).operations.healthControllerIntervalMs,
     modules: ['worker', 'runtime-watcher', 'metrics-reporter', 'rooms-api'],
-    env: { MAESTRO_ROOMS_API_PORT: String(roomsApiPort) },
+    // No health nudges: rooms added beyond the scheduler's size would be removed again by the
+    // health controller, and its actions counted with the operation measured.
+    env: { MAESTRO_ROOMS_API_PORT: String(roomsApiPort), MAESTRO_HEALTH_WATCH_INTERVAL_MS: '0' },
   });
   const redis = createRedisClient(
     { url: stack.environment['MAESTRO_REDIS_URL']!, keyPrefix: '' },
