@@ -12,12 +12,8 @@
  * Run: npm run bench:rollout, or node --import tsx bench/health/kwok-rolling-update.ts
  */
 import { rmSync } from 'node:fs';
-import path from 'node:path';
-import {
-  startKubeCluster,
-  stopKubeCluster,
-  type KubeCluster,
-} from '../../scripts/local-infra/kube-cluster';
+import type { KubeCluster } from '../../scripts/local-infra/kube-cluster';
+import { kubeSchedulerClient, startBenchCluster } from '../support/kube-bench-cluster';
 import { freePort } from '../../scripts/local-infra/paths';
 import type { ModuleName } from '../../src/config/load';
 import type { GameRoom } from '../../src/domain/game-room/room';
@@ -37,8 +33,6 @@ const TIMEOUT_MS = 900_000;
 const PING_TIMEOUT_MS = 3_600_000;
 const MODULES: ModuleName[] = ['worker', 'runtime-watcher', 'rooms-api'];
 /** As in kwok-scale-up.ts: kube-scheduler's client limit raised (`default` keeps 50/100). */
-const KUBE_SCHEDULER_QPS = process.env['BENCH_KUBE_SCHEDULER_QPS'] ?? '500';
-const KUBE_SCHEDULER_BURST = process.env['BENCH_KUBE_SCHEDULER_BURST'] ?? '1000';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
@@ -49,12 +43,7 @@ async function main() {
     () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   ];
   try {
-    if (KUBE_SCHEDULER_QPS !== 'default') {
-      process.env['KUBE_SCHEDULER_QPS'] = KUBE_SCHEDULER_QPS;
-      process.env['KUBE_SCHEDULER_BURST'] = KUBE_SCHEDULER_BURST;
-    }
-    const cluster = await startKubeCluster(path.join(dir, 'kube'));
-    cleanups.push(() => stopKubeCluster(cluster.stateDir));
+    const cluster = await startBenchCluster(dir, cleanups);
     const runs = [];
     for (const intervalMs of INTERVALS_MS) runs.push(await rollOnce(cluster, intervalMs));
     writeResult('kwok-rolling-update', {
@@ -66,10 +55,7 @@ async function main() {
         nodes: cluster.nodes.length,
         roomPingTimeoutMs: PING_TIMEOUT_MS,
         inProcessModules: MODULES,
-        kubeSchedulerClient:
-          KUBE_SCHEDULER_QPS === 'default'
-            ? 'kube-scheduler defaults (qps 50, burst 100)'
-            : { qps: Number(KUBE_SCHEDULER_QPS), burst: Number(KUBE_SCHEDULER_BURST) },
+        kubeSchedulerClient: kubeSchedulerClient ?? 'kube-scheduler defaults (qps 50, burst 100)',
       },
       target: { secondsToNewVersion: 30 },
       runs,

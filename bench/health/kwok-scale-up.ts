@@ -15,11 +15,8 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import {
-  startKubeCluster,
-  stopKubeCluster,
-  type KubeCluster,
-} from '../../scripts/local-infra/kube-cluster';
+import type { KubeCluster } from '../../scripts/local-infra/kube-cluster';
+import { kubeSchedulerClient, startBenchCluster } from '../support/kube-bench-cluster';
 import { freePort } from '../../scripts/local-infra/paths';
 import type { Config, ModuleName } from '../../src/config/load';
 import type { RoomStore } from '../../src/ports/room-store';
@@ -37,14 +34,6 @@ const HEALTH_CONTROLLER_INTERVAL_MS = 1_000;
 const PING_CONCURRENCY = 32;
 const TIMEOUT_MS = 600_000;
 const BACKGROUND_MS = 10_000;
-/**
- * kube-scheduler's client rate limit (`--kube-api-qps`/`--kube-api-burst`): it binds every pod
- * with one request, so it paces any scale-up. Production clusters that start many pods raise it;
- * the committed figure is measured both ways (`BENCH_KUBE_SCHEDULER_QPS=default` keeps
- * kube-scheduler's own 50/100).
- */
-const KUBE_SCHEDULER_QPS = process.env['BENCH_KUBE_SCHEDULER_QPS'] ?? '500';
-const KUBE_SCHEDULER_BURST = process.env['BENCH_KUBE_SCHEDULER_BURST'] ?? '1000';
 const SCHEDULER = 'scale-up';
 const MODULES: ModuleName[] = ['worker', 'runtime-watcher', 'rooms-api'];
 const KUBE_COMPONENTS = [
@@ -72,12 +61,7 @@ async function main() {
     () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   ];
   try {
-    if (KUBE_SCHEDULER_QPS !== 'default') {
-      process.env['KUBE_SCHEDULER_QPS'] = KUBE_SCHEDULER_QPS;
-      process.env['KUBE_SCHEDULER_BURST'] = KUBE_SCHEDULER_BURST;
-    }
-    const cluster = await startKubeCluster(path.join(dir, 'kube'));
-    cleanups.push(() => stopKubeCluster(cluster.stateDir));
+    const cluster = await startBenchCluster(dir, cleanups);
     const roomsApiAddress = `http://127.0.0.1:${await freePort()}`;
     const stack = await startMaestroOn(cluster, roomsApiAddress);
     cleanups.push(() => stack.stop());
@@ -91,7 +75,7 @@ async function main() {
     cleanups.push(() => pinger.stop());
     const measured = await scaleUp(cluster, stack, pinger);
     // The cluster's own limits are measured apart: kube-scheduler then paces the whole run.
-    const isClusterDefault = KUBE_SCHEDULER_QPS === 'default';
+    const isClusterDefault = kubeSchedulerClient === undefined;
     writeResult(isClusterDefault ? 'kwok-scale-up-cluster-defaults' : 'kwok-scale-up', {
       benchmark: `0 → ${ROOMS} ready rooms on Kubernetes (KWOK)`,
       command: 'npm run bench:health',
@@ -99,9 +83,7 @@ async function main() {
       machine,
       setup: {
         nodes: cluster.nodes.length,
-        kubeSchedulerClient: isClusterDefault
-          ? 'kube-scheduler defaults (qps 50, burst 100)'
-          : { qps: Number(KUBE_SCHEDULER_QPS), burst: Number(KUBE_SCHEDULER_BURST) },
+        kubeSchedulerClient: kubeSchedulerClient ?? 'kube-scheduler defaults (qps 50, burst 100)',
         healthControllerIntervalMs: HEALTH_CONTROLLER_INTERVAL_MS,
         inProcessModules: MODULES,
         kubernetesClient: kubernetesClientOf(stack.config.runtime),

@@ -93,27 +93,14 @@ export class RedisRoomStore implements RoomStore {
 
   async ping(report: PingReport): Promise<PingResult> {
     const keys = schedulerKeys(report.scheduler);
-    const reply = (await PING.run(
-      this.redis,
-      [
-        keys.room(report.roomId),
-        keys.status,
-        keys.ping,
-        keys.occupancy,
-        keys.allocated,
-        keys.summary,
-        keys.counts,
-        keys.starting,
-      ],
-      [
-        report.roomId,
-        report.pingStatus,
-        JSON.stringify(report.metadata),
-        report.runningMatches,
-        report.maxMatches,
-        this.options.allocationTtlMs,
-      ],
-    )) as [string, ...unknown[]];
+    const reply = (await PING.run(this.redis, wholeRoomKeys(keys, report.roomId), [
+      report.roomId,
+      report.pingStatus,
+      JSON.stringify(report.metadata),
+      report.runningMatches,
+      report.maxMatches,
+      this.options.allocationTtlMs,
+    ])) as [string, ...unknown[]];
     const [outcome, previous, status, isValidationRoom, instance] = reply;
     if (outcome === 'room_not_found') return { outcome };
     if (outcome === 'invalid_transition') {
@@ -173,20 +160,7 @@ export class RedisRoomStore implements RoomStore {
 
   async removeRoom(scheduler: string, roomId: string): Promise<GameRoom | undefined> {
     const keys = schedulerKeys(scheduler);
-    const reply = await REMOVE_ROOM.run(
-      this.redis,
-      [
-        keys.room(roomId),
-        keys.status,
-        keys.ping,
-        keys.occupancy,
-        keys.allocated,
-        keys.summary,
-        keys.counts,
-        keys.starting,
-      ],
-      [roomId],
-    );
+    const reply = await REMOVE_ROOM.run(this.redis, wholeRoomKeys(keys, roomId), [roomId]);
     return decodeRoomSnapshot(scheduler, roomId, reply);
   }
 
@@ -351,6 +325,20 @@ export class RedisRoomStore implements RoomStore {
 }
 
 /** Σ of the `status:<code>` fields of a flat HGETALL reply of the counts hash. */
+/** Every key of a script that may change any part of a room: its record, sets and index. */
+function wholeRoomKeys(keys: ReturnType<typeof schedulerKeys>, roomId: string): string[] {
+  return [
+    keys.room(roomId),
+    keys.status,
+    keys.ping,
+    keys.occupancy,
+    keys.allocated,
+    keys.summary,
+    keys.counts,
+    keys.starting,
+  ];
+}
+
 function statusTotal(flat: readonly string[]): number {
   let total = 0;
   for (let i = 0; i + 1 < flat.length; i += 2) {
