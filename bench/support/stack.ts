@@ -16,6 +16,8 @@ import { freePort } from '../../scripts/local-infra/paths';
 import { ensureDatabase, startPostgres } from '../../scripts/local-infra/postgres';
 import { startRedis } from '../../scripts/local-infra/redis';
 import { startTemporal } from '../../scripts/local-infra/temporal';
+import { stopLocalRooms } from '../../scripts/dev-rooms';
+import { listLiveLocalRooms } from '../../src/adapters/runtime/local/live-rooms';
 import { schedulerDefinition } from '../../test/support/test-scheduler';
 
 const log = pino({ level: 'silent' });
@@ -130,6 +132,9 @@ export async function startStack(options: StackOptions) {
   const config = loadConfig(environment);
   const schedulers = new PostgresSchedulerStore(stores.pool);
   const stopServices = async () => {
+    // Local rooms outlive maestro by design (docs/runtimes.md); a benchmark leaves none behind.
+    const roomsDir = path.join(dir, 'rooms');
+    await stopLocalRooms(roomsDir, await listLiveLocalRooms(roomsDir));
     await Promise.all([temporal.process.stop(), stores.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
