@@ -85,3 +85,22 @@ export async function metricTotal(
     .filter((value) => Object.entries(where).every(([k, v]) => value.labels[k] === v))
     .reduce((sum, value) => sum + value.value, 0);
 }
+
+/** `name`'s values for `scheduler` summed per value of `label` (e.g. failures per reply code). */
+export async function metricByLabel(
+  registry: Registry,
+  name: string,
+  scheduler: string,
+  label: string,
+): Promise<Record<string, number>> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  const { values } = await metric.get();
+  const totals: Record<string, number> = {};
+  for (const value of values) {
+    if (value.labels['scheduler'] !== scheduler || value.value === 0) continue;
+    const key = String(value.labels[label]);
+    totals[key] = (totals[key] ?? 0) + value.value;
+  }
+  return totals;
+}
