@@ -13,7 +13,7 @@ import type { Message } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
-import { grpcMethodPath, grpcServerDefinition } from '../shared/grpc-service';
+import { grpcCallContext, grpcMethodPath, grpcServerDefinition } from '../shared/grpc-service';
 import type { BoundMethod } from '../shared/unary-service';
 import { managementMethods, type ManagementApiDeps } from './management-service';
 
@@ -26,7 +26,9 @@ function unaryHandler(rpc: BoundMethod, log: Logger): handleUnaryCall<Buffer, Me
   };
   return (call, callback) => {
     Promise.resolve()
-      .then(() => rpc.invoke(decodeBinaryMessage(rpc.method.input, call.request), {}))
+      .then(() =>
+        rpc.invoke(decodeBinaryMessage(rpc.method.input, call.request), grpcCallContext(call)),
+      )
       .then(
         (response) => callback(null, response),
         (error: unknown) => fail(callback, error),

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createHttpApp } from '../shared/http-app';
 import { httpBindingOf, type HttpBinding } from '../shared/http-bindings';
-import { decodeHttpRequest } from '../shared/http-request';
+import { decodeHttpRequest, httpCallContext } from '../shared/http-request';
 import { toGatewayJson } from '../shared/gateway-json';
 import type { BoundMethod } from '../shared/unary-service';
 import { managementMethods, type ManagementApiDeps } from './management-service';
@@ -28,7 +28,7 @@ function addRoutes(app: FastifyInstance, routes: readonly Route[]): void {
       url: binding.routerPath,
       handler: async (request, reply) => {
         const message = decodeHttpRequest(binding, request);
-        const response = await rpc.invoke(message, { jsonBody: request.body });
+        const response = await rpc.invoke(message, httpCallContext(request));
         return reply.send(toGatewayJson(rpc.method.output, response));
       },
     });

@@ -12,7 +12,7 @@ import {
 import type { Message } from '@bufbuild/protobuf';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
-import { grpcMethodPath, grpcServerDefinition } from '../shared/grpc-service';
+import { grpcCallContext, grpcMethodPath, grpcServerDefinition } from '../shared/grpc-service';
 import type { BoundMethod } from '../shared/unary-service';
 import { RoomsService } from '../../gen/api/v1/rooms_pb';
 import { roomsMethods, type RoomsApiDeps } from './rooms-service';
@@ -28,13 +28,9 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
     Promise.resolve()
       .then(() => {
         const request = decodeBinaryMessage(rpc.method.input, call.request);
-        const [authorization] = call.metadata.get('authorization');
-        deps.auth.checkMessage(
-          rpc.method,
-          request,
-          typeof authorization === 'string' ? authorization : undefined,
-        );
-        return rpc.invoke(request, {});
+        const context = grpcCallContext(call);
+        deps.auth.checkMessage(rpc.method, request, context.authorization);
+        return rpc.invoke(request, context);
       })
       .then(
         (response) => callback(null, response),

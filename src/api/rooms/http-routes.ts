@@ -13,7 +13,7 @@ import {
 } from '../../gen/api/v1/rooms_pb';
 import { createHttpApp } from '../shared/http-app';
 import { httpBindingOf, type HttpBinding } from '../shared/http-bindings';
-import { decodeHttpRequest } from '../shared/http-request';
+import { decodeHttpRequest, httpCallContext } from '../shared/http-request';
 import { toGatewayJson } from '../shared/gateway-json';
 import type { BoundMethod } from '../shared/unary-service';
 import { RoomAuthenticator } from './room-auth';
@@ -62,13 +62,13 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
         rpc.method === RoomsService.method.updateRoomWithPing
           ? async (request, reply) => {
               const message = plainPingRequest(request) ?? decodeHttpRequest(binding, request);
-              const response = await rpc.invoke(message, { jsonBody: request.body });
+              const response = await rpc.invoke(message, httpCallContext(request));
               const { success } = response as UpdateRoomWithPingResponse;
               return reply.type(JSON_TYPE).send(success ? PING_RECORDED : PING_REFUSED);
             }
           : async (request, reply) => {
               const message = decodeHttpRequest(binding, request);
-              const response = await rpc.invoke(message, { jsonBody: request.body });
+              const response = await rpc.invoke(message, httpCallContext(request));
               return reply.send(toGatewayJson(rpc.method.output, response));
             },
     });

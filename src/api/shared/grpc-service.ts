@@ -12,7 +12,8 @@ import {
   type Message,
   type MessageInitShape,
 } from '@bufbuild/protobuf';
-import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import type { MethodDefinition, ServerUnaryCall, ServiceDefinition } from '@grpc/grpc-js';
+import type { CallContext } from './unary-service';
 
 type MessageInit = MessageInitShape<DescMessage>;
 
@@ -63,4 +64,13 @@ export function grpcClientDefinition(service: DescService): ServiceDefinition {
       },
     ]),
   );
+}
+
+/** What an RPC may know of the gRPC call besides its message. */
+export function grpcCallContext(call: ServerUnaryCall<unknown, unknown>): CallContext {
+  const [authorization] = call.metadata.get('authorization');
+  return {
+    authorization: typeof authorization === 'string' ? authorization : undefined,
+    peer: call.getPeer(),
+  };
 }

@@ -5,11 +5,13 @@ import {
   type JsonValue,
   type Message,
 } from '@bufbuild/protobuf';
+import type { FastifyRequest } from 'fastify';
 import type { HttpBinding } from './http-bindings';
 import { decodeJsonMessage, fieldByJsonKey, isJsonObject } from './json-request';
 import { MalformedRequestError } from './malformed-request-error';
 import { UndecodableQueryValue } from './query-string';
 import { TEXT_RULES } from './request-text';
+import type { CallContext } from './unary-service';
 
 /** The parts of an HTTP request a binding reads (fastify's parsed params, query and body). */
 export interface HttpRequestParts {
@@ -20,6 +22,13 @@ export interface HttpRequestParts {
 
 const asRecord = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null ? { ...value } : {};
+
+/** What an RPC may know of the HTTP call besides its message. */
+export const httpCallContext = (request: FastifyRequest): CallContext => ({
+  jsonBody: request.body,
+  authorization: request.headers.authorization,
+  peer: request.ip,
+});
 
 /**
  * The request message of an HTTP call, as grpc-gateway builds it: the JSON body (an absent body

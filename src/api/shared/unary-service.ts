@@ -19,6 +19,10 @@ import { checkRequestText, textFieldsOf } from './request-text';
 export interface CallContext {
   /** The request body as parsed from JSON, when the call came over HTTP (presence of fields). */
   readonly jsonBody?: unknown;
+  /** The `authorization` HTTP header or gRPC metadata value, as sent. */
+  readonly authorization?: string;
+  /** The caller's address as the listener saw it (`10.0.0.7`, `ipv6:[::1]:5301`…). */
+  readonly peer?: string;
 }
 
 /** Every RPC of service `S`, by its local name (`createScheduler`), taking and giving messages. */
