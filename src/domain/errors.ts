@@ -12,6 +12,8 @@ export const ErrorCode = {
   UNAVAILABLE: 'UNAVAILABLE',
   /** The caller did not prove who it is (a room without its token). */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller is known but lacks the role the call needs. */
+  PERMISSION_DENIED: 'PERMISSION_DENIED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -25,6 +27,7 @@ export const NON_RETRYABLE_ERROR_CODES: readonly ErrorCode[] = [
   ErrorCode.CONFLICT,
   ErrorCode.RESOURCE_EXHAUSTED,
   ErrorCode.UNAUTHENTICATED,
+  ErrorCode.PERMISSION_DENIED,
 ];
 
 /** A failure the system anticipates, with a code saying what kind it is. */

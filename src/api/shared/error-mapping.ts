@@ -29,6 +29,7 @@ export const ERROR_STATUSES: Readonly<Record<ErrorCode, WireStatus>> = {
   [ErrorCode.RESOURCE_EXHAUSTED]: { httpStatus: 429, grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED },
   [ErrorCode.UNAVAILABLE]: { httpStatus: 503, grpcStatus: GrpcStatus.UNAVAILABLE },
   [ErrorCode.UNAUTHENTICATED]: { httpStatus: 401, grpcStatus: GrpcStatus.UNAUTHENTICATED },
+  [ErrorCode.PERMISSION_DENIED]: { httpStatus: 403, grpcStatus: GrpcStatus.PERMISSION_DENIED },
   [ErrorCode.INTERNAL]: { httpStatus: 500, grpcStatus: GrpcStatus.INTERNAL },
 };
 

@@ -13,6 +13,7 @@ import {
   type MessageShape,
 } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
+import type { Principal } from '../../domain/access/principal';
 import { checkRequestText, textFieldsOf } from './request-text';
 
 /** What a handler may know about the call besides its request message. */
@@ -23,6 +24,8 @@ export interface CallContext {
   readonly authorization?: string;
   /** The caller's address as the listener saw it (`10.0.0.7`, `ipv6:[::1]:5301`…). */
   readonly peer?: string;
+  /** The authenticated caller, once access control has verified its credential. */
+  readonly principal?: Principal;
 }
 
 /** Every RPC of service `S`, by its local name (`createScheduler`), taking and giving messages. */
