@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { PostgresApiKeyStore } from '../adapters/postgres/postgres-api-key-store';
 import { createPostgresPool } from '../adapters/postgres/pool';
 import { formatGrant, type ApiKey } from '../domain/access/api-key';
-import type { Grant } from '../domain/access/principal';
 import { generateApiKey } from '../app/api-key-secrets';
 import type { ApiKeyStore } from '../ports/api-key-store';
 import type { Config } from '../config/load';
@@ -40,12 +39,7 @@ export async function runKeysCommand(
   const pool = createPostgresPool({ ...config.postgres, poolSize: 1 }, log);
   try {
     const store = new PostgresApiKeyStore(pool);
-    return await runKeys(
-      command,
-      store,
-      { pepper: config.apiKeys.pepper, cacheTtlMs: config.apiKeys.cacheTtlMs },
-      output,
-    );
+    return await runKeys(command, store, config.apiKeys, output);
   } catch (error) {
     output.err(`maestro keys ${command.action}: ${describeFailure(error)}`);
     return 1;
@@ -58,35 +52,24 @@ export async function runKeysCommand(
 export async function runKeys(
   command: Exclude<KeysCommand, { action: 'help' }>,
   store: ApiKeyStore,
-  settings: { pepper: string; cacheTtlMs: number },
+  settings: Config['apiKeys'],
   output: KeysOutput,
 ): Promise<number> {
   switch (command.action) {
     case 'create':
-      return createKey(
-        command.subject,
-        command.grants,
-        command.isJson,
-        store,
-        settings.pepper,
-        output,
-      );
-    case 'list':
-      output.out(
-        command.isJson
-          ? JSON.stringify((await store.list()).map(toJson), null, 2)
-          : table(await store.list()),
-      );
+      return createKey(command, store, settings.pepper, output);
+    case 'list': {
+      const keys = await store.list();
+      output.out(command.isJson ? JSON.stringify(keys.map(toJson), null, 2) : table(keys));
       return 0;
+    }
     case 'revoke':
       return revokeKey(command.id, store, settings.cacheTtlMs, output);
   }
 }
 
 async function createKey(
-  subject: string,
-  grants: readonly Grant[],
-  isJson: boolean,
+  { subject, grants, isJson }: Extract<KeysCommand, { action: 'create' }>,
   store: ApiKeyStore,
   pepper: string,
   output: KeysOutput,
