@@ -1,4 +1,5 @@
 import net from 'node:net';
+import fc from 'fast-check';
 import { Pool } from 'pg';
 import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
 import { generateApiKey } from '../../src/app/api-key-secrets';
@@ -229,5 +230,35 @@ describe('ApiKeyVerifier', () => {
       const lastUsedAt = (await store.get(id))?.lastUsedAt;
       expect(Date.now() - (lastUsedAt?.getTime() ?? 0)).toBeLessThan(60_000);
     }
+  });
+
+  it('answers every made-up or mangled mk_ value with 401, invalid or malformed', async () => {
+    const key = await aKey();
+    const verifier = aVerifier();
+    const mangled = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 80 }).map((rest) => `mk_${rest}`),
+      fc.stringMatching(/^mk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/),
+      fc
+        .tuple(
+          fc.nat(key.key.length - 1),
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }),
+        )
+        .map(([at, text]) => key.key.slice(0, at) + text + key.key.slice(at + 1)),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(mangled, async (token) => {
+        fc.pre(token !== key.key);
+        const failure = await verifier.verify(token).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(failure).toMatchObject({
+          code: ErrorCode.UNAUTHENTICATED,
+          message: expect.stringMatching(/^(invalid API key|malformed API key: .*)$/) as unknown,
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
