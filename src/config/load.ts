@@ -46,6 +46,8 @@ export interface Config {
   /** Rooms API processes sharing its ports (1: this process serves them itself). */
   roomsApiProcesses: number;
   rooms: RoomsConfig;
+  /** API keys: the pepper of their hashes (empty: none) and how long a read key is trusted. */
+  apiKeys: { pepper: string; cacheTtlMs: number };
   runtime: RuntimeConfig;
   operations: OperationsConfig;
   health: HealthConfig;
@@ -216,6 +218,7 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
         isRequired: env.MAESTRO_ROOM_AUTH_REQUIRED,
       },
     },
+    apiKeys: { pepper: env.MAESTRO_API_KEY_PEPPER, cacheTtlMs: env.MAESTRO_API_KEY_CACHE_TTL_MS },
     runtime:
       env.MAESTRO_RUNTIME === 'local'
         ? {

@@ -214,6 +214,20 @@ export const environmentSchema = z
       .describe(
         'Rooms API rejects room requests without the room token (401); needs MAESTRO_ROOM_AUTH_SECRET.',
       ),
+    MAESTRO_API_KEY_PEPPER: z
+      .string()
+      .refine((value) => value === '' || value.length >= 32, {
+        error: 'must be at least 32 characters',
+      })
+      .default('')
+      .describe(
+        'Server-side secret of API key hashes: when set, new keys are stored as HMAC-SHA-256 with it (a database dump alone then cannot check a key); keys made before it was set keep working. Changing it invalidates keys made with the old one.',
+      ),
+    MAESTRO_API_KEY_CACHE_TTL_MS: integer(0, 300_000)
+      .default(30_000)
+      .describe(
+        'How long a process trusts an API key it read from PostgreSQL: a revoked key works up to this long in a process that saw it (0: read every time).',
+      ),
     MAESTRO_WORKER_INTERNAL_PORT: port()
       .default(8091)
       .describe('Operation execution worker /healthz, /readyz and /metrics port.'),

@@ -8,6 +8,7 @@ import {
 import { renderSettingsTable } from '../config/reference';
 import { ignoredServiceLinkVariables } from '../config/service-links';
 import { createRootLogger, type Logger } from './infra/logger';
+import { runKeysCommand } from './keys-command';
 import { MIGRATE_TARGETS, runMigrate, type MigrateTarget } from './migrate-command';
 import { isRoomsApiWorker, runRoomsApiPrimary, runRoomsApiWorker } from './rooms-api-cluster';
 import { runModules } from './run-modules';
@@ -21,6 +22,10 @@ Commands:
   migrate [target] apply pending PostgreSQL migrations, then register maestro's search
                    attributes on the Temporal namespace (idempotent, safe concurrently);
                    target postgres or temporal does only that step
+  keys create|list|revoke
+                   manage API keys: \`keys create --subject <name> --grant <role:game>…\`
+                   prints a new key once; \`keys list [--json]\`; \`keys revoke <id>\`
+                   (\`maestro keys help\` says more)
   config           print every MAESTRO_* setting with its default
   help             show this text
 
@@ -43,6 +48,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return withConfig((config, rootLog) => migrateCommand(args, config, rootLog));
     case 'start':
       return withConfig((config, rootLog) => runStart(args, config, rootLog));
+    case 'keys':
+      return withConfig((config, rootLog) =>
+        runKeysCommand(args, config, rootLog.child({ command: 'keys' }), {
+          out: (text) => console.log(text),
+          err: (text) => console.error(text),
+        }),
+      );
     default:
       console.error(`maestro: unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -46,6 +46,7 @@ describe('maestro migrate', () => {
     expect(second.output()).toContain('database already up to date');
     await withPool(url, async (pool) => {
       expect(await tablesOf(pool)).toEqual([
+        'api_keys',
         'scheduler_versions',
         'schedulers',
         'schema_migrations',

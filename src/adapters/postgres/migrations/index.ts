@@ -1,4 +1,5 @@
 import { schedulersMigration } from './0001-schedulers';
+import { apiKeysMigration } from './0002-api-keys';
 
 export interface Migration {
   /** Sortable, unique and never renamed once released. */
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Every migration, in the order they apply. Append only: applied migrations must not change. */
-export const migrations: readonly Migration[] = [schedulersMigration];
+export const migrations: readonly Migration[] = [schedulersMigration, apiKeysMigration];

@@ -1,0 +1,96 @@
+import { MAX_GAME_LENGTH } from '../scheduler/validation';
+import { ALL_GAMES, Role, type Grant } from './principal';
+
+/**
+ * API keys of the Management API and of matchmakers: `mk_<id>_<secret>`. The id is public (it
+ * names the key in `maestro keys list`, audit lines and operations); the secret is shown once at
+ * creation and only its hash is stored. Pure: generating and hashing live in `src/app`.
+ */
+
+/** What every API key starts with, so a verifier recognizes one without a lookup. */
+export const API_KEY_PREFIX = 'mk_';
+
+/** A key id: 16 lowercase hex digits (64 random bits); never contains `_`. */
+export const API_KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
+
+/** A key secret: 43 base64url characters, 32 random bytes (256 bits). */
+export const API_KEY_SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** Longest subject accepted (it goes into audit lines and search attributes). */
+export const MAX_SUBJECT_LENGTH = 200;
+
+/** An API key as listed: everything but its secret and the secret's hash. */
+export interface ApiKey {
+  readonly id: string;
+  /** Who holds the key: a team, a service, a matchmaker ("tennis-matchmaker"). */
+  readonly subject: string;
+  readonly grants: readonly Grant[];
+  readonly createdAt: Date;
+  /** Unset while the key is valid. */
+  readonly revokedAt?: Date;
+  /** When a request last proved this key (recorded late and in batches; unset if never). */
+  readonly lastUsedAt?: Date;
+}
+
+/** The parts of a presented key. */
+export interface ApiKeyParts {
+  readonly id: string;
+  readonly secret: string;
+}
+
+/** `mk_<id>_<secret>`. */
+export function formatApiKey(parts: ApiKeyParts): string {
+  return `${API_KEY_PREFIX}${parts.id}_${parts.secret}`;
+}
+
+/** The id and secret of `token`, or undefined when it is not of the shape `mk_<id>_<secret>`. */
+export function parseApiKey(token: string): ApiKeyParts | undefined {
+  if (!token.startsWith(API_KEY_PREFIX)) return undefined;
+  const rest = token.slice(API_KEY_PREFIX.length);
+  const separator = rest.indexOf('_');
+  if (separator < 0) return undefined;
+  const id = rest.slice(0, separator);
+  const secret = rest.slice(separator + 1);
+  const isValid = API_KEY_ID_PATTERN.test(id) && API_KEY_SECRET_PATTERN.test(secret);
+  return isValid ? { id, secret } : undefined;
+}
+
+const ROLES: readonly string[] = Object.values(Role);
+
+/**
+ * A grant written `role:game` (`admin:tennis`, `viewer:*`), or the reason it is not one: the role
+ * must be one of {@link Role}; the game (everything after the first `:`) a scheduler's game name,
+ * or `*` for all games.
+ */
+export function parseGrant(text: string): Grant | { readonly problem: string } {
+  const separator = text.indexOf(':');
+  if (separator < 0) return { problem: `"${text}" is not role:game (e.g. admin:tennis)` };
+  const role = text.slice(0, separator);
+  const game = text.slice(separator + 1);
+  if (!ROLES.includes(role)) {
+    return { problem: `"${role}" is not a role: expected one of ${ROLES.join(', ')}` };
+  }
+  if (game === '' || game.length > MAX_GAME_LENGTH || hasControlCharacters(game)) {
+    return {
+      problem: `"${game}" is not a game: expected a game name (1-${MAX_GAME_LENGTH} characters) or ${ALL_GAMES} for all games`,
+    };
+  }
+  return { role: role as Role, game };
+}
+
+/** `role:game`, as {@link parseGrant} reads it. */
+export function formatGrant(grant: Grant): string {
+  return `${grant.role}:${grant.game}`;
+}
+
+/** The reason `subject` cannot name a key holder, or undefined when it can. */
+export function subjectProblem(subject: string): string | undefined {
+  if (subject.trim() === '') return 'must not be empty';
+  if (subject.length > MAX_SUBJECT_LENGTH)
+    return `must be at most ${MAX_SUBJECT_LENGTH} characters`;
+  if (hasControlCharacters(subject)) return 'must not contain control characters';
+  return undefined;
+}
+
+// eslint-disable-next-line no-control-regex
+const hasControlCharacters = (value: string): boolean => /[\u0000-\u001f\u007f]/.test(value);

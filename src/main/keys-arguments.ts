@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { parseGrant, subjectProblem } from '../domain/access/api-key';
+import type { Grant } from '../domain/access/principal';
+
+export const KEYS_USAGE = `Usage: maestro keys <create|list|revoke>
+
+  keys create --subject <name> --grant <role:game> [--grant <role:game>…] [--json]
+                   make an API key and print it once (only its hash is stored);
+                   role: viewer, operator, admin or matchmaker; game: a game or * for all
+  keys list [--json]
+                   every key: id, subject, grants, created, last used, revoked (no secrets)
+  keys revoke <id> revoke a key (idempotent); running processes stop accepting it within
+                   MAESTRO_API_KEY_CACHE_TTL_MS
+
+Keys are stored in the PostgreSQL database of MAESTRO_POSTGRES_URL (run \`maestro migrate\` first).`;
+
+/** What `maestro keys …` was asked to do. */
+export type KeysCommand =
+  | {
+      readonly action: 'create';
+      readonly subject: string;
+      readonly grants: readonly Grant[];
+      readonly isJson: boolean;
+    }
+  | { readonly action: 'list'; readonly isJson: boolean }
+  | { readonly action: 'revoke'; readonly id: string }
+  | { readonly action: 'help' };
+
+/** A usage error: the message names the flag or argument and the rule it breaks. */
+export interface KeysUsageError {
+  readonly usageError: string;
+}
+
+/** Reads `maestro keys` arguments (after `keys`), or says what is wrong with them. */
+export function parseKeysArguments(args: readonly string[]): KeysCommand | KeysUsageError {
+  const [action, ...rest] = args;
+  try {
+    switch (action) {
+      case 'create':
+        return parseCreate(rest);
+      case 'list':
+        return {
+          action: 'list',
+          isJson: parseOptions(rest, { json: BOOLEAN }).values.json === true,
+        };
+      case 'revoke':
+        return parseRevoke(rest);
+      case 'help':
+      case '--help':
+      case '-h':
+        return { action: 'help' };
+      case undefined:
+        return { usageError: 'expected a subcommand: create, list or revoke' };
+      default:
+        return { usageError: `unknown subcommand "${action}": expected create, list or revoke` };
+    }
+  } catch (error) {
+    // parseArgs names the unknown option or the missing value.
+    return { usageError: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function parseCreate(args: readonly string[]): KeysCommand | KeysUsageError {
+  const { values } = parseOptions(args, {
+    subject: { type: 'string' },
+    grant: { type: 'string', multiple: true },
+    json: BOOLEAN,
+  });
+  const subject = values.subject;
+  if (typeof subject !== 'string') return { usageError: '--subject is required' };
+  const problem = subjectProblem(subject);
+  if (problem) return { usageError: `--subject ${problem}` };
+  const texts = Array.isArray(values.grant) ? values.grant.map(String) : [];
+  if (texts.length === 0) {
+    return { usageError: '--grant is required (at least one role:game, e.g. admin:tennis)' };
+  }
+  const grants: Grant[] = [];
+  for (const text of texts) {
+    const grant = parseGrant(text);
+    if ('problem' in grant) return { usageError: `--grant ${grant.problem}` };
+    const isDuplicate = grants.some((g) => g.role === grant.role && g.game === grant.game);
+    if (!isDuplicate) grants.push(grant);
+  }
+  return { action: 'create', subject, grants, isJson: values.json === true };
+}
+
+function parseRevoke(args: readonly string[]): KeysCommand | KeysUsageError {
+  const { positionals } = parseOptions(args, {}, true);
+  if (positionals.length !== 1) {
+    return { usageError: `revoke expects one key id, got ${positionals.length} arguments` };
+  }
+  return { action: 'revoke', id: positionals[0]! };
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
+const BOOLEAN = { type: 'boolean' } as const;
+
+function parseOptions(args: readonly string[], options: OptionSpec, allowPositionals = false) {
+  return parseArgs({
+    args: [...args],
+    options,
+    strict: true,
+    allowPositionals,
+  });
+}
