@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { status as grpcStatus, Metadata } from '@grpc/grpc-js';
 import { ServiceError } from '@temporalio/client';
 import { DatabaseError } from 'pg';
@@ -45,6 +46,15 @@ describe('isPostgresOutage', () => {
     ['a connection exception (08006)', sqlState('08006')],
   ])('is an outage for %s', (_, error) => {
     expect(isPostgresOutage(error)).toBe(true);
+  });
+
+  it('is an outage for a refusal raised by Node itself (an error of another realm under jest)', async () => {
+    const refusal = await new Promise<unknown>((resolve) => {
+      // Port 1 on loopback: nothing listens there, so the kernel refuses at once.
+      const socket = connect({ host: '127.0.0.1', port: 1 });
+      socket.once('error', resolve);
+    });
+    expect(isPostgresOutage(refusal)).toBe(true);
   });
 
   it.each([

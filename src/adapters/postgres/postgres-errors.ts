@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { DatabaseError } from 'pg';
 import { Dependency, DependencyUnavailableError } from '../../domain/errors';
 
@@ -8,7 +9,8 @@ import { Dependency, DependencyUnavailableError } from '../../domain/errors';
  */
 export class PostgresUnavailableError extends DependencyUnavailableError {
   constructor(cause: unknown) {
-    const reason = cause instanceof Error ? describe(cause) : String(cause);
+    const reason =
+      cause instanceof Error || types.isNativeError(cause) ? describe(cause) : String(cause);
     super(Dependency.POSTGRESQL, `PostgreSQL is unavailable: ${reason}`, { cause });
   }
 }
@@ -44,7 +46,8 @@ const OUTAGE_MESSAGES = [
  * other error (a constraint violation, a syntax error, a bug), which stays as it is.
  */
 export function isPostgresOutage(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // isNativeError too: Node's socket errors come from another realm under jest's sandbox.
+  if (!(error instanceof Error) && !types.isNativeError(error)) return false;
   if (error instanceof DatabaseError) {
     const code = error.code ?? '';
     return code.startsWith('08') || OUTAGE_SQLSTATES.includes(code);
