@@ -50,12 +50,13 @@ export class TestIdentityProvider {
   ) {}
 
   static async start(keys: readonly SigningKey[]): Promise<TestIdentityProvider> {
-    let provider: TestIdentityProvider | undefined;
-    const server = createServer((_request, response) => provider!.answer(response));
+    const ready: { provider?: TestIdentityProvider } = {};
+    const server = createServer((_request, response) => ready.provider?.answer(response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    provider = new TestIdentityProvider(server, `http://127.0.0.1:${port}/jwks.json`);
+    const provider = new TestIdentityProvider(server, `http://127.0.0.1:${port}/jwks.json`);
     provider.publish(keys);
+    ready.provider = provider;
     return provider;
   }
 
