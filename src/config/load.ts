@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { checkAccessSettings, toAccessConfig, type AccessConfig } from './access';
 import { ConfigError, type ConfigProblem } from './problems';
 import { checkRedisSettings, toRedisConfig, type RedisConfig } from './redis';
 import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
@@ -6,6 +7,7 @@ import { ignoredServiceLinkVariables } from './service-links';
 import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal';
 
 export { ConfigError, type ConfigProblem } from './problems';
+export type { AccessConfig, ApiKeysConfig, OidcConfig } from './access';
 export type { PemSource, TemporalConnectionSettings, TemporalTlsSettings } from './temporal';
 
 export const MODULE_NAMES = [
@@ -46,8 +48,8 @@ export interface Config {
   /** Rooms API processes sharing its ports (1: this process serves them itself). */
   roomsApiProcesses: number;
   rooms: RoomsConfig;
-  /** API keys: the pepper of their hashes (empty: none) and how long a read key is trusted. */
-  apiKeys: { pepper: string; cacheTtlMs: number };
+  /** Credentials and roles on the Management API, matchmaker credentials on the Rooms API. */
+  access: AccessConfig;
   runtime: RuntimeConfig;
   operations: OperationsConfig;
   health: HealthConfig;
@@ -117,6 +119,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const problems = [
     ...crossCheck(parsed.data),
     ...checkRedisSettings(parsed.data, new Set(Object.keys(variables))),
+    ...checkAccessSettings(parsed.data),
     ...temporal.problems,
   ];
   if (problems.length > 0 || !temporal.settings) throw new ConfigError(problems);
@@ -218,7 +221,7 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
         isRequired: env.MAESTRO_ROOM_AUTH_REQUIRED,
       },
     },
-    apiKeys: { pepper: env.MAESTRO_API_KEY_PEPPER, cacheTtlMs: env.MAESTRO_API_KEY_CACHE_TTL_MS },
+    access: toAccessConfig(env),
     runtime:
       env.MAESTRO_RUNTIME === 'local'
         ? {

@@ -30,6 +30,20 @@ const hostPortList = () =>
     error: 'must be comma-separated host:port',
   });
 
+/** Asymmetric JWT signature algorithms OpenID Connect tokens may use (MAESTRO_OIDC_ALGORITHMS). */
+export const JWT_ALGORITHMS: readonly string[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
 /** The ways maestro connects to Redis (MAESTRO_REDIS_MODE). */
 export const REDIS_MODES = ['standalone', 'cluster', 'sentinel'] as const;
 
@@ -228,6 +242,55 @@ export const environmentSchema = z
       .describe(
         'How long a process trusts an API key it read from PostgreSQL: a revoked key works up to this long in a process that saw it (0: read every time).',
       ),
+    // Access control (docs/security.md, "Authentication and authorization").
+    MAESTRO_AUTH_REQUIRED: boolean()
+      .default('false')
+      .describe(
+        'Management API (HTTP and gRPC) demands `authorization: Bearer <API key or OpenID Connect token>` and checks the role on each game (docs/security.md). Off: Maestro clients work unauthenticated, and the API logs so once at start.',
+      ),
+    MAESTRO_MATCHMAKER_AUTH_REQUIRED: boolean()
+      .default('false')
+      .describe(
+        "Rooms API's AllocateRoom demands a credential (API key or OpenID Connect token) holding `matchmaker` on the scheduler's game; room RPCs keep the room token (MAESTRO_ROOM_AUTH_REQUIRED).",
+      ),
+    MAESTRO_OIDC_ISSUER: text()
+      .default('')
+      .describe(
+        'OpenID Connect: the `iss` bearer tokens must carry; set with MAESTRO_OIDC_AUDIENCE and MAESTRO_OIDC_JWKS_URL to accept tokens.',
+      ),
+    MAESTRO_OIDC_AUDIENCE: text()
+      .default('')
+      .describe("OpenID Connect: the `aud` bearer tokens must carry (maestro's client id)."),
+    MAESTRO_OIDC_JWKS_URL: text()
+      .default('')
+      .describe(
+        "OpenID Connect: the identity provider's JSON Web Key Set (https://, or http:// to a loopback address only).",
+      ),
+    MAESTRO_OIDC_ROLES_CLAIM: z
+      .string()
+      .regex(/^[A-Za-z0-9_:/.-]+$/, { error: 'must be a claim name (dots reach nested claims)' })
+      .default('maestro_roles')
+      .describe(
+        'OpenID Connect: the claim holding grants, an array of `role:game` (`admin:game-a`, `viewer:*`); a dotted path reaches a nested claim.',
+      ),
+    MAESTRO_OIDC_ALGORITHMS: z
+      .string()
+      .refine((value) => value.split(',').every((name) => JWT_ALGORITHMS.includes(name)), {
+        error: `must be comma-separated among ${JWT_ALGORITHMS.join(', ')}`,
+      })
+      .default('RS256,ES256')
+      .describe('OpenID Connect: signature algorithms accepted (asymmetric only).'),
+    MAESTRO_OIDC_CLOCK_TOLERANCE_SECONDS: integer(0, 300)
+      .default(30)
+      .describe('OpenID Connect: clock skew tolerated on `exp` and `nbf`.'),
+    MAESTRO_OIDC_JWKS_COOLDOWN_MS: integer(0, 3_600_000)
+      .default(30_000)
+      .describe(
+        'OpenID Connect: least time between two JWKS fetches prompted by an unknown key id (a rotated key is picked up on its first token after that).',
+      ),
+    MAESTRO_OIDC_JWKS_CACHE_MAX_AGE_MS: integer(1_000, 86_400_000)
+      .default(600_000)
+      .describe('OpenID Connect: how long a fetched JWKS is used before it is fetched again.'),
     MAESTRO_WORKER_INTERNAL_PORT: port()
       .default(8091)
       .describe('Operation execution worker /healthz, /readyz and /metrics port.'),

@@ -47,6 +47,8 @@ export const Dependency = {
   POSTGRESQL: 'PostgreSQL',
   REDIS: 'Redis',
   TEMPORAL: 'Temporal',
+  /** The OpenID Connect provider whose JWKS verifies bearer tokens. */
+  IDENTITY_PROVIDER: 'identity provider',
 } as const;
 export type Dependency = (typeof Dependency)[keyof typeof Dependency];
 

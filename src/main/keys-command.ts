@@ -5,7 +5,7 @@ import { createPostgresPool } from '../adapters/postgres/pool';
 import { formatGrant, type ApiKey } from '../domain/access/api-key';
 import { generateApiKey } from '../app/api-key-secrets';
 import type { ApiKeyStore } from '../ports/api-key-store';
-import type { Config } from '../config/load';
+import type { ApiKeysConfig, Config } from '../config/load';
 import { KEYS_USAGE, parseKeysArguments, type KeysCommand } from './keys-arguments';
 
 const UNDEFINED_TABLE = '42P01';
@@ -39,7 +39,7 @@ export async function runKeysCommand(
   const pool = createPostgresPool({ ...config.postgres, poolSize: 1 }, log);
   try {
     const store = new PostgresApiKeyStore(pool);
-    return await runKeys(command, store, config.apiKeys, output);
+    return await runKeys(command, store, config.access.apiKeys, output);
   } catch (error) {
     output.err(`maestro keys ${command.action}: ${describeFailure(error)}`);
     return 1;
@@ -52,7 +52,7 @@ export async function runKeysCommand(
 export async function runKeys(
   command: Exclude<KeysCommand, { action: 'help' }>,
   store: ApiKeyStore,
-  settings: Config['apiKeys'],
+  settings: ApiKeysConfig,
   output: KeysOutput,
 ): Promise<number> {
   switch (command.action) {

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import type { Server } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { ThreadedForwarderClient } from '../../src/adapters/forwarder-grpc/threaded-forwarder-client';
 import { PrometheusRoomsMetrics } from '../../src/adapters/metrics/prometheus-rooms-metrics';
@@ -34,6 +34,8 @@ import { ForwardingRoomLifecycle } from '../../src/app/forwarding-room-lifecycle
 import { RoomsPing } from '../../src/app/rooms-ping';
 import { RoomNotFoundError } from '../../src/domain/game-room/errors';
 import type { Runtime } from '../../src/ports/runtime';
+import type { SchedulerCache } from '../../src/ports/scheduler-cache';
+import type { MethodGuard } from '../../src/api/shared/access-control';
 import { startTestForwarder, type TestForwarder } from './forwarder-server';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from './infra';
 
@@ -67,6 +69,8 @@ export interface RoomsApiHarnessOptions {
   redis?: RedisConnection;
   /** Per forwarder: calls in flight and events queued at most (the production defaults). */
   forwardingLimits?: ForwardingLimits;
+  /** Access control over the RPCs, built on the API's scheduler cache, logger and database. */
+  guard?: (schedulers: SchedulerCache, log: Logger, pool: Pool) => MethodGuard | undefined;
 }
 
 export async function startRoomsApi(
@@ -117,6 +121,7 @@ export async function startRoomsApi(
     allocation: new RoomsAllocation({ rooms, schedulers: cache, runtime }),
     auth: new RoomAuthenticator(options.auth ?? { isRequired: false, secret: '' }),
     log,
+    guard: options.guard?.(cache, log, pool),
   };
   const app = buildRoomsHttpApp(deps);
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -135,7 +135,7 @@ describe('subjectProblem', () => {
 
 describe('API key configuration', () => {
   it('defaults to no pepper and a 30 s cache', () => {
-    expect(loadConfig({}).apiKeys).toEqual({ pepper: '', cacheTtlMs: 30_000 });
+    expect(loadConfig({}).access.apiKeys).toEqual({ pepper: '', cacheTtlMs: 30_000 });
   });
 
   it('rejects a pepper shorter than 32 characters, naming the variable', () => {
@@ -151,6 +151,6 @@ describe('API key configuration', () => {
       MAESTRO_API_KEY_CACHE_TTL_MS: '0',
     });
 
-    expect(config.apiKeys).toEqual({ pepper: PEPPER, cacheTtlMs: 0 });
+    expect(config.access.apiKeys).toEqual({ pepper: PEPPER, cacheTtlMs: 0 });
   });
 });

@@ -9,6 +9,7 @@ import type { SchedulerCommands } from '../../app/scheduler-commands';
 import type { SchedulerQueries } from '../../app/scheduler-queries';
 import { OperationsService } from '../../gen/api/v1/operations_pb';
 import { SchedulersService } from '../../gen/api/v1/schedulers_pb';
+import type { MethodGuard } from '../shared/access-control';
 import { toProtoListOperationsResponse, toProtoOperation } from '../shared/operation-codec';
 import { explicitPatchFields, toSchedulerPatch } from '../shared/scheduler-patch-codec';
 import {
@@ -33,6 +34,8 @@ export interface ManagementApiDeps {
   schedulerQueries: SchedulerQueries;
   operationCommands: OperationCommands;
   log: Logger;
+  /** Access control over every RPC (shared/access-control.ts); none: every call goes through. */
+  guard?: MethodGuard;
 }
 
 /** An empty query parameter or proto3 string is "no filter". */
@@ -112,8 +115,9 @@ export function operationsService(
 
 /** Every RPC of the Management API, in declaration order (which HTTP routing relies on). */
 export function managementMethods(deps: ManagementApiDeps): BoundMethod[] {
-  return [
+  const methods = [
     ...bindUnaryService(SchedulersService, schedulersService(deps)),
     ...bindUnaryService(OperationsService, operationsService(deps)),
   ];
+  return deps.guard ? deps.guard(methods) : methods;
 }

@@ -14,6 +14,7 @@ import type { RoomsAllocation } from '../../app/rooms-allocation';
 import type { RoomsEvents } from '../../app/rooms-events';
 import type { RoomsPing } from '../../app/rooms-ping';
 import { RoomsService } from '../../gen/api/v1/rooms_pb';
+import type { MethodGuard } from '../shared/access-control';
 import { MalformedRequestError } from '../shared/malformed-request-error';
 import {
   bindUnaryService,
@@ -29,6 +30,8 @@ export interface RoomsApiDeps {
   allocation: RoomsAllocation;
   auth: RoomAuthenticator;
   log: Logger;
+  /** Matchmaker access control over AllocateRoom (shared/access-control.ts); none: open. */
+  guard?: MethodGuard;
 }
 
 const invalid = (field: string, message: string) => new MalformedRequestError([{ field, message }]);
@@ -109,5 +112,6 @@ export function roomsService(deps: RoomsApiDeps): UnaryImplementation<typeof Roo
 
 /** Every RPC of the Rooms API, in declaration order. */
 export function roomsMethods(deps: RoomsApiDeps): BoundMethod[] {
-  return bindUnaryService(RoomsService, roomsService(deps));
+  const methods = bindUnaryService(RoomsService, roomsService(deps));
+  return deps.guard ? deps.guard(methods) : methods;
 }

@@ -7,10 +7,13 @@ import { createRedisClient, pingRedis, type RedisClient } from '../../adapters/r
 import { createSubscriber } from '../../adapters/redis/subscriber';
 import type { TemporalWorkerConnection } from '../../adapters/temporal/worker-connection';
 import { loadWorkflowBundle } from '../../adapters/temporal/workflow-bundle';
+import { OidcCredentialVerifier } from '../../adapters/oidc/oidc-credential-verifier';
+import { PostgresApiKeyStore } from '../../adapters/postgres/postgres-api-key-store';
 import { PostgresSchedulerStore } from '../../adapters/postgres/postgres-scheduler-store';
 import { RedisPortAllocator } from '../../adapters/redis/redis-port-allocator';
 import { RedisProcessLeases } from '../../adapters/redis/redis-process-leases';
 import { TemporalAttemptFailer } from '../../adapters/temporal/temporal-attempt-failer';
+import { ApiKeyVerifier } from '../../app/api-key-verifier';
 import { ProcessLiveness } from '../../app/process-liveness';
 import { RedisRoomStore } from '../../adapters/redis/redis-room-store';
 import {
@@ -23,6 +26,7 @@ import {
   TemporalOperationQueue,
   type TemporalOperationQueueConfig,
 } from '../../adapters/temporal/temporal-operation-queue';
+import type { CredentialVerifier } from '../../ports/credential-verifier';
 import type { OperationQueue } from '../../ports/operation-queue';
 import type { PortAllocator } from '../../ports/port-allocator';
 import type { Runtime } from '../../ports/runtime';
@@ -62,6 +66,7 @@ export class Resources {
   private gameRoomRuntime?: Runtime;
   private activeSchedulers?: RedisSchedulerCache;
   private liveness?: ProcessLiveness;
+  private verifiers?: readonly CredentialVerifier[];
   /** Aborted on shutdown so a connection still being retried gives up. */
   readonly shutdownSignal: AbortSignal;
   private readonly shutdownController = new AbortController();
@@ -145,6 +150,25 @@ export class Resources {
       });
     }
     return this.activeSchedulers;
+  }
+
+  /**
+   * Every kind of bearer credential the deployment accepts, in the order they are asked: API keys
+   * (always; `maestro keys`), then OpenID Connect tokens when a provider is configured. One set per
+   * process, so the API-key cache and its batched last-use writes are shared by both APIs.
+   */
+  credentialVerifiers(): readonly CredentialVerifier[] {
+    if (!this.verifiers) {
+      const { apiKeys, oidc } = this.config.access;
+      const keys = new ApiKeyVerifier(new PostgresApiKeyStore(this.postgres()), {
+        ...apiKeys,
+        log: this.log.child({ component: 'api-keys' }),
+      });
+      // Closed before the pool (closers run newest first): its last-use batch is written.
+      this.closers.push({ name: 'api key verifier', close: () => keys.close() });
+      this.verifiers = oidc ? [keys, new OidcCredentialVerifier(oidc)] : [keys];
+    }
+    return this.verifiers;
   }
 
   /** Call `invalidate(name)` after a scheduler's active version changes (see SchedulerCache). */

@@ -15,6 +15,7 @@ import type { HealthTimeouts } from '../../domain/health/health-plan';
 import { OperationCommands } from '../../app/operation-commands';
 import { SchedulerCommands } from '../../app/scheduler-commands';
 import { SchedulerQueries } from '../../app/scheduler-queries';
+import { managementAccessGuard } from './access-wiring';
 import { httpApiModule } from './http-api-module';
 import { roomsApiModule } from './rooms-api-module';
 import type { Module, ModuleDeps } from './module';
@@ -168,5 +169,8 @@ function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps
     schedulerQueries: new SchedulerQueries(schedulers, resources.roomStore()),
     operationCommands: new OperationCommands(operations),
     log,
+    guard: managementAccessGuard(resources.config.access, schedulers, log, () =>
+      resources.credentialVerifiers(),
+    ),
   };
 }

@@ -5,6 +5,7 @@ import type { RoomsApiDeps } from '../../api/rooms/rooms-service';
 import { RoomsAllocation } from '../../app/rooms-allocation';
 import { RoomsEvents } from '../../app/rooms-events';
 import { RoomsPing } from '../../app/rooms-ping';
+import { roomsAccessGuard } from './access-wiring';
 import { httpApiModule } from './http-api-module';
 import type { Module, ModuleDeps } from './module';
 import { createRoomsForwarding } from './rooms-wiring';
@@ -44,6 +45,7 @@ export function roomsApiModule(deps: ModuleDeps): Module {
     }),
     auth: new RoomAuthenticator(config.rooms.auth),
     log,
+    guard: roomsAccessGuard(config.access, schedulers, log, () => resources.credentialVerifiers()),
   };
   const module = httpApiModule(
     {
