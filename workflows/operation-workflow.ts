@@ -7,6 +7,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { ActorKind, type OperationActor } from '../src/domain/operations/actor';
 import {
   OperationStatus,
   type OperationDetails,
@@ -15,6 +16,7 @@ import {
 import {
   getOperationQuery,
   operationFinishedSignal,
+  recordCancelerSignal,
   schedulerWorkflowId,
   startOperationSignal,
   type EnqueueOperationRequest,
@@ -49,6 +51,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     hasNoAction: false,
     input: input.input,
     executionHistory: [{ createdAt: input.createdAt, event: 'Created' }],
+    ...(input.actor && { actor: input.actor }),
   };
   const context: OperationContext = {
     schedulerName: input.schedulerName,
@@ -62,12 +65,13 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   const isTold = patched(SCHEDULER_TOLD_BY_ACTIVITY_PATCH);
   setHandler(getOperationQuery, () => details);
   setHandler(startOperationSignal, () => void (isStarted = true));
+  setHandler(recordCancelerSignal, (actor) => void (details.canceledBy ??= actor));
 
   try {
     await condition(() => isStarted);
   } catch (error) {
     if (!isCancellation(error)) throw error;
-    context.record('Operation canceled while pending');
+    context.record(`Operation canceled while pending${byWhom(details.canceledBy)}`);
     await finish(details, OperationStatus.CANCELED, isTold);
     throw error;
   }
@@ -85,7 +89,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     const isCanceled = isCancellation(error);
     context.record(
       isCanceled
-        ? 'Operation canceled by the user'
+        ? `Operation canceled by the user${byWhom(details.canceledBy)}`
         : `Operation execution failed: ${messageOf(error)}`,
     );
     // An input that failed its check ran no step: there is nothing to roll back.
@@ -179,7 +183,15 @@ function signalScheduler(summary: OperationSummary): Promise<void> {
 
 function summaryOf(details: OperationDetails): OperationSummary {
   const { id, schedulerName, definitionName, status, createdAt, updatedAt, hasNoAction } = details;
-  return { id, schedulerName, definitionName, status, createdAt, updatedAt, hasNoAction };
+  const summary = { id, schedulerName, definitionName, status, createdAt, updatedAt, hasNoAction };
+  return details.actor ? { ...summary, actor: details.actor } : summary;
+}
+
+/** Who canceled, in the history line; nothing when unknown or anonymous (Maestro's line as is). */
+function byWhom(actor: OperationActor | undefined): string {
+  if (!actor || actor.kind === ActorKind.ANONYMOUS) return '';
+  const credential = actor.credentialId === '' ? '' : `, credential ${actor.credentialId}`;
+  return ` (${actor.subject}${credential})`;
 }
 
 function messageOf(error: unknown): string {

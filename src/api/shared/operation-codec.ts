@@ -2,15 +2,17 @@
  * Maps operations (domain) to the wire messages of `api.v1` (operations.proto, messages.proto).
  * Pure: the results are messages ready for `toJson` or grpc-js.
  */
-import { create, type JsonObject } from '@bufbuild/protobuf';
+import { create, type JsonObject, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ListOperationsResult } from '../../app/list-operations';
+import type { OperationActor } from '../../domain/operations/actor';
 import type { OperationDetails, OperationSummary } from '../../domain/operations/operation';
 import {
   ListOperationItemSchema,
   OperationSchema,
   type ListOperationItem,
   type Operation,
+  type OperationActorSchema,
 } from '../../gen/api/v1/messages_pb';
 import {
   ListOperationsResponseSchema,
@@ -19,6 +21,12 @@ import {
 import { isJsonObject } from './json-request';
 
 const timestampOf = (iso: string) => timestampFromDate(new Date(iso));
+
+/** Absent stays absent: the field is omitted, as on operations queued before it was recorded. */
+const actorOf = (
+  actor: OperationActor | undefined,
+): MessageInitShape<typeof OperationActorSchema> | undefined =>
+  actor && { subject: actor.subject, credentialId: actor.credentialId, kind: actor.kind };
 
 /** Operation inputs are JSON (they travel through Temporal as JSON); this drops anything that is not. */
 function toJsonObject(value: Record<string, unknown>): JsonObject {
@@ -37,6 +45,7 @@ export function toProtoListOperationItem(
     lease: operation.leaseTtl === undefined ? undefined : { ttl: operation.leaseTtl },
     schedulerName: operation.schedulerName,
     createdAt: timestampOf(operation.createdAt),
+    actor: actorOf(operation.actor),
   });
 }
 
@@ -65,5 +74,7 @@ export function toProtoOperation(operation: OperationDetails): Operation {
       createdAt: timestampOf(event.createdAt),
       event: event.event,
     })),
+    actor: actorOf(operation.actor),
+    canceledBy: actorOf(operation.canceledBy),
   });
 }
