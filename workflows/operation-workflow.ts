@@ -56,6 +56,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   const context: OperationContext = {
     schedulerName: input.schedulerName,
     operationId: input.id,
+    ...(input.actor && { actor: input.actor }),
     record: (event) =>
       details.executionHistory.push({ createdAt: new Date().toISOString(), event }),
     setInput: (patch) => (details.input = { ...details.input, ...patch }),

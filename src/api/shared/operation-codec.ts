@@ -5,7 +5,7 @@
 import { create, type JsonObject, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ListOperationsResult } from '../../app/list-operations';
-import type { OperationActor } from '../../domain/operations/actor';
+import { ActorKind, type OperationActor } from '../../domain/operations/actor';
 import type { OperationDetails, OperationSummary } from '../../domain/operations/operation';
 import {
   ListOperationItemSchema,
@@ -22,11 +22,17 @@ import { isJsonObject } from './json-request';
 
 const timestampOf = (iso: string) => timestampFromDate(new Date(iso));
 
-/** Absent stays absent: the field is omitted, as on operations queued before it was recorded. */
+/**
+ * The actor on the wire, omitted when absent (operations queued before it was recorded) and when
+ * anonymous: with authentication off the API answers exactly as Maestro's (the anonymous marker
+ * stays in Temporal, as the `MaestroActor` search attribute).
+ */
 const actorOf = (
   actor: OperationActor | undefined,
 ): MessageInitShape<typeof OperationActorSchema> | undefined =>
-  actor && { subject: actor.subject, credentialId: actor.credentialId, kind: actor.kind };
+  actor && actor.kind !== ActorKind.ANONYMOUS
+    ? { subject: actor.subject, credentialId: actor.credentialId, kind: actor.kind }
+    : undefined;
 
 /** Operation inputs are JSON (they travel through Temporal as JSON); this drops anything that is not. */
 function toJsonObject(value: Record<string, unknown>): JsonObject {
