@@ -66,13 +66,19 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   const isTold = patched(SCHEDULER_TOLD_BY_ACTIVITY_PATCH);
   setHandler(getOperationQuery, () => details);
   setHandler(startOperationSignal, () => void (isStarted = true));
-  setHandler(recordCancelerSignal, (actor) => void (details.canceledBy ??= actor));
+  // Recorded once canceled: a canceler whose cancel request never followed is not named.
+  let canceler: OperationActor | undefined;
+  setHandler(recordCancelerSignal, (actor) => void (canceler = actor));
+  const recordCanceled = (line: string) => {
+    if (canceler) details.canceledBy = canceler;
+    context.record(`${line}${byWhom(canceler)}`);
+  };
 
   try {
     await condition(() => isStarted);
   } catch (error) {
     if (!isCancellation(error)) throw error;
-    context.record(`Operation canceled while pending${byWhom(details.canceledBy)}`);
+    recordCanceled('Operation canceled while pending');
     await finish(details, OperationStatus.CANCELED, isTold);
     throw error;
   }
@@ -88,11 +94,8 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     return details;
   } catch (error) {
     const isCanceled = isCancellation(error);
-    context.record(
-      isCanceled
-        ? `Operation canceled by the user${byWhom(details.canceledBy)}`
-        : `Operation execution failed: ${messageOf(error)}`,
-    );
+    if (isCanceled) recordCanceled('Operation canceled by the user');
+    else context.record(`Operation execution failed: ${messageOf(error)}`);
     // An input that failed its check ran no step: there is nothing to roll back.
     if (operation) await rollBack(operation, context);
     await finish(details, isCanceled ? OperationStatus.CANCELED : OperationStatus.ERROR, isTold);

@@ -146,6 +146,38 @@ describe('operations record who asked for them', () => {
     expect(overHttp['operation']).not.toHaveProperty('actor');
   });
 
+  it('names who canceled a running operation in the history line of its rollback', async () => {
+    const spec = harness.schedulerInput('x').spec;
+    const scheduler = await createdAs(alice, 'rolled-back', {
+      spec: {
+        ...spec,
+        terminationGracePeriodMs: 8_000,
+        containers: [
+          { ...spec.containers[0]!, command: ['sh', '-c', 'trap "" TERM; exec sleep 300'] },
+        ],
+      },
+    });
+    const added = await harness.queue.enqueue(scheduler, 'add_rooms', { amount: 1 });
+    await harness.waitForOperation(scheduler, added, 'finished');
+    const deletion = String(
+      (await rpcAs(bob, 'deleteScheduler', { schedulerName: scheduler }))['operationId'],
+    );
+    await harness.waitForOperation(scheduler, deletion, 'in_progress');
+
+    await rpcAs(alice, 'cancelOperation', { schedulerName: scheduler, operationId: deletion });
+    const canceled = await harness.waitForOperation(scheduler, deletion, 'canceled');
+
+    expect(canceled.actor).toEqual(actorOf(bob));
+    expect(canceled.canceledBy).toEqual(actorOf(alice));
+    expect(canceled.executionHistory.map((e) => e.event)).toEqual(
+      expect.arrayContaining([
+        `Operation canceled by the user (${alice.subject}, credential ${alice.credentialId})`,
+        'Starting operation rollback',
+      ]),
+    );
+    await harness.runtime.deleteSchedulerSpace(scheduler);
+  });
+
   it('marks the operations maestro queues by itself as system ones', async () => {
     const scheduler = await createdAs(alice, 'system', { roomsReplicas: 1 });
 
