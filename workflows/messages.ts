@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { OperationActor } from '../src/domain/operations/actor';
 import type { OperationDetails, OperationSummary } from '../src/domain/operations/operation';
 
 /** Workflow id of a scheduler's execution worker. */
@@ -11,6 +12,8 @@ export interface EnqueueOperationRequest {
   input: Record<string, unknown>;
   /** ISO timestamp; the API's clock, so the id and time are known before the signal lands. */
   createdAt: string;
+  /** Who asked (absent in requests sent before maestro recorded it). */
+  actor?: OperationActor;
 }
 
 /**
@@ -21,6 +24,12 @@ export const enqueueOperationSignal = defineSignal<[EnqueueOperationRequest]>('e
 
 /** Operation workflow → its scheduler workflow: the operation reached a final status. */
 export const operationFinishedSignal = defineSignal<[OperationSummary]>('operationFinished');
+
+/**
+ * API → operation workflow, just before it asks Temporal to cancel it: who cancels. The operation
+ * records it (`canceledBy`); a cancel from elsewhere (`temporal workflow cancel`) records none.
+ */
+export const recordCancelerSignal = defineSignal<[OperationActor]>('recordCanceler');
 
 /** Scheduler workflow → operation workflow: its turn has come. */
 export const startOperationSignal = defineSignal('startOperation');

@@ -7,6 +7,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { ActorKind, type OperationActor } from '../src/domain/operations/actor';
 import {
   OperationStatus,
   type OperationDetails,
@@ -15,6 +16,7 @@ import {
 import {
   getOperationQuery,
   operationFinishedSignal,
+  recordCancelerSignal,
   schedulerWorkflowId,
   startOperationSignal,
   type EnqueueOperationRequest,
@@ -49,10 +51,12 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     hasNoAction: false,
     input: input.input,
     executionHistory: [{ createdAt: input.createdAt, event: 'Created' }],
+    ...(input.actor && { actor: input.actor }),
   };
   const context: OperationContext = {
     schedulerName: input.schedulerName,
     operationId: input.id,
+    ...(input.actor && { actor: input.actor }),
     record: (event) =>
       details.executionHistory.push({ createdAt: new Date().toISOString(), event }),
     setInput: (patch) => (details.input = { ...details.input, ...patch }),
@@ -62,12 +66,19 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   const isTold = patched(SCHEDULER_TOLD_BY_ACTIVITY_PATCH);
   setHandler(getOperationQuery, () => details);
   setHandler(startOperationSignal, () => void (isStarted = true));
+  // Recorded once canceled: a canceler whose cancel request never followed is not named.
+  let canceler: OperationActor | undefined;
+  setHandler(recordCancelerSignal, (actor) => void (canceler = actor));
+  const recordCanceled = (line: string) => {
+    if (canceler) details.canceledBy = canceler;
+    context.record(`${line}${byWhom(canceler)}`);
+  };
 
   try {
     await condition(() => isStarted);
   } catch (error) {
     if (!isCancellation(error)) throw error;
-    context.record('Operation canceled while pending');
+    recordCanceled('Operation canceled while pending');
     await finish(details, OperationStatus.CANCELED, isTold);
     throw error;
   }
@@ -83,11 +94,8 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     return details;
   } catch (error) {
     const isCanceled = isCancellation(error);
-    context.record(
-      isCanceled
-        ? 'Operation canceled by the user'
-        : `Operation execution failed: ${messageOf(error)}`,
-    );
+    if (isCanceled) recordCanceled('Operation canceled by the user');
+    else context.record(`Operation execution failed: ${messageOf(error)}`);
     // An input that failed its check ran no step: there is nothing to roll back.
     if (operation) await rollBack(operation, context);
     await finish(details, isCanceled ? OperationStatus.CANCELED : OperationStatus.ERROR, isTold);
@@ -179,7 +187,15 @@ function signalScheduler(summary: OperationSummary): Promise<void> {
 
 function summaryOf(details: OperationDetails): OperationSummary {
   const { id, schedulerName, definitionName, status, createdAt, updatedAt, hasNoAction } = details;
-  return { id, schedulerName, definitionName, status, createdAt, updatedAt, hasNoAction };
+  const summary = { id, schedulerName, definitionName, status, createdAt, updatedAt, hasNoAction };
+  return details.actor ? { ...summary, actor: details.actor } : summary;
+}
+
+/** Who canceled, in the history line; nothing when unknown or anonymous (Maestro's line as is). */
+function byWhom(actor: OperationActor | undefined): string {
+  if (!actor || actor.kind === ActorKind.ANONYMOUS) return '';
+  const credential = actor.credentialId === '' ? '' : `, credential ${actor.credentialId}`;
+  return ` (${actor.subject}${credential})`;
 }
 
 function messageOf(error: unknown): string {

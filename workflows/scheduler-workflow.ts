@@ -13,6 +13,7 @@ import {
   workflowInfo,
   WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
+import { SYSTEM_ACTOR } from '../src/domain/operations/actor';
 import {
   isOperationName,
   OperationName,
@@ -30,7 +31,12 @@ import {
 import type { Activities } from '../activities';
 import type { HealthCheck } from '../activities/health-activities';
 import { operationWorkflow } from './operation-workflow';
-import { operationDefinitionKey, operationStatusKey, schedulerNameKey } from './search-attributes';
+import {
+  operationActorKey,
+  operationDefinitionKey,
+  operationStatusKey,
+  schedulerNameKey,
+} from './search-attributes';
 import {
   metricsReporterWorkflow,
   metricsReporterWorkflowId,
@@ -176,6 +182,7 @@ async function enqueue(
     createdAt: request.createdAt,
     updatedAt: request.createdAt,
     hasNoAction: false,
+    ...(request.actor && { actor: request.actor }),
   };
   if (!isOperationName(request.definitionName)) {
     return recordFinished(input, state, { ...summary, status: OperationStatus.EVICTED });
@@ -209,6 +216,7 @@ async function enqueue(
           key: operationStatusKey,
           value: runsNow ? OperationStatus.IN_PROGRESS : OperationStatus.PENDING,
         },
+        ...(request.actor ? [{ key: operationActorKey, value: request.actor.subject }] : []),
       ],
     });
     queued.isStarted = true;
@@ -321,8 +329,10 @@ async function cancelPending(state: SchedulerWorkflowState) {
   );
 }
 
+/** An operation maestro queues by itself: its actor says so. */
 function internalOperation(definitionName: OperationName): EnqueueOperationRequest {
-  return { id: uuid4(), definitionName, input: {}, createdAt: new Date().toISOString() };
+  const createdAt = new Date().toISOString();
+  return { id: uuid4(), definitionName, input: {}, createdAt, actor: SYSTEM_ACTOR };
 }
 
 const isNextReady = (state: SchedulerWorkflowState) =>

@@ -19,6 +19,16 @@ export const operationStatusKey = defineSearchAttributeKey(
 );
 
 /**
+ * Who asked for an operation: the subject of the caller's credential, `maestro:anonymous` with
+ * authentication off, `maestro:system` for operations maestro queues itself. Absent on operations
+ * queued before it was recorded. `MaestroActor = "alice"` finds what alice asked for.
+ */
+export const operationActorKey = defineSearchAttributeKey(
+  'MaestroActor',
+  SearchAttributeType.KEYWORD,
+);
+
+/**
  * Every custom search attribute the Temporal namespace must have registered before maestro starts
  * (the dev server registers them with `--search-attribute`, a cluster with
  * `temporal operator search-attribute create`).
@@ -27,4 +37,5 @@ export const maestroSearchAttributes = [
   schedulerNameKey,
   operationDefinitionKey,
   operationStatusKey,
+  operationActorKey,
 ] as const;

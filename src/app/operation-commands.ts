@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '../domain/errors';
+import { ANONYMOUS_ACTOR, type OperationActor } from '../domain/operations/actor';
 import type { OperationDetails } from '../domain/operations/operation';
 import type { OperationQueue } from '../ports/operation-queue';
 import {
@@ -23,10 +24,17 @@ export class OperationCommands {
     return operation;
   }
 
-  /** Pending: leaves the queue as canceled. Running: rolls back, ends canceled. Final: CONFLICT. */
-  async cancel(schedulerName: string, operationId: string): Promise<void> {
+  /**
+   * Pending: leaves the queue as canceled. Running: rolls back, ends canceled. Final: CONFLICT.
+   * The operation records `actor` as the one who canceled it.
+   */
+  async cancel(
+    schedulerName: string,
+    operationId: string,
+    actor: OperationActor = ANONYMOUS_ACTOR,
+  ): Promise<void> {
     requireOperationId(operationId);
-    return this.operations.cancel(schedulerName, operationId);
+    return this.operations.cancel(schedulerName, operationId, actor);
   }
 }
 

@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode } from '../domain/errors';
+import { ANONYMOUS_ACTOR, type OperationActor } from '../domain/operations/actor';
 import { OperationName, VERSION_OPERATIONS } from '../domain/operations/definitions';
 import { FIRST_VERSION, SchedulerState, type Scheduler } from '../domain/scheduler/scheduler';
 import {
@@ -18,7 +19,8 @@ export interface SchedulerCommandDeps {
 
 /**
  * The use cases that change schedulers, shared by HTTP and gRPC: each validates, stores what must
- * be stored synchronously (a new scheduler), and enqueues the operation that does the rest.
+ * be stored synchronously (a new scheduler), and enqueues the operation that does the rest,
+ * recording on it the `actor` who asked (anonymous when the caller names none).
  */
 export class SchedulerCommands {
   constructor(private readonly deps: SchedulerCommandDeps) {}
@@ -28,9 +30,13 @@ export class SchedulerCommands {
    * id is derived from the stored scheduler. When a dependency failed between the two (the
    * request answered 503), the same request again finds the scheduler stored, still `creating`
    * with the same definition and no `create_scheduler` queued, and finishes the job; a
-   * scheduler being (or already) created answers ALREADY_EXISTS as in Maestro.
+   * scheduler being (or already) created answers ALREADY_EXISTS as in Maestro. The operation
+   * records the actor of the request that queued it.
    */
-  async createScheduler(candidate: unknown): Promise<Scheduler> {
+  async createScheduler(
+    candidate: unknown,
+    actor: OperationActor = ANONYMOUS_ACTOR,
+  ): Promise<Scheduler> {
     const scheduler = validateScheduler(candidate);
     const requested: Scheduler = {
       ...scheduler,
@@ -42,7 +48,7 @@ export class SchedulerCommands {
       stored.name,
       OperationName.CREATE_SCHEDULER,
       { scheduler: requested },
-      createOperationId(stored),
+      { operationId: createOperationId(stored), actor },
     );
     return stored;
   }
@@ -67,7 +73,11 @@ export class SchedulerCommands {
   }
 
   /** Validates a full new definition and enqueues `create_new_scheduler_version`; returns its id. */
-  async newSchedulerVersion(name: string, candidate: Record<string, unknown>): Promise<string> {
+  async newSchedulerVersion(
+    name: string,
+    candidate: Record<string, unknown>,
+    actor: OperationActor = ANONYMOUS_ACTOR,
+  ): Promise<string> {
     const current = await this.requireScheduler(name);
     const scheduler = validateScheduler({
       ...candidate,
@@ -75,9 +85,12 @@ export class SchedulerCommands {
       spec: { ...(candidate['spec'] as object), version: current.spec.version },
     });
     await this.assertNoVersionOperation(name, 'cannot create new scheduler version');
-    return this.deps.operations.enqueue(name, OperationName.CREATE_NEW_SCHEDULER_VERSION, {
-      scheduler,
-    });
+    return this.deps.operations.enqueue(
+      name,
+      OperationName.CREATE_NEW_SCHEDULER_VERSION,
+      { scheduler },
+      { actor },
+    );
   }
 
   /**
@@ -85,28 +98,42 @@ export class SchedulerCommands {
    * As Maestro, an ongoing version change is refused before the patch is merged and validated: the
    * active version it would be merged onto is about to be replaced.
    */
-  async patchScheduler(name: string, patch: SchedulerPatch): Promise<string> {
+  async patchScheduler(
+    name: string,
+    patch: SchedulerPatch,
+    actor: OperationActor = ANONYMOUS_ACTOR,
+  ): Promise<string> {
     if (isEmptyPatch(patch)) throw new SchedulerUnchangedError(name);
     await this.assertNoVersionOperation(name, 'cannot patch scheduler');
     const current = await this.requireScheduler(name);
     const scheduler = applySchedulerPatch(current, patch);
-    return this.deps.operations.enqueue(name, OperationName.CREATE_NEW_SCHEDULER_VERSION, {
-      scheduler,
-    });
+    return this.deps.operations.enqueue(
+      name,
+      OperationName.CREATE_NEW_SCHEDULER_VERSION,
+      { scheduler },
+      { actor },
+    );
   }
 
   /** Enqueues `switch_active_version` (the version's existence is checked when it runs, as Maestro does). */
-  async switchActiveVersion(name: string, version: string): Promise<string> {
+  async switchActiveVersion(
+    name: string,
+    version: string,
+    actor: OperationActor = ANONYMOUS_ACTOR,
+  ): Promise<string> {
     await this.requireScheduler(name);
     await this.assertNoVersionOperation(name, 'cannot switch active version');
-    return this.deps.operations.enqueue(name, OperationName.SWITCH_ACTIVE_VERSION, {
-      newActiveVersion: version,
-    });
+    return this.deps.operations.enqueue(
+      name,
+      OperationName.SWITCH_ACTIVE_VERSION,
+      { newActiveVersion: version },
+      { actor },
+    );
   }
 
-  async deleteScheduler(name: string): Promise<string> {
+  async deleteScheduler(name: string, actor: OperationActor = ANONYMOUS_ACTOR): Promise<string> {
     await this.requireScheduler(name);
-    return this.deps.operations.enqueue(name, OperationName.DELETE_SCHEDULER, {});
+    return this.deps.operations.enqueue(name, OperationName.DELETE_SCHEDULER, {}, { actor });
   }
 
   private async requireScheduler(name: string): Promise<Scheduler> {

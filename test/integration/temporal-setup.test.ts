@@ -76,7 +76,7 @@ describe('maestro migrate on a Temporal namespace without the search attributes'
 
     expect(run.code).toBe(1);
     expect(run.output).toContain(
-      'Create MaestroScheduler (Keyword), MaestroOperationDefinition (Keyword), MaestroOperationStatus (Keyword) in the Temporal Cloud UI or with `tcld namespace search-attributes add --namespace default',
+      'Create MaestroScheduler (Keyword), MaestroOperationDefinition (Keyword), MaestroOperationStatus (Keyword), MaestroActor (Keyword) in the Temporal Cloud UI or with `tcld namespace search-attributes add --namespace default',
     );
     expect(await customAttributes()).toEqual({});
   });
@@ -95,6 +95,7 @@ describe('maestro migrate on a Temporal namespace without the search attributes'
       MaestroScheduler: KEYWORD,
       MaestroOperationDefinition: KEYWORD,
       MaestroOperationStatus: KEYWORD,
+      MaestroActor: KEYWORD,
     });
   });
 

@@ -35,12 +35,35 @@ function typeOf(field: DescField): string {
 }
 
 /** `name=number:type`, with `?` for proto3 `optional`, in field-number order. */
-function signature(desc: DescMessage): string {
-  return [...desc.fields]
+function signature(desc: DescMessage, fields: readonly DescField[] = desc.fields): string {
+  return [...fields]
     .sort((a, b) => a.number - b.number)
     .map((f) => `${f.name}=${f.number}:${typeOf(f)}${f.proto.proto3Optional ? '?' : ''}`)
     .join(' ');
 }
+
+/**
+ * maestro-temporal's additions, pinned as exactly as Maestro's layouts: fields a Maestro client
+ * skips (proto3 `optional`, numbered after Maestro's own), by message, and messages of its own.
+ */
+const ADDED_FIELDS: Record<string, string> = {
+  'api.v1.ListOperationItem': 'actor=7:OperationActor?',
+  'api.v1.Operation': 'actor=9:OperationActor? canceled_by=10:OperationActor?',
+};
+const ADDED_MESSAGES: [DescMessage, string][] = [
+  [messages.OperationActorSchema, 'subject=1:string credential_id=2:string kind=3:string'],
+];
+
+const addedNames = (desc: DescMessage) =>
+  (ADDED_FIELDS[desc.typeName] ?? '').split(' ').map((field) => field.split('=')[0]);
+const isAdded = (desc: DescMessage, field: DescField) => addedNames(desc).includes(field.name);
+
+/** The message as Maestro v1 defines it: without maestro-temporal's added fields. */
+const maestroSignature = (desc: DescMessage) =>
+  signature(
+    desc,
+    desc.fields.filter((field) => !isAdded(desc, field)),
+  );
 
 describe('message layouts match Maestro v1 (names, numbers, types, optional labels)', () => {
   const expected: [DescMessage, string][] = [
@@ -244,12 +267,33 @@ describe('message layouts match Maestro v1 (names, numbers, types, optional labe
   it.each(expected.map(([desc, sig]) => [desc.typeName, desc, sig] as const))(
     '%s',
     (_name, desc, sig) => {
+      expect(maestroSignature(desc)).toBe(sig);
+    },
+  );
+
+  it.each(expected.filter(([desc]) => ADDED_FIELDS[desc.typeName] !== undefined))(
+    'adds to %s only optional fields numbered after Maestro’s',
+    (desc) => {
+      const added = desc.fields.filter((field) => isAdded(desc, field));
+      const maestroMax = Math.max(
+        ...desc.fields.filter((field) => !isAdded(desc, field)).map((field) => field.number),
+      );
+      expect(signature(desc, added)).toBe(ADDED_FIELDS[desc.typeName]);
+      expect(added.every((field) => field.proto.proto3Optional && field.number > maestroMax)).toBe(
+        true,
+      );
+    },
+  );
+
+  it.each(ADDED_MESSAGES.map(([desc, sig]) => [desc.typeName, desc, sig] as const))(
+    'keeps the added message %s',
+    (_name, desc, sig) => {
       expect(signature(desc)).toBe(sig);
     },
   );
 
   it('covers every generated message of the contract', () => {
-    const covered = new Set(expected.map(([desc]) => desc.typeName));
+    const covered = new Set([...expected, ...ADDED_MESSAGES].map(([desc]) => desc.typeName));
     const generated = [messages, schedulers, operations, rooms, events]
       .flatMap((file): unknown[] => Object.values(file))
       .filter(

@@ -23,11 +23,9 @@ export const createNewSchedulerVersion: OperationExecutor<
     record(`new version ${prepared.version} is ${prepared.isMajor ? 'major' : 'minor'}`);
     if (prepared.isMajor) await validate(context, prepared.scheduler);
     await localActivityProxy.saveSchedulerVersion({ schedulerName, scheduler: prepared.scheduler });
-    const switchOperationId = await enqueueFollowUp(
-      schedulerName,
-      OperationName.SWITCH_ACTIVE_VERSION,
-      { newActiveVersion: prepared.version },
-    );
+    const switchOperationId = await enqueueFollowUp(context, OperationName.SWITCH_ACTIVE_VERSION, {
+      newActiveVersion: prepared.version,
+    });
     record(`enqueued switch active version operation with id: ${switchOperationId}`);
   },
   async rollback({ schedulerName }) {

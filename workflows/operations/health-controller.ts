@@ -19,7 +19,8 @@ const RemoveReason = {
  * recorded with `took_action: false` and stays out of the final listing.
  */
 export const healthController: OperationExecutor<typeof OperationName.HEALTH_CONTROLLER> = {
-  async execute({ schedulerName, record, setInput, markNoAction }) {
+  async execute(context) {
+    const { schedulerName, record, setInput, markNoAction } = context;
     const plan = await localActivityProxy.planHealthActions({ schedulerName });
     if (!plan || !planTakesAction(plan)) {
       setInput({ took_action: false });
@@ -30,7 +31,7 @@ export const healthController: OperationExecutor<typeof OperationName.HEALTH_CON
       input: OperationInput<typeof OperationName.REMOVE_ROOMS>,
       count: number,
     ) => {
-      const id = await enqueueFollowUp(schedulerName, OperationName.REMOVE_ROOMS, input);
+      const id = await enqueueFollowUp(context, OperationName.REMOVE_ROOMS, input);
       record(`created operation (id: ${id}) to remove ${count} rooms.`);
     };
     if (plan.expired.length > 0) {
@@ -52,7 +53,7 @@ export const healthController: OperationExecutor<typeof OperationName.HEALTH_CON
       );
     }
     if (plan.add > 0) {
-      const id = await enqueueFollowUp(schedulerName, OperationName.ADD_ROOMS, {
+      const id = await enqueueFollowUp(context, OperationName.ADD_ROOMS, {
         amount: plan.add,
       });
       record(`created operation (id: ${id}) to add ${plan.add} rooms.`);

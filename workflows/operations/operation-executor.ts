@@ -1,9 +1,12 @@
+import type { OperationActor } from '../../src/domain/operations/actor';
 import type { OperationInput, OperationName } from '../../src/domain/operations/definitions';
 
 /** What an operation's steps may do to their operation besides calling activities. */
 export interface OperationContext {
   schedulerName: string;
   operationId: string;
+  /** Who asked for the operation (absent on operations queued before it was recorded). */
+  actor?: OperationActor;
   /** Appends a line to the execution history users see. */
   record: (event: string) => void;
   /** Merges into the input users see (Maestro shows e.g. `took_action` there). */

@@ -8,19 +8,25 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { DomainError, ErrorCode } from '../../domain/errors';
+import type { OperationActor } from '../../domain/operations/actor';
 import type { OperationInput, OperationName } from '../../domain/operations/definitions';
 import {
   isFinalStatus,
   OperationStatus,
   type OperationDetails,
 } from '../../domain/operations/operation';
-import type { OperationQueue, OperationsByStage } from '../../ports/operation-queue';
+import type {
+  EnqueueOptions,
+  OperationQueue,
+  OperationsByStage,
+} from '../../ports/operation-queue';
 import { operationLeaseTtl } from './operation-lease';
 import { toTemporalError, type TemporalCall } from './temporal-errors';
 import {
   enqueueOperationSignal,
   getOperationQuery,
   listOperationsQuery,
+  recordCancelerSignal,
   schedulerWorkflowId,
   type EnqueueOperationRequest,
 } from '../../../workflows/messages';
@@ -75,7 +81,7 @@ export class TemporalOperationQueue implements OperationQueue {
     schedulerName: string,
     definitionName: N,
     input: OperationInput<N>,
-    operationId?: string,
+    { operationId, actor }: EnqueueOptions = {},
   ) {
     const id = operationId ?? randomUUID();
     const unknownOutcome = operationId
@@ -88,6 +94,7 @@ export class TemporalOperationQueue implements OperationQueue {
         definitionName,
         input,
         createdAt: new Date().toISOString(),
+        ...(actor && { actor }),
       }),
     );
     return id;
@@ -196,7 +203,15 @@ export class TemporalOperationQueue implements OperationQueue {
     }
   }
 
-  async cancel(schedulerName: string, operationId: string): Promise<void> {
+  /**
+   * The canceler is signaled to the operation first, so the workflow knows it when the
+   * cancellation reaches it (a signal and then a cancel request arrive in that order).
+   */
+  async cancel(
+    schedulerName: string,
+    operationId: string,
+    canceledBy?: OperationActor,
+  ): Promise<void> {
     const operation = await this.get(schedulerName, operationId);
     if (!operation) {
       throw new DomainError(
@@ -211,9 +226,12 @@ export class TemporalOperationQueue implements OperationQueue {
       );
     }
     await this.whenStarted(operationId);
-    await this.call({ action: `canceling operation ${operationId}` }, () =>
-      this.client.workflow.getHandle(operationId).cancel(),
-    );
+    const handle = this.client.workflow.getHandle(operationId);
+    const action = `canceling operation ${operationId}`;
+    if (canceledBy) {
+      await this.call({ action }, () => handle.signal(recordCancelerSignal, canceledBy));
+    }
+    await this.call({ action }, () => handle.cancel());
   }
 
   /** An operation whose workflow the scheduler workflow has not started yet. */

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { OperationCommands } from '../../app/operation-commands';
 import type { SchedulerCommands } from '../../app/scheduler-commands';
 import type { SchedulerQueries } from '../../app/scheduler-queries';
+import { actorOf } from '../../domain/operations/actor';
 import { OperationsService } from '../../gen/api/v1/operations_pb';
 import { SchedulersService } from '../../gen/api/v1/schedulers_pb';
 import type { MethodGuard } from '../shared/access-control';
@@ -57,24 +58,28 @@ export function schedulersService(
     async getScheduler({ schedulerName, version }) {
       return { scheduler: toProtoScheduler(await queries.get(schedulerName, filterOf(version))) };
     },
-    async createScheduler(request) {
-      const scheduler = await commands.createScheduler(fromCreateSchedulerRequest(request));
+    async createScheduler(request, { principal }) {
+      const candidate = fromCreateSchedulerRequest(request);
+      const scheduler = await commands.createScheduler(candidate, actorOf(principal));
       return { scheduler: toProtoScheduler(scheduler) };
     },
-    async newSchedulerVersion(request) {
+    async newSchedulerVersion(request, { principal }) {
       const candidate = fromNewSchedulerVersionRequest(request);
-      return { operationId: await commands.newSchedulerVersion(request.name, candidate) };
+      const actor = actorOf(principal);
+      return { operationId: await commands.newSchedulerVersion(request.name, candidate, actor) };
     },
     async patchScheduler(request, context) {
       const patch = toSchedulerPatch(request, explicitPatchFields(context.jsonBody));
-      return { operationId: await commands.patchScheduler(request.name, patch) };
+      const actor = actorOf(context.principal);
+      return { operationId: await commands.patchScheduler(request.name, patch, actor) };
     },
     async getSchedulerVersions({ schedulerName }) {
       const versions = await queries.versions(schedulerName);
       return { versions: versions.map(toProtoSchedulerVersion) };
     },
-    async switchActiveVersion({ schedulerName, version }) {
-      return { operationId: await commands.switchActiveVersion(schedulerName, version) };
+    async switchActiveVersion({ schedulerName, version }, { principal }) {
+      const actor = actorOf(principal);
+      return { operationId: await commands.switchActiveVersion(schedulerName, version, actor) };
     },
     async getSchedulersInfo({ game }) {
       const overview = await queries.overview({ game: filterOf(game) });
@@ -82,8 +87,8 @@ export function schedulersService(
         schedulers: overview.map(({ scheduler, rooms }) => toProtoSchedulerInfo(scheduler, rooms)),
       };
     },
-    async deleteScheduler({ schedulerName }) {
-      return { operationId: await commands.deleteScheduler(schedulerName) };
+    async deleteScheduler({ schedulerName }, { principal }) {
+      return { operationId: await commands.deleteScheduler(schedulerName, actorOf(principal)) };
     },
   };
 }
@@ -103,8 +108,8 @@ export function operationsService(
       });
       return toProtoListOperationsResponse(result);
     },
-    async cancelOperation({ schedulerName, operationId }) {
-      await operations.cancel(schedulerName, operationId);
+    async cancelOperation({ schedulerName, operationId }, { principal }) {
+      await operations.cancel(schedulerName, operationId, actorOf(principal));
       return {};
     },
     async getOperation({ schedulerName, operationId }) {

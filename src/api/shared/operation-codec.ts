@@ -2,15 +2,17 @@
  * Maps operations (domain) to the wire messages of `api.v1` (operations.proto, messages.proto).
  * Pure: the results are messages ready for `toJson` or grpc-js.
  */
-import { create, type JsonObject } from '@bufbuild/protobuf';
+import { create, type JsonObject, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ListOperationsResult } from '../../app/list-operations';
+import { ActorKind, type OperationActor } from '../../domain/operations/actor';
 import type { OperationDetails, OperationSummary } from '../../domain/operations/operation';
 import {
   ListOperationItemSchema,
   OperationSchema,
   type ListOperationItem,
   type Operation,
+  type OperationActorSchema,
 } from '../../gen/api/v1/messages_pb';
 import {
   ListOperationsResponseSchema,
@@ -19,6 +21,18 @@ import {
 import { isJsonObject } from './json-request';
 
 const timestampOf = (iso: string) => timestampFromDate(new Date(iso));
+
+/**
+ * The actor on the wire, omitted when absent (operations queued before it was recorded) and when
+ * anonymous: with authentication off the API answers exactly as Maestro's (the anonymous marker
+ * stays in Temporal, as the `MaestroActor` search attribute).
+ */
+const actorOf = (
+  actor: OperationActor | undefined,
+): MessageInitShape<typeof OperationActorSchema> | undefined =>
+  actor && actor.kind !== ActorKind.ANONYMOUS
+    ? { subject: actor.subject, credentialId: actor.credentialId, kind: actor.kind }
+    : undefined;
 
 /** Operation inputs are JSON (they travel through Temporal as JSON); this drops anything that is not. */
 function toJsonObject(value: Record<string, unknown>): JsonObject {
@@ -37,6 +51,7 @@ export function toProtoListOperationItem(
     lease: operation.leaseTtl === undefined ? undefined : { ttl: operation.leaseTtl },
     schedulerName: operation.schedulerName,
     createdAt: timestampOf(operation.createdAt),
+    actor: actorOf(operation.actor),
   });
 }
 
@@ -65,5 +80,7 @@ export function toProtoOperation(operation: OperationDetails): Operation {
       createdAt: timestampOf(event.createdAt),
       event: event.event,
     })),
+    actor: actorOf(operation.actor),
+    canceledBy: actorOf(operation.canceledBy),
   });
 }

@@ -2,6 +2,7 @@
  * Operations: every change to a scheduler is one, queued per scheduler and run one at a time.
  * Names and statuses are Maestro's wire values.
  */
+import type { OperationActor } from './actor';
 
 export const OperationStatus = {
   PENDING: 'pending',
@@ -41,10 +42,14 @@ export interface OperationSummary {
   updatedAt: string;
   /** True for runs that changed nothing (a health check that found nothing to do): hidden from the final listing. */
   hasNoAction: boolean;
+  /** Who asked for it (absent on operations queued before maestro recorded it). */
+  actor?: OperationActor;
 }
 
 /** An operation in full: the listing's row plus its input and execution history. */
 export interface OperationDetails extends OperationSummary {
   input: Record<string, unknown>;
   executionHistory: OperationEvent[];
+  /** Who canceled it, once canceled through the Management API. */
+  canceledBy?: OperationActor;
 }

@@ -21,7 +21,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file api/v1/messages.proto.
  */
 export const file_api_v1_messages: GenFile = /*@__PURE__*/
-  fileDesc("ChVhcGkvdjEvbWVzc2FnZXMucHJvdG8SBmFwaS52MSKHAgoJQ29udGFpbmVyEgwKBG5hbWUYASABKAkSDQoFaW1hZ2UYAiABKAkSGQoRaW1hZ2VfcHVsbF9wb2xpY3kYAyABKAkSDwoHY29tbWFuZBgEIAMoCRIxCgtlbnZpcm9ubWVudBgFIAMoCzIcLmFwaS52MS5Db250YWluZXJFbnZpcm9ubWVudBIsCghyZXF1ZXN0cxgGIAEoCzIaLmFwaS52MS5Db250YWluZXJSZXNvdXJjZXMSKgoGbGltaXRzGAcgASgLMhouYXBpLnYxLkNvbnRhaW5lclJlc291cmNlcxIkCgVwb3J0cxgIIAMoCzIVLmFwaS52MS5Db250YWluZXJQb3J0IukCChFPcHRpb25hbENvbnRhaW5lchIRCgRuYW1lGAEgASgJSACIAQESEgoFaW1hZ2UYAiABKAlIAYgBARIeChFpbWFnZV9wdWxsX3BvbGljeRgDIAEoCUgCiAEBEg8KB2NvbW1hbmQYBCADKAkSMQoLZW52aXJvbm1lbnQYBSADKAsyHC5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnQSMQoIcmVxdWVzdHMYBiABKAsyGi5hcGkudjEuQ29udGFpbmVyUmVzb3VyY2VzSAOIAQESLwoGbGltaXRzGAcgASgLMhouYXBpLnYxLkNvbnRhaW5lclJlc291cmNlc0gEiAEBEiQKBXBvcnRzGAggAygLMhUuYXBpLnYxLkNvbnRhaW5lclBvcnRCBwoFX25hbWVCCAoGX2ltYWdlQhQKEl9pbWFnZV9wdWxsX3BvbGljeUILCglfcmVxdWVzdHNCCQoHX2xpbWl0cyKRAQoUQ29udGFpbmVyRW52aXJvbm1lbnQSDAoEbmFtZRgBIAEoCRISCgV2YWx1ZRgCIAEoCUgAiAEBEj4KCnZhbHVlX2Zyb20YAyABKAsyJS5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21IAYgBAUIICgZfdmFsdWVCDQoLX3ZhbHVlX2Zyb20i1wEKHUNvbnRhaW5lckVudmlyb25tZW50VmFsdWVGcm9tEkUKCWZpZWxkX3JlZhgBIAEoCzItLmFwaS52MS5Db250YWluZXJFbnZpcm9ubWVudFZhbHVlRnJvbUZpZWxkUmVmSACIAQESTgoOc2VjcmV0X2tleV9yZWYYAiABKAsyMS5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21TZWNyZXRLZXlSZWZIAYgBAUIMCgpfZmllbGRfcmVmQhEKD19zZWNyZXRfa2V5X3JlZiI7CiVDb250YWluZXJFbnZpcm9ubWVudFZhbHVlRnJvbUZpZWxkUmVmEhIKCmZpZWxkX3BhdGgYASABKAkiRgopQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21TZWNyZXRLZXlSZWYSDAoEbmFtZRgBIAEoCRILCgNrZXkYAiABKAkiMQoSQ29udGFpbmVyUmVzb3VyY2VzEg4KBm1lbW9yeRgBIAEoCRILCgNjcHUYAiABKAkilQEKDUNvbnRhaW5lclBvcnQSDAoEbmFtZRgBIAEoCRIQCghwcm90b2NvbBgCIAEoCRIMCgRwb3J0GAMgASgFEhEKCWhvc3RfcG9ydBgEIAEoBRIvCg9ob3N0X3BvcnRfcmFuZ2UYBSABKAsyES5hcGkudjEuUG9ydFJhbmdlSACIAQFCEgoQX2hvc3RfcG9ydF9yYW5nZSInCglQb3J0UmFuZ2USDQoFc3RhcnQYASABKAUSCwoDZW5kGAIgASgFIiYKD01hdGNoQWxsb2NhdGlvbhITCgttYXhfbWF0Y2hlcxgBIAEoBSLRAQoEU3BlYxIPCgd2ZXJzaW9uGAEgASgJEjsKGHRlcm1pbmF0aW9uX2dyYWNlX3BlcmlvZBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIlCgpjb250YWluZXJzGAMgAygLMhEuYXBpLnYxLkNvbnRhaW5lchISCgp0b2xlcmF0aW9uGAQgASgJEhAKCGFmZmluaXR5GAUgASgJEhsKDnJlc3RhcnRfcG9saWN5GAYgASgJSACIAQFCEQoPX3Jlc3RhcnRfcG9saWN5IugBCgxPcHRpb25hbFNwZWMSQAoYdGVybWluYXRpb25fZ3JhY2VfcGVyaW9kGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uSACIAQESLQoKY29udGFpbmVycxgDIAMoCzIZLmFwaS52MS5PcHRpb25hbENvbnRhaW5lchIXCgp0b2xlcmF0aW9uGAQgASgJSAGIAQESFQoIYWZmaW5pdHkYBSABKAlIAogBAUIbChlfdGVybWluYXRpb25fZ3JhY2VfcGVyaW9kQg0KC190b2xlcmF0aW9uQgsKCV9hZmZpbml0eSLSBAoJU2NoZWR1bGVyEgwKBG5hbWUYASABKAkSDAoEZ2FtZRgCIAEoCRINCgVzdGF0ZRgDIAEoCRIlCgpwb3J0X3JhbmdlGAQgASgLMhEuYXBpLnYxLlBvcnRSYW5nZRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgltYXhfc3VyZ2UYBiABKAkSFgoOcm9vbXNfcmVwbGljYXMYByABKAUSGgoEc3BlYxgIIAEoCzIMLmFwaS52MS5TcGVjEi0KC2F1dG9zY2FsaW5nGAkgASgLMhMuYXBpLnYxLkF1dG9zY2FsaW5nSACIAQESJQoKZm9yd2FyZGVycxgKIAMoCzIRLmFwaS52MS5Gb3J3YXJkZXISNwoLYW5ub3RhdGlvbnMYCyADKAsyIi5hcGkudjEuU2NoZWR1bGVyLkFubm90YXRpb25zRW50cnkSLQoGbGFiZWxzGAwgAygLMh0uYXBpLnYxLlNjaGVkdWxlci5MYWJlbHNFbnRyeRI2ChBtYXRjaF9hbGxvY2F0aW9uGA0gASgLMhcuYXBpLnYxLk1hdGNoQWxsb2NhdGlvbkgBiAEBGjIKEEFubm90YXRpb25zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQg4KDF9hdXRvc2NhbGluZ0ITChFfbWF0Y2hfYWxsb2NhdGlvbiKhAgoUU2NoZWR1bGVyV2l0aG91dFNwZWMSDAoEbmFtZRgBIAEoCRIMCgRnYW1lGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3ZlcnNpb24YBCABKAkSJQoKcG9ydF9yYW5nZRgFIAEoCzIRLmFwaS52MS5Qb3J0UmFuZ2USLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJbWF4X3N1cmdlGAcgASgJEhYKDnJvb21zX3JlcGxpY2FzGAggASgFEjYKEG1hdGNoX2FsbG9jYXRpb24YCSABKAsyFy5hcGkudjEuTWF0Y2hBbGxvY2F0aW9uSACIAQFCEwoRX21hdGNoX2FsbG9jYXRpb24ivQEKEUxpc3RPcGVyYXRpb25JdGVtEgoKAmlkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIXCg9kZWZpbml0aW9uX25hbWUYAyABKAkSIQoFbGVhc2UYBCABKAsyDS5hcGkudjEuTGVhc2VIAIgBARIWCg5zY2hlZHVsZXJfbmFtZRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIICgZfbGVhc2UikAIKCU9wZXJhdGlvbhIKCgJpZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSFwoPZGVmaW5pdGlvbl9uYW1lGAMgASgJEiEKBWxlYXNlGAQgASgLMg0uYXBpLnYxLkxlYXNlSACIAQESFgoOc2NoZWR1bGVyX25hbWUYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoFaW5wdXQYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjEKEWV4ZWN1dGlvbl9oaXN0b3J5GAggAygLMhYuYXBpLnYxLk9wZXJhdGlvbkV2ZW50QggKBl9sZWFzZSLKAQoTT3B0aW9uYWxBdXRvc2NhbGluZxIUCgdlbmFibGVkGAEgASgISACIAQESEAoDbWluGAIgASgFSAGIAQESEAoDbWF4GAMgASgFSAKIAQESLgoGcG9saWN5GAQgASgLMhkuYXBpLnYxLkF1dG9zY2FsaW5nUG9saWN5SAOIAQESFQoIY29vbGRvd24YBSABKAVIBIgBAUIKCghfZW5hYmxlZEIGCgRfbWluQgYKBF9tYXhCCQoHX3BvbGljeUILCglfY29vbGRvd24idQoLQXV0b3NjYWxpbmcSDwoHZW5hYmxlZBgBIAEoCBILCgNtaW4YAiABKAUSCwoDbWF4GAMgASgFEikKBnBvbGljeRgEIAEoCzIZLmFwaS52MS5BdXRvc2NhbGluZ1BvbGljeRIQCghjb29sZG93bhgFIAEoBSJPChFBdXRvc2NhbGluZ1BvbGljeRIMCgR0eXBlGAEgASgJEiwKCnBhcmFtZXRlcnMYAiABKAsyGC5hcGkudjEuUG9saWN5UGFyYW1ldGVycyKaAQoQUG9saWN5UGFyYW1ldGVycxIyCg5yb29tX29jY3VwYW5jeRgBIAEoCzIVLmFwaS52MS5Sb29tT2NjdXBhbmN5SACIAQESLgoMZml4ZWRfYnVmZmVyGAIgASgLMhMuYXBpLnYxLkZpeGVkQnVmZmVySAGIAQFCEQoPX3Jvb21fb2NjdXBhbmN5Qg8KDV9maXhlZF9idWZmZXIiLQoLRml4ZWRCdWZmZXISEwoGYW1vdW50GAEgASgFSACIAQFCCQoHX2Ftb3VudCJVCg1Sb29tT2NjdXBhbmN5EhQKDHJlYWR5X3RhcmdldBgBIAEoAhIbCg5kb3duX3RocmVzaG9sZBgCIAEoAkgAiAEBQhEKD19kb3duX3RocmVzaG9sZCIUCgVMZWFzZRILCgN0dGwYASABKAkiTwoOT3BlcmF0aW9uRXZlbnQSLgoKY3JlYXRlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFZXZlbnQYAiABKAkiZgoQU2NoZWR1bGVyVmVyc2lvbhIPCgd2ZXJzaW9uGAEgASgJEhEKCWlzX2FjdGl2ZRgCIAEoCBIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKEAQoJRm9yd2FyZGVyEgwKBG5hbWUYASABKAkSDgoGZW5hYmxlGAIgASgIEgwKBHR5cGUYAyABKAkSDwoHYWRkcmVzcxgEIAEoCRIuCgdvcHRpb25zGAUgASgLMhguYXBpLnYxLkZvcndhcmRlck9wdGlvbnNIAIgBAUIKCghfb3B0aW9ucyJOChBGb3J3YXJkZXJPcHRpb25zEg8KB3RpbWVvdXQYASABKAMSKQoIbWV0YWRhdGEYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ik4KD0F1dG9zY2FsaW5nSW5mbxIPCgdlbmFibGVkGAEgASgIEgsKA21pbhgCIAEoBRILCgNtYXgYAyABKAUSEAoIY29vbGRvd24YBSABKAUirAIKDVNjaGVkdWxlckluZm8SDAoEbmFtZRgBIAEoCRIMCgRnYW1lGAIgASgJEg0KBXN0YXRlGAMgASgJEhYKDnJvb21zX3JlcGxpY2FzGAQgASgFEhMKC3Jvb21zX3JlYWR5GAUgASgFEhYKDnJvb21zX29jY3VwaWVkGAYgASgFEhUKDXJvb21zX3BlbmRpbmcYByABKAUSGQoRcm9vbXNfdGVybWluYXRpbmcYCCABKAUSLAoLYXV0b3NjYWxpbmcYCSABKAsyFy5hcGkudjEuQXV0b3NjYWxpbmdJbmZvEjYKEG1hdGNoX2FsbG9jYXRpb24YCiABKAsyFy5hcGkudjEuTWF0Y2hBbGxvY2F0aW9uSACIAQFCEwoRX21hdGNoX2FsbG9jYXRpb25CUQojY29tLnRvcGZyZWVnYW1lcy5tYWVzdHJvLnBrZy5hcGkudjFaKmdpdGh1Yi5jb20vdG9wZnJlZWdhbWVzL21hZXN0cm8vcGtnL2FwaS92MWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChVhcGkvdjEvbWVzc2FnZXMucHJvdG8SBmFwaS52MSKHAgoJQ29udGFpbmVyEgwKBG5hbWUYASABKAkSDQoFaW1hZ2UYAiABKAkSGQoRaW1hZ2VfcHVsbF9wb2xpY3kYAyABKAkSDwoHY29tbWFuZBgEIAMoCRIxCgtlbnZpcm9ubWVudBgFIAMoCzIcLmFwaS52MS5Db250YWluZXJFbnZpcm9ubWVudBIsCghyZXF1ZXN0cxgGIAEoCzIaLmFwaS52MS5Db250YWluZXJSZXNvdXJjZXMSKgoGbGltaXRzGAcgASgLMhouYXBpLnYxLkNvbnRhaW5lclJlc291cmNlcxIkCgVwb3J0cxgIIAMoCzIVLmFwaS52MS5Db250YWluZXJQb3J0IukCChFPcHRpb25hbENvbnRhaW5lchIRCgRuYW1lGAEgASgJSACIAQESEgoFaW1hZ2UYAiABKAlIAYgBARIeChFpbWFnZV9wdWxsX3BvbGljeRgDIAEoCUgCiAEBEg8KB2NvbW1hbmQYBCADKAkSMQoLZW52aXJvbm1lbnQYBSADKAsyHC5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnQSMQoIcmVxdWVzdHMYBiABKAsyGi5hcGkudjEuQ29udGFpbmVyUmVzb3VyY2VzSAOIAQESLwoGbGltaXRzGAcgASgLMhouYXBpLnYxLkNvbnRhaW5lclJlc291cmNlc0gEiAEBEiQKBXBvcnRzGAggAygLMhUuYXBpLnYxLkNvbnRhaW5lclBvcnRCBwoFX25hbWVCCAoGX2ltYWdlQhQKEl9pbWFnZV9wdWxsX3BvbGljeUILCglfcmVxdWVzdHNCCQoHX2xpbWl0cyKRAQoUQ29udGFpbmVyRW52aXJvbm1lbnQSDAoEbmFtZRgBIAEoCRISCgV2YWx1ZRgCIAEoCUgAiAEBEj4KCnZhbHVlX2Zyb20YAyABKAsyJS5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21IAYgBAUIICgZfdmFsdWVCDQoLX3ZhbHVlX2Zyb20i1wEKHUNvbnRhaW5lckVudmlyb25tZW50VmFsdWVGcm9tEkUKCWZpZWxkX3JlZhgBIAEoCzItLmFwaS52MS5Db250YWluZXJFbnZpcm9ubWVudFZhbHVlRnJvbUZpZWxkUmVmSACIAQESTgoOc2VjcmV0X2tleV9yZWYYAiABKAsyMS5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21TZWNyZXRLZXlSZWZIAYgBAUIMCgpfZmllbGRfcmVmQhEKD19zZWNyZXRfa2V5X3JlZiI7CiVDb250YWluZXJFbnZpcm9ubWVudFZhbHVlRnJvbUZpZWxkUmVmEhIKCmZpZWxkX3BhdGgYASABKAkiRgopQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21TZWNyZXRLZXlSZWYSDAoEbmFtZRgBIAEoCRILCgNrZXkYAiABKAkiMQoSQ29udGFpbmVyUmVzb3VyY2VzEg4KBm1lbW9yeRgBIAEoCRILCgNjcHUYAiABKAkilQEKDUNvbnRhaW5lclBvcnQSDAoEbmFtZRgBIAEoCRIQCghwcm90b2NvbBgCIAEoCRIMCgRwb3J0GAMgASgFEhEKCWhvc3RfcG9ydBgEIAEoBRIvCg9ob3N0X3BvcnRfcmFuZ2UYBSABKAsyES5hcGkudjEuUG9ydFJhbmdlSACIAQFCEgoQX2hvc3RfcG9ydF9yYW5nZSInCglQb3J0UmFuZ2USDQoFc3RhcnQYASABKAUSCwoDZW5kGAIgASgFIiYKD01hdGNoQWxsb2NhdGlvbhITCgttYXhfbWF0Y2hlcxgBIAEoBSLRAQoEU3BlYxIPCgd2ZXJzaW9uGAEgASgJEjsKGHRlcm1pbmF0aW9uX2dyYWNlX3BlcmlvZBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIlCgpjb250YWluZXJzGAMgAygLMhEuYXBpLnYxLkNvbnRhaW5lchISCgp0b2xlcmF0aW9uGAQgASgJEhAKCGFmZmluaXR5GAUgASgJEhsKDnJlc3RhcnRfcG9saWN5GAYgASgJSACIAQFCEQoPX3Jlc3RhcnRfcG9saWN5IugBCgxPcHRpb25hbFNwZWMSQAoYdGVybWluYXRpb25fZ3JhY2VfcGVyaW9kGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uSACIAQESLQoKY29udGFpbmVycxgDIAMoCzIZLmFwaS52MS5PcHRpb25hbENvbnRhaW5lchIXCgp0b2xlcmF0aW9uGAQgASgJSAGIAQESFQoIYWZmaW5pdHkYBSABKAlIAogBAUIbChlfdGVybWluYXRpb25fZ3JhY2VfcGVyaW9kQg0KC190b2xlcmF0aW9uQgsKCV9hZmZpbml0eSLSBAoJU2NoZWR1bGVyEgwKBG5hbWUYASABKAkSDAoEZ2FtZRgCIAEoCRINCgVzdGF0ZRgDIAEoCRIlCgpwb3J0X3JhbmdlGAQgASgLMhEuYXBpLnYxLlBvcnRSYW5nZRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgltYXhfc3VyZ2UYBiABKAkSFgoOcm9vbXNfcmVwbGljYXMYByABKAUSGgoEc3BlYxgIIAEoCzIMLmFwaS52MS5TcGVjEi0KC2F1dG9zY2FsaW5nGAkgASgLMhMuYXBpLnYxLkF1dG9zY2FsaW5nSACIAQESJQoKZm9yd2FyZGVycxgKIAMoCzIRLmFwaS52MS5Gb3J3YXJkZXISNwoLYW5ub3RhdGlvbnMYCyADKAsyIi5hcGkudjEuU2NoZWR1bGVyLkFubm90YXRpb25zRW50cnkSLQoGbGFiZWxzGAwgAygLMh0uYXBpLnYxLlNjaGVkdWxlci5MYWJlbHNFbnRyeRI2ChBtYXRjaF9hbGxvY2F0aW9uGA0gASgLMhcuYXBpLnYxLk1hdGNoQWxsb2NhdGlvbkgBiAEBGjIKEEFubm90YXRpb25zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQg4KDF9hdXRvc2NhbGluZ0ITChFfbWF0Y2hfYWxsb2NhdGlvbiKhAgoUU2NoZWR1bGVyV2l0aG91dFNwZWMSDAoEbmFtZRgBIAEoCRIMCgRnYW1lGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3ZlcnNpb24YBCABKAkSJQoKcG9ydF9yYW5nZRgFIAEoCzIRLmFwaS52MS5Qb3J0UmFuZ2USLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJbWF4X3N1cmdlGAcgASgJEhYKDnJvb21zX3JlcGxpY2FzGAggASgFEjYKEG1hdGNoX2FsbG9jYXRpb24YCSABKAsyFy5hcGkudjEuTWF0Y2hBbGxvY2F0aW9uSACIAQFCEwoRX21hdGNoX2FsbG9jYXRpb24i8wEKEUxpc3RPcGVyYXRpb25JdGVtEgoKAmlkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIXCg9kZWZpbml0aW9uX25hbWUYAyABKAkSIQoFbGVhc2UYBCABKAsyDS5hcGkudjEuTGVhc2VIAIgBARIWCg5zY2hlZHVsZXJfbmFtZRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgVhY3RvchgHIAEoCzIWLmFwaS52MS5PcGVyYXRpb25BY3RvckgBiAEBQggKBl9sZWFzZUIICgZfYWN0b3IiiAMKCU9wZXJhdGlvbhIKCgJpZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSFwoPZGVmaW5pdGlvbl9uYW1lGAMgASgJEiEKBWxlYXNlGAQgASgLMg0uYXBpLnYxLkxlYXNlSACIAQESFgoOc2NoZWR1bGVyX25hbWUYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoFaW5wdXQYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjEKEWV4ZWN1dGlvbl9oaXN0b3J5GAggAygLMhYuYXBpLnYxLk9wZXJhdGlvbkV2ZW50EioKBWFjdG9yGAkgASgLMhYuYXBpLnYxLk9wZXJhdGlvbkFjdG9ySAGIAQESMAoLY2FuY2VsZWRfYnkYCiABKAsyFi5hcGkudjEuT3BlcmF0aW9uQWN0b3JIAogBAUIICgZfbGVhc2VCCAoGX2FjdG9yQg4KDF9jYW5jZWxlZF9ieSJGCg5PcGVyYXRpb25BY3RvchIPCgdzdWJqZWN0GAEgASgJEhUKDWNyZWRlbnRpYWxfaWQYAiABKAkSDAoEa2luZBgDIAEoCSLKAQoTT3B0aW9uYWxBdXRvc2NhbGluZxIUCgdlbmFibGVkGAEgASgISACIAQESEAoDbWluGAIgASgFSAGIAQESEAoDbWF4GAMgASgFSAKIAQESLgoGcG9saWN5GAQgASgLMhkuYXBpLnYxLkF1dG9zY2FsaW5nUG9saWN5SAOIAQESFQoIY29vbGRvd24YBSABKAVIBIgBAUIKCghfZW5hYmxlZEIGCgRfbWluQgYKBF9tYXhCCQoHX3BvbGljeUILCglfY29vbGRvd24idQoLQXV0b3NjYWxpbmcSDwoHZW5hYmxlZBgBIAEoCBILCgNtaW4YAiABKAUSCwoDbWF4GAMgASgFEikKBnBvbGljeRgEIAEoCzIZLmFwaS52MS5BdXRvc2NhbGluZ1BvbGljeRIQCghjb29sZG93bhgFIAEoBSJPChFBdXRvc2NhbGluZ1BvbGljeRIMCgR0eXBlGAEgASgJEiwKCnBhcmFtZXRlcnMYAiABKAsyGC5hcGkudjEuUG9saWN5UGFyYW1ldGVycyKaAQoQUG9saWN5UGFyYW1ldGVycxIyCg5yb29tX29jY3VwYW5jeRgBIAEoCzIVLmFwaS52MS5Sb29tT2NjdXBhbmN5SACIAQESLgoMZml4ZWRfYnVmZmVyGAIgASgLMhMuYXBpLnYxLkZpeGVkQnVmZmVySAGIAQFCEQoPX3Jvb21fb2NjdXBhbmN5Qg8KDV9maXhlZF9idWZmZXIiLQoLRml4ZWRCdWZmZXISEwoGYW1vdW50GAEgASgFSACIAQFCCQoHX2Ftb3VudCJVCg1Sb29tT2NjdXBhbmN5EhQKDHJlYWR5X3RhcmdldBgBIAEoAhIbCg5kb3duX3RocmVzaG9sZBgCIAEoAkgAiAEBQhEKD19kb3duX3RocmVzaG9sZCIUCgVMZWFzZRILCgN0dGwYASABKAkiTwoOT3BlcmF0aW9uRXZlbnQSLgoKY3JlYXRlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFZXZlbnQYAiABKAkiZgoQU2NoZWR1bGVyVmVyc2lvbhIPCgd2ZXJzaW9uGAEgASgJEhEKCWlzX2FjdGl2ZRgCIAEoCBIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKEAQoJRm9yd2FyZGVyEgwKBG5hbWUYASABKAkSDgoGZW5hYmxlGAIgASgIEgwKBHR5cGUYAyABKAkSDwoHYWRkcmVzcxgEIAEoCRIuCgdvcHRpb25zGAUgASgLMhguYXBpLnYxLkZvcndhcmRlck9wdGlvbnNIAIgBAUIKCghfb3B0aW9ucyJOChBGb3J3YXJkZXJPcHRpb25zEg8KB3RpbWVvdXQYASABKAMSKQoIbWV0YWRhdGEYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ik4KD0F1dG9zY2FsaW5nSW5mbxIPCgdlbmFibGVkGAEgASgIEgsKA21pbhgCIAEoBRILCgNtYXgYAyABKAUSEAoIY29vbGRvd24YBSABKAUirAIKDVNjaGVkdWxlckluZm8SDAoEbmFtZRgBIAEoCRIMCgRnYW1lGAIgASgJEg0KBXN0YXRlGAMgASgJEhYKDnJvb21zX3JlcGxpY2FzGAQgASgFEhMKC3Jvb21zX3JlYWR5GAUgASgFEhYKDnJvb21zX29jY3VwaWVkGAYgASgFEhUKDXJvb21zX3BlbmRpbmcYByABKAUSGQoRcm9vbXNfdGVybWluYXRpbmcYCCABKAUSLAoLYXV0b3NjYWxpbmcYCSABKAsyFy5hcGkudjEuQXV0b3NjYWxpbmdJbmZvEjYKEG1hdGNoX2FsbG9jYXRpb24YCiABKAsyFy5hcGkudjEuTWF0Y2hBbGxvY2F0aW9uSACIAQFCEwoRX21hdGNoX2FsbG9jYXRpb25CUQojY29tLnRvcGZyZWVnYW1lcy5tYWVzdHJvLnBrZy5hcGkudjFaKmdpdGh1Yi5jb20vdG9wZnJlZWdhbWVzL21hZXN0cm8vcGtnL2FwaS92MWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * One container of a game room (a room may run several).
@@ -729,6 +729,13 @@ export type ListOperationItem = Message<"api.v1.ListOperationItem"> & {
    * @generated from field: google.protobuf.Timestamp created_at = 6;
    */
   createdAt?: Timestamp | undefined;
+
+  /**
+   * Who asked for it (maestro-temporal; absent on operations queued before it was recorded).
+   *
+   * @generated from field: optional api.v1.OperationActor actor = 7;
+   */
+  actor?: OperationActor | undefined;
 };
 
 /**
@@ -799,6 +806,20 @@ export type Operation = Message<"api.v1.Operation"> & {
    * @generated from field: repeated api.v1.OperationEvent execution_history = 8;
    */
   executionHistory: OperationEvent[];
+
+  /**
+   * Who asked for it (maestro-temporal; absent on operations queued before it was recorded).
+   *
+   * @generated from field: optional api.v1.OperationActor actor = 9;
+   */
+  actor?: OperationActor | undefined;
+
+  /**
+   * Who canceled it through the Management API (maestro-temporal; absent otherwise).
+   *
+   * @generated from field: optional api.v1.OperationActor canceled_by = 10;
+   */
+  canceledBy?: OperationActor | undefined;
 };
 
 /**
@@ -807,6 +828,42 @@ export type Operation = Message<"api.v1.Operation"> & {
  */
 export const OperationSchema: GenMessage<Operation> = /*@__PURE__*/
   messageDesc(file_api_v1_messages, 15);
+
+/**
+ * Who caused an operation or canceled it (maestro-temporal, audit).
+ *
+ * @generated from message api.v1.OperationActor
+ */
+export type OperationActor = Message<"api.v1.OperationActor"> & {
+  /**
+   * The credential's subject; `maestro:anonymous` with authentication off, `maestro:system` for
+   * operations maestro queues by itself.
+   *
+   * @generated from field: string subject = 1;
+   */
+  subject: string;
+
+  /**
+   * The credential used (API key id, OIDC issuer and token id); empty when none.
+   *
+   * @generated from field: string credential_id = 2;
+   */
+  credentialId: string;
+
+  /**
+   * api_key, oidc, anonymous or system.
+   *
+   * @generated from field: string kind = 3;
+   */
+  kind: string;
+};
+
+/**
+ * Describes the message api.v1.OperationActor.
+ * Use `create(OperationActorSchema)` to create a new message.
+ */
+export const OperationActorSchema: GenMessage<OperationActor> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 16);
 
 /**
  * Patch form of Autoscaling.
@@ -855,7 +912,7 @@ export type OptionalAutoscaling = Message<"api.v1.OptionalAutoscaling"> & {
  * Use `create(OptionalAutoscalingSchema)` to create a new message.
  */
 export const OptionalAutoscalingSchema: GenMessage<OptionalAutoscaling> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 16);
+  messageDesc(file_api_v1_messages, 17);
 
 /**
  * Autoscaling settings of a scheduler.
@@ -904,7 +961,7 @@ export type Autoscaling = Message<"api.v1.Autoscaling"> & {
  * Use `create(AutoscalingSchema)` to create a new message.
  */
 export const AutoscalingSchema: GenMessage<Autoscaling> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 17);
+  messageDesc(file_api_v1_messages, 18);
 
 /**
  * Autoscaling policy selector.
@@ -932,7 +989,7 @@ export type AutoscalingPolicy = Message<"api.v1.AutoscalingPolicy"> & {
  * Use `create(AutoscalingPolicySchema)` to create a new message.
  */
 export const AutoscalingPolicySchema: GenMessage<AutoscalingPolicy> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 18);
+  messageDesc(file_api_v1_messages, 19);
 
 /**
  * Parameters of every known policy; the one matching the type is used.
@@ -960,7 +1017,7 @@ export type PolicyParameters = Message<"api.v1.PolicyParameters"> & {
  * Use `create(PolicyParametersSchema)` to create a new message.
  */
 export const PolicyParametersSchema: GenMessage<PolicyParameters> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 19);
+  messageDesc(file_api_v1_messages, 20);
 
 /**
  * fixedBuffer: keep this many rooms on top of the busy ones.
@@ -981,7 +1038,7 @@ export type FixedBuffer = Message<"api.v1.FixedBuffer"> & {
  * Use `create(FixedBufferSchema)` to create a new message.
  */
 export const FixedBufferSchema: GenMessage<FixedBuffer> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 20);
+  messageDesc(file_api_v1_messages, 21);
 
 /**
  * roomOccupancy: keep a share of the capacity ready.
@@ -1009,7 +1066,7 @@ export type RoomOccupancy = Message<"api.v1.RoomOccupancy"> & {
  * Use `create(RoomOccupancySchema)` to create a new message.
  */
 export const RoomOccupancySchema: GenMessage<RoomOccupancy> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 21);
+  messageDesc(file_api_v1_messages, 22);
 
 /**
  * An operation lease.
@@ -1030,7 +1087,7 @@ export type Lease = Message<"api.v1.Lease"> & {
  * Use `create(LeaseSchema)` to create a new message.
  */
 export const LeaseSchema: GenMessage<Lease> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 22);
+  messageDesc(file_api_v1_messages, 23);
 
 /**
  * One entry of an operation's execution history.
@@ -1058,7 +1115,7 @@ export type OperationEvent = Message<"api.v1.OperationEvent"> & {
  * Use `create(OperationEventSchema)` to create a new message.
  */
 export const OperationEventSchema: GenMessage<OperationEvent> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 23);
+  messageDesc(file_api_v1_messages, 24);
 
 /**
  * One version of a scheduler.
@@ -1093,7 +1150,7 @@ export type SchedulerVersion = Message<"api.v1.SchedulerVersion"> & {
  * Use `create(SchedulerVersionSchema)` to create a new message.
  */
 export const SchedulerVersionSchema: GenMessage<SchedulerVersion> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 24);
+  messageDesc(file_api_v1_messages, 25);
 
 /**
  * A destination for room and player events.
@@ -1142,7 +1199,7 @@ export type Forwarder = Message<"api.v1.Forwarder"> & {
  * Use `create(ForwarderSchema)` to create a new message.
  */
 export const ForwarderSchema: GenMessage<Forwarder> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 25);
+  messageDesc(file_api_v1_messages, 26);
 
 /**
  * Options of a forwarder.
@@ -1170,7 +1227,7 @@ export type ForwarderOptions = Message<"api.v1.ForwarderOptions"> & {
  * Use `create(ForwarderOptionsSchema)` to create a new message.
  */
 export const ForwarderOptionsSchema: GenMessage<ForwarderOptions> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 26);
+  messageDesc(file_api_v1_messages, 27);
 
 /**
  * Autoscaling summary used by the scheduler info route.
@@ -1212,7 +1269,7 @@ export type AutoscalingInfo = Message<"api.v1.AutoscalingInfo"> & {
  * Use `create(AutoscalingInfoSchema)` to create a new message.
  */
 export const AutoscalingInfoSchema: GenMessage<AutoscalingInfo> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 27);
+  messageDesc(file_api_v1_messages, 28);
 
 /**
  * Scheduler summary with room counts, used by the info route.
@@ -1296,5 +1353,5 @@ export type SchedulerInfo = Message<"api.v1.SchedulerInfo"> & {
  * Use `create(SchedulerInfoSchema)` to create a new message.
  */
 export const SchedulerInfoSchema: GenMessage<SchedulerInfo> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 28);
+  messageDesc(file_api_v1_messages, 29);
 
