@@ -21,7 +21,11 @@ const alice: Principal = {
 const fixedVerifier: CredentialVerifier = {
   recognizes: (token) => token.startsWith('fixed-'),
   verify: (token) =>
-    token === 'fixed-alice' ? Promise.resolve(alice) : Promise.reject(new Error('boom')),
+    token === 'fixed-alice'
+      ? Promise.resolve(alice)
+      : token === 'fixed-impostor'
+        ? Promise.resolve({ ...alice, subject: 'maestro:system' })
+        : Promise.reject(new Error('boom')),
 };
 
 function recording() {
@@ -141,5 +145,20 @@ describe('withAccessControl', () => {
     expect(lines).toContainEqual(
       expect.objectContaining({ level: 50, msg: 'credential verification failed unexpectedly' }),
     );
+  });
+
+  it('refuses a credential whose subject passes for maestro itself', async () => {
+    const { log } = recording();
+    const methods = withAccessControl(fakeMethods([]), options(log));
+
+    const call = find(methods, 'getScheduler').invoke(
+      create(SchedulersService.method.getScheduler.input, { schedulerName: 'a' }),
+      { authorization: 'Bearer fixed-impostor' },
+    );
+
+    await expect(call).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'unauthenticated: subject is reserved for maestro itself',
+    });
   });
 });

@@ -124,6 +124,7 @@ describe('subjectProblem', () => {
     ['   ', 'must not be empty'],
     ['x'.repeat(201), 'must be at most 200 characters'],
     ['ci\u001bdeploy', 'must not contain control characters'],
+    ['maestro:system', "must not start with maestro: (maestro's own)"],
   ])('rejects %j', (subject, problem) => {
     expect(subjectProblem(subject)).toBe(problem);
   });

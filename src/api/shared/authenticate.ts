@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { AuthenticationError } from '../../domain/access/errors';
-import type { Principal } from '../../domain/access/principal';
+import { isReservedSubject, type Principal } from '../../domain/access/principal';
 import { DomainError } from '../../domain/errors';
 import type { CredentialVerifier } from '../../ports/credential-verifier';
 
@@ -42,12 +42,18 @@ export class Authenticator {
         'unrecognized credential: neither an API key nor a JSON Web Token (header.payload.signature)',
       );
     }
+    let principal: Principal;
     try {
-      return await verifier.verify(credential);
+      principal = await verifier.verify(credential);
     } catch (error) {
       if (error instanceof DomainError) throw error;
       this.log.error({ err: error }, 'credential verification failed unexpectedly');
       throw new AuthenticationError('credential could not be verified', { cause: error });
     }
+    // Operations name maestro's own work `maestro:system`: nobody may pass for it.
+    if (isReservedSubject(principal.subject)) {
+      throw new AuthenticationError('subject is reserved for maestro itself');
+    }
+    return principal;
   }
 }

@@ -1,5 +1,11 @@
 import { MAX_GAME_LENGTH } from '../scheduler/validation';
-import { ALL_GAMES, Role, type Grant } from './principal';
+import {
+  ALL_GAMES,
+  isReservedSubject,
+  RESERVED_SUBJECT_PREFIX,
+  Role,
+  type Grant,
+} from './principal';
 
 /**
  * API keys of the Management API and of matchmakers: `mk_<id>_<secret>`. The id is public (it
@@ -89,6 +95,8 @@ export function subjectProblem(subject: string): string | undefined {
   if (subject.length > MAX_SUBJECT_LENGTH)
     return `must be at most ${MAX_SUBJECT_LENGTH} characters`;
   if (hasControlCharacters(subject)) return 'must not contain control characters';
+  if (isReservedSubject(subject))
+    return `must not start with ${RESERVED_SUBJECT_PREFIX} (maestro's own)`;
   return undefined;
 }
 

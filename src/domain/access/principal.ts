@@ -41,3 +41,12 @@ export interface Principal {
   readonly kind: CredentialKind;
   readonly grants: readonly Grant[];
 }
+
+/**
+ * Subjects maestro itself uses (`maestro:system`, `maestro:anonymous` on operations): no
+ * credential may claim one, so an audit trail cannot be forged to look like maestro's own work.
+ */
+export const RESERVED_SUBJECT_PREFIX = 'maestro:';
+
+export const isReservedSubject = (subject: string): boolean =>
+  subject.startsWith(RESERVED_SUBJECT_PREFIX);

@@ -1,7 +1,7 @@
 /**
  * Who caused an operation, recorded on it when it is queued and shown with it (audit). Pure.
  */
-import { CredentialKind, type Principal } from '../access/principal';
+import { CredentialKind, RESERVED_SUBJECT_PREFIX, type Principal } from '../access/principal';
 
 /**
  * How the actor is known: an authenticated credential (`api_key`, `oidc`), `anonymous` (the
@@ -22,12 +22,6 @@ export interface OperationActor {
   readonly credentialId: string;
   readonly kind: ActorKind;
 }
-
-/**
- * Subjects maestro itself uses. Authentication should refuse principals whose subject starts
- * with `maestro:` so no caller can pass for one; `kind` tells them apart in any case.
- */
-export const RESERVED_SUBJECT_PREFIX = 'maestro:';
 
 /** A call the Management API served with authentication off. */
 export const ANONYMOUS_ACTOR: OperationActor = {
