@@ -89,9 +89,9 @@ async function transform(
     );
   }
   const input = parsed.data.payloads.map(fromJson);
+  options.log.info({ action, payloads: input.length, peer: request.ip }, 'codec request');
   const output =
     action === 'encode' ? await options.codec.encode(input) : await options.codec.decode(input);
-  options.log.info({ action, payloads: input.length, peer: request.ip }, 'codec request');
   return output.map(toJson);
 }
 
