@@ -4,15 +4,11 @@ import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { temporalBinary } from '../../scripts/local-infra/paths';
+import { freePort, temporalBinary } from '../../scripts/local-infra/paths';
 import { dataConverterOf } from '../../src/adapters/temporal/payload-data-converter';
-import { buildManagementHttpApp } from '../../src/api/management/http-routes';
 import { loadConfig } from '../../src/config/load';
-import { addCodecEndpoint } from '../../src/main/modules/codec-wiring';
-import { startSystem } from '../../src/main/system';
-import { managementApiDeps } from '../support/management-api-server';
+import { startSystem, type System } from '../../src/main/system';
 import { OperationsHarness } from '../support/operations-harness';
 import {
   historyBytes,
@@ -48,7 +44,8 @@ describe('encrypted payloads in Temporal', () => {
   const harness = new OperationsHarness();
   const scheduler = `sealed-${harness.suffix}`;
   const namespace = 'default';
-  let app: FastifyInstance;
+  /** The Management API as `maestro start management-api` runs it (its codec endpoint). */
+  let managementApi: System;
   let codecUrl: string;
   /** The workflow whose history holds SECRET (sealed), found by decoding. */
   let secretHolder: string | undefined;
@@ -103,12 +100,23 @@ describe('encrypted payloads in Temporal', () => {
 
   beforeAll(async () => {
     await harness.start({ env });
-    app = buildManagementHttpApp(managementApiDeps(harness));
-    addCodecEndpoint(app, loadConfig(harness.maestroEnvironment()).temporal, log);
-    codecUrl = `${await app.listen({ host: '127.0.0.1', port: 0 })}/codec`;
+    const port = await freePort();
+    managementApi = startSystem(
+      ['management-api'],
+      loadConfig({
+        ...harness.maestroEnvironment(),
+        MAESTRO_MANAGEMENT_API_PORT: String(port),
+        MAESTRO_MANAGEMENT_API_GRPC_PORT: '0',
+        MAESTRO_MANAGEMENT_API_INTERNAL_PORT: '0',
+      }),
+      log,
+      (error) => harness.failures.push(error),
+    );
+    await managementApi.started;
+    codecUrl = `http://127.0.0.1:${port}/codec`;
   });
   afterAll(async () => {
-    await app.close();
+    await managementApi.stop();
     await harness.stop();
   });
 
