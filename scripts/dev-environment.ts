@@ -16,6 +16,8 @@ export const devStateDir = path.resolve(
 export const devDefaults: Record<string, string> = {
   MAESTRO_BIND_HOST: '127.0.0.1',
   MAESTRO_LOCAL_RUNTIME_DIR: path.join(devStateDir, 'rooms'),
+  // The dev Temporal UI's origins may call the codec endpoint (used only with payload keys).
+  MAESTRO_CODEC_CORS_ORIGINS: 'http://127.0.0.1:8233,http://localhost:8233',
 };
 
 /** The environment maestro runs with under `npm run dev`. */

@@ -79,6 +79,10 @@ async function ensureTemporal(config: Config): Promise<string | undefined> {
         uiPort: port + 1000,
         dbFile: path.join(stateDir, 'temporal', 'temporal.db'),
         detached: true,
+        // With payload keys, the UI shows payloads decoded by the Management API's codec endpoint.
+        ...(config.temporal.payloadEncryption && {
+          uiCodecEndpoint: `http://${config.managementApi.host}:${config.managementApi.port}/codec`,
+        }),
       }),
   );
   return temporal?.uiUrl;
@@ -218,6 +222,14 @@ function printBanner(config: Config, temporalUi: string | undefined) {
     ['Management API', `http://127.0.0.1:${config.managementApi.port}`],
     ['Rooms API', `http://127.0.0.1:${config.roomsApi.port}`],
     ['Temporal UI', temporalUi ?? '(not started here: the Temporal server in use was reused)'],
+    ...(config.temporal.payloadEncryption
+      ? [
+          ['Temporal codec endpoint', `http://127.0.0.1:${config.managementApi.port}/codec`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     ...MODULE_NAMES.map((name): [string, string] => [
       `${name} /readyz`,
       `http://127.0.0.1:${config.internalServers[name].port}/readyz`,

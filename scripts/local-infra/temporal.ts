@@ -22,6 +22,8 @@ export interface TemporalOptions {
   registerSearchAttributes?: boolean;
   /** `--dynamic-config-value KEY=JSON` pairs, e.g. a lower continue-as-new threshold in tests. */
   dynamicConfig?: Record<string, unknown>;
+  /** The Web UI decodes payloads through this codec endpoint (maestro's `/codec`). */
+  uiCodecEndpoint?: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function startTemporal(options: TemporalOptions): Promise<RunningTe
     '--log-level',
     'warn',
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...(options.dbFile ? ['--db-filename', options.dbFile, ...pragmas(options)] : []),
     ...(options.registerSearchAttributes === false
       ? []

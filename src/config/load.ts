@@ -4,11 +4,13 @@ import { ConfigError, type ConfigProblem } from './problems';
 import { checkRedisSettings, toRedisConfig, type RedisConfig } from './redis';
 import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
 import { ignoredServiceLinkVariables } from './service-links';
+import { resolvePayloadEncryption, type PayloadEncryptionConfig } from './payload-encryption';
 import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal';
 
 export { ConfigError, type ConfigProblem } from './problems';
 export type { AccessConfig, ApiKeysConfig, OidcConfig } from './access';
 export type { PemSource, TemporalConnectionSettings, TemporalTlsSettings } from './temporal';
+export type { PayloadEncryptionConfig, PayloadKey } from './payload-encryption';
 
 export const MODULE_NAMES = [
   'management-api',
@@ -36,6 +38,8 @@ export interface Config {
     taskQueues: { operations: string; runtimeWatcher: string; metrics: string };
     /** Deadline of each call the APIs make to Temporal. */
     callTimeoutMs: number;
+    /** The payload codec's keys; absent: payloads are written in plain text. */
+    payloadEncryption?: PayloadEncryptionConfig;
   };
   /** Each module's internal port serves /healthz, /readyz and /metrics. */
   internalServers: Record<ModuleName, HttpServerConfig>;
@@ -116,14 +120,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const parsed = environmentSchema.safeParse(variables);
   if (!parsed.success) throw new ConfigError(toProblems(parsed.error));
   const temporal = resolveTemporalConnection(env, parsed.data);
+  const encryption = resolvePayloadEncryption(parsed.data);
   const problems = [
     ...crossCheck(parsed.data),
     ...checkRedisSettings(parsed.data, new Set(Object.keys(variables))),
     ...checkAccessSettings(parsed.data),
     ...temporal.problems,
+    ...encryption.problems,
   ];
   if (problems.length > 0 || !temporal.settings) throw new ConfigError(problems);
-  return toConfig(parsed.data, temporal.settings);
+  const config = toConfig(parsed.data, temporal.settings);
+  if (encryption.settings) config.temporal.payloadEncryption = encryption.settings;
+  return config;
 }
 
 /** Rules between variables, checked once each variable is valid on its own. */

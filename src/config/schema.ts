@@ -403,6 +403,38 @@ export const environmentSchema = z
       .default(500)
       .describe('Finished operations each scheduler keeps for the listing (all stay in Temporal).'),
 
+    // Encrypted payloads in Temporal (docs/security.md, "Encrypted payloads in Temporal").
+    MAESTRO_PAYLOAD_KEYS: text()
+      .default('')
+      .describe(
+        'AES-256 keys of the Temporal payload codec, `id:base64key,…` (32 bytes each, `openssl rand -base64 32`). Any key set: workflow inputs, results, signals and queries are encrypted in Temporal; every key decrypts, MAESTRO_PAYLOAD_ACTIVE_KEY encrypts.',
+      ),
+    MAESTRO_PAYLOAD_KEYS_DIR: text()
+      .default('')
+      .describe(
+        'Directory of payload keys, one file per key named by its id holding the base64 key (a mounted Kubernetes secret); read at start, besides MAESTRO_PAYLOAD_KEYS.',
+      ),
+    MAESTRO_PAYLOAD_ACTIVE_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must match [A-Za-z0-9._-]{1,64}' })
+      .default('')
+      .describe(
+        'Id of the payload key that encrypts new payloads (the others only decrypt); may be left unset when there is one key.',
+      ),
+    MAESTRO_CODEC_CORS_ORIGINS: z
+      .string()
+      .refine(
+        (value) =>
+          value
+            .split(',')
+            .every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+        { error: 'must be comma-separated origins (scheme://host[:port], no path)' },
+      )
+      .default('')
+      .describe(
+        "Origins allowed to call the Management API's codec endpoint (/codec) from a browser: the Temporal UI's, e.g. `http://127.0.0.1:8233`.",
+      ),
+
     // Temporal workers' memory (docs/temporal.md, "Workflow cache").
     MAESTRO_WORKFLOW_CACHE_SIZE: integer(2, 100_000)
       .default(250)

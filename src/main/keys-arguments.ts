@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { parseGrant, subjectProblem } from '../domain/access/api-key';
+import { subjectProblem } from '../domain/access/api-key';
+import { readGrant } from '../domain/access/grants';
 import type { Grant } from '../domain/access/principal';
 
 export const KEYS_USAGE = `Usage: maestro keys <create|list|revoke>
@@ -76,7 +77,7 @@ function parseCreate(args: readonly string[]): KeysCommand | KeysUsageError {
   }
   const grants: Grant[] = [];
   for (const text of texts) {
-    const grant = parseGrant(text);
+    const grant = readGrant(text);
     if ('problem' in grant) return { usageError: `--grant ${grant.problem}` };
     const isDuplicate = grants.some((g) => g.role === grant.role && g.game === grant.game);
     if (!isDuplicate) grants.push(grant);

@@ -11,6 +11,7 @@ import { createRedisClient, type RedisClient } from '../../src/adapters/redis/cl
 import { RedisRoomStore } from '../../src/adapters/redis/redis-room-store';
 import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
 import { LocalRuntime } from '../../src/adapters/runtime/local/local-runtime';
+import { dataConverterOf } from '../../src/adapters/temporal/payload-data-converter';
 import { TemporalOperationQueue } from '../../src/adapters/temporal/temporal-operation-queue';
 import { OperationCommands } from '../../src/app/operation-commands';
 import { SchedulerCommands } from '../../src/app/scheduler-commands';
@@ -156,7 +157,12 @@ export class OperationsHarness {
     this.rooms = new RedisRoomStore(this.redis, { allocationTtlMs: config.rooms.allocationTtlMs });
     this.schedulers = new PostgresSchedulerStore(this.pool);
     this.connection = await Connection.connect({ address: config.temporal.address });
-    this.client = new Client({ connection: this.connection });
+    // The modules' data converter: payloads sealed when the test configures payload keys.
+    const dataConverter = dataConverterOf(config.temporal.payloadEncryption);
+    this.client = new Client({
+      connection: this.connection,
+      ...(dataConverter && { dataConverter }),
+    });
     this.queue = new TemporalOperationQueue(this.client, operationQueueConfig(config));
     this.commands = new SchedulerCommands({ schedulers: this.schedulers, operations: this.queue });
     this.operations = new OperationCommands(this.queue);

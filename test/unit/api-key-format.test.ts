@@ -1,11 +1,6 @@
 import { generateApiKey, hashSecret, isSecretOf } from '../../src/app/api-key-secrets';
-import {
-  formatApiKey,
-  formatGrant,
-  parseApiKey,
-  parseGrant,
-  subjectProblem,
-} from '../../src/domain/access/api-key';
+import { formatApiKey, parseApiKey, subjectProblem } from '../../src/domain/access/api-key';
+import { formatGrant, readGrant } from '../../src/domain/access/grants';
 import { ConfigError, loadConfig } from '../../src/config/load';
 
 const PEPPER = 'a-server-side-pepper-of-32-characters-or-more';
@@ -92,14 +87,14 @@ describe('hashSecret and isSecretOf', () => {
   });
 });
 
-describe('parseGrant', () => {
+describe('readGrant', () => {
   it.each([
     ['admin:tennis', { role: 'admin', game: 'tennis' }],
     ['viewer:*', { role: 'viewer', game: '*' }],
     ['operator:Tennis Club', { role: 'operator', game: 'Tennis Club' }],
     ['matchmaker:studio:tennis', { role: 'matchmaker', game: 'studio:tennis' }],
   ])('reads %s', (text, grant) => {
-    expect(parseGrant(text)).toEqual(grant);
+    expect(readGrant(text)).toEqual(grant);
     expect(formatGrant(grant as never)).toBe(text);
   });
 
@@ -111,8 +106,9 @@ describe('parseGrant', () => {
     ['admin:', /is not a game/],
     [`admin:${'g'.repeat(256)}`, /is not a game: expected a game name \(1-255 characters\)/],
     ['admin:ten\nnis', /is not a game/],
+    ['admin: tennis', /is not a game/],
   ])('explains why %j is not a grant', (text, problem) => {
-    const parsed = parseGrant(text);
+    const parsed = readGrant(text);
 
     expect('problem' in parsed && parsed.problem).toMatch(problem);
   });

@@ -1,7 +1,9 @@
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import type { PayloadEncryptionConfig } from '../../config/load';
 import { watchedChannelCredentials } from './client-credentials';
 import { diagnoseTemporalFailure } from './connection-diagnosis';
+import { dataConverterOf } from './payload-data-converter';
 import {
   toSdkTls,
   type TemporalTlsOptions,
@@ -17,6 +19,8 @@ export interface TemporalConnectionConfig {
   /** Absent: plaintext. */
   tls?: TemporalTlsOptions;
   metadata: Record<string, string>;
+  /** Keys of the payload codec; absent: payloads travel and are stored in plain text. */
+  payloadEncryption?: PayloadEncryptionConfig;
 }
 
 /** What a connection of ours calls for readiness and setup. */
@@ -25,13 +29,19 @@ export type TemporalServices = Pick<Connection, 'workflowService' | 'operatorSer
 /**
  * A client for the APIs. The connection is lazy (the process starts even while Temporal is down),
  * and its TLS credentials follow `tls` (a rotated client certificate is used by new handshakes).
+ * Payloads go through the configured codec, as the workers' do.
  */
 export function createTemporalClient(
   config: TemporalConnectionConfig,
   tls?: TlsMaterialWatcher,
 ): Client {
   const connection = Connection.lazy(clientConnectionOptions(config, tls));
-  return new Client({ connection, namespace: config.namespace });
+  const dataConverter = dataConverterOf(config.payloadEncryption);
+  return new Client({
+    connection,
+    namespace: config.namespace,
+    ...(dataConverter && { dataConverter }),
+  });
 }
 
 /** grpc-js options: our own credentials for TLS, so the API key travels as plain metadata. */

@@ -1,11 +1,5 @@
-import { MAX_GAME_LENGTH } from '../scheduler/validation';
-import {
-  ALL_GAMES,
-  isReservedSubject,
-  RESERVED_SUBJECT_PREFIX,
-  Role,
-  type Grant,
-} from './principal';
+import { hasControlCharacters } from './grants';
+import { isReservedSubject, RESERVED_SUBJECT_PREFIX, type Grant } from './principal';
 
 /**
  * API keys of the Management API and of matchmakers: `mk_<id>_<secret>`. The id is public (it
@@ -61,34 +55,6 @@ export function parseApiKey(token: string): ApiKeyParts | undefined {
   return isValid ? { id, secret } : undefined;
 }
 
-const ROLES: readonly string[] = Object.values(Role);
-
-/**
- * A grant written `role:game` (`admin:tennis`, `viewer:*`), or the reason it is not one: the role
- * must be one of {@link Role}; the game (everything after the first `:`) a scheduler's game name,
- * or `*` for all games.
- */
-export function parseGrant(text: string): Grant | { readonly problem: string } {
-  const separator = text.indexOf(':');
-  if (separator < 0) return { problem: `"${text}" is not role:game (e.g. admin:tennis)` };
-  const role = text.slice(0, separator);
-  const game = text.slice(separator + 1);
-  if (!ROLES.includes(role)) {
-    return { problem: `"${role}" is not a role: expected one of ${ROLES.join(', ')}` };
-  }
-  if (game === '' || game.length > MAX_GAME_LENGTH || hasControlCharacters(game)) {
-    return {
-      problem: `"${game}" is not a game: expected a game name (1-${MAX_GAME_LENGTH} characters) or ${ALL_GAMES} for all games`,
-    };
-  }
-  return { role: role as Role, game };
-}
-
-/** `role:game`, as {@link parseGrant} reads it. */
-export function formatGrant(grant: Grant): string {
-  return `${grant.role}:${grant.game}`;
-}
-
 /** The reason `subject` cannot name a key holder, or undefined when it can. */
 export function subjectProblem(subject: string): string | undefined {
   if (subject.trim() === '') return 'must not be empty';
@@ -99,6 +65,3 @@ export function subjectProblem(subject: string): string | undefined {
     return `must not start with ${RESERVED_SUBJECT_PREFIX} (maestro's own)`;
   return undefined;
 }
-
-// eslint-disable-next-line no-control-regex
-const hasControlCharacters = (value: string): boolean => /[\u0000-\u001f\u007f]/.test(value);

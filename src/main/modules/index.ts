@@ -15,7 +15,8 @@ import type { HealthTimeouts } from '../../domain/health/health-plan';
 import { OperationCommands } from '../../app/operation-commands';
 import { SchedulerCommands } from '../../app/scheduler-commands';
 import { SchedulerQueries } from '../../app/scheduler-queries';
-import { managementAccessGuard } from './access-wiring';
+import { codecAuthorizer, managementAccessGuard } from './access-wiring';
+import { addCodecEndpoint } from './codec-wiring';
 import { httpApiModule } from './http-api-module';
 import { roomsApiModule } from './rooms-api-module';
 import type { Module, ModuleDeps } from './module';
@@ -30,11 +31,19 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
   switch (name) {
     case 'management-api': {
       const api = managementApiDeps(resources, log.child({ module: name }));
+      const app = buildManagementHttpApp(api);
+      const verifiers = () => resources.credentialVerifiers();
+      addCodecEndpoint(
+        app,
+        config.temporal,
+        api.log,
+        codecAuthorizer(config.access, api.log, verifiers),
+      );
       return httpApiModule(
         {
           name,
           server: config.managementApi,
-          app: buildManagementHttpApp(api),
+          app,
           grpc: { server: buildManagementGrpcServer(api), address: config.managementApiGrpc },
           checks: [checks.postgres(), checks.redis(), checks.temporal()],
         },

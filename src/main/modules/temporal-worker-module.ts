@@ -1,5 +1,6 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { TemporalRefusalError } from '../../adapters/temporal/connection-diagnosis';
+import { dataConverterOf } from '../../adapters/temporal/payload-data-converter';
 import { sleep } from '../../shared/sleep';
 import type { ModuleName } from '../../config/load';
 import type { ReadinessCheck } from '../infra/readiness';
@@ -56,8 +57,11 @@ export function temporalWorkerModule(
     check: () => resources.temporalWorkerConnection().ping(),
   };
 
+  // The same converter as every client's: payloads are sealed when keys are configured.
+  const dataConverter = dataConverterOf(resources.config.temporal.payloadEncryption);
   const createWorker = async (connection: NativeConnection): Promise<Worker> => {
     const created = await Worker.create({
+      ...(dataConverter && { dataConverter }),
       connection,
       namespace: resources.config.temporal.namespace,
       taskQueue: options.taskQueue,
