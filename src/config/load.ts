@@ -1,4 +1,11 @@
 import type { z } from 'zod';
+import {
+  checkApiTls,
+  toApiTlsConfig,
+  toRateLimitsConfig,
+  type ApiTlsConfig,
+  type RateLimitsConfig,
+} from './api-security';
 import { ConfigError, type ConfigProblem } from './problems';
 import { checkRedisSettings, toRedisConfig, type RedisConfig } from './redis';
 import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
@@ -6,6 +13,7 @@ import { ignoredServiceLinkVariables } from './service-links';
 import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal';
 
 export { ConfigError, type ConfigProblem } from './problems';
+export type { ApiTlsConfig, RateLimitsConfig } from './api-security';
 export type { PemSource, TemporalConnectionSettings, TemporalTlsSettings } from './temporal';
 
 export const MODULE_NAMES = [
@@ -45,6 +53,10 @@ export interface Config {
   roomsApiGrpc: HttpServerConfig;
   /** Rooms API processes sharing its ports (1: this process serves them itself). */
   roomsApiProcesses: number;
+  /** TLS of both APIs' HTTP and gRPC listeners; absent: plain. */
+  apiTls?: ApiTlsConfig;
+  /** Rate limits per caller on mutating Management API calls and on AllocateRoom. */
+  rateLimits: RateLimitsConfig;
   rooms: RoomsConfig;
   runtime: RuntimeConfig;
   operations: OperationsConfig;
@@ -115,6 +127,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const problems = [
     ...crossCheck(parsed.data),
     ...checkRedisSettings(parsed.data, new Set(Object.keys(variables))),
+    ...checkApiTls(parsed.data),
     ...temporal.problems,
   ];
   if (problems.length > 0 || !temporal.settings) throw new ConfigError(problems);
@@ -172,6 +185,7 @@ function toProblems(error: z.ZodError): ConfigProblem[] {
 
 function toConfig(env: Environment, temporal: TemporalConnectionSettings): Config {
   const host = env.MAESTRO_BIND_HOST;
+  const apiTls = toApiTlsConfig(env);
   const prefix = env.MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX;
   const internal = (variable: EnvironmentVariable & `${string}_INTERNAL_PORT`) => ({
     host,
@@ -204,6 +218,8 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
     roomsApi: { host, port: env.MAESTRO_ROOMS_API_PORT },
     roomsApiGrpc: { host, port: env.MAESTRO_ROOMS_API_GRPC_PORT },
     roomsApiProcesses: env.MAESTRO_ROOMS_API_PROCESSES,
+    ...(apiTls && { apiTls }),
+    rateLimits: toRateLimitsConfig(env),
     rooms: {
       allocationTtlMs: env.MAESTRO_ROOM_ALLOCATION_TTL_MS,
       schedulerCacheTtlMs: env.MAESTRO_SCHEDULER_CACHE_TTL_MS,

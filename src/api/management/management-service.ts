@@ -21,6 +21,9 @@ import {
   toProtoSchedulerVersion,
   toProtoSchedulerWithoutSpec,
 } from '../shared/scheduler-response-codec';
+import { RateLimitClass } from '../../domain/access/rate-limit';
+import { httpBindingOf } from '../shared/http-bindings';
+import { withRateLimits, type RateLimitPolicy } from '../shared/rate-limited-methods';
 import {
   bindUnaryService,
   type BoundMethod,
@@ -33,6 +36,8 @@ export interface ManagementApiDeps {
   schedulerQueries: SchedulerQueries;
   operationCommands: OperationCommands;
   log: Logger;
+  /** Limits on the calls that change something, per caller (none when absent). */
+  rateLimits?: RateLimitPolicy;
 }
 
 /** An empty query parameter or proto3 string is "no filter". */
@@ -110,10 +115,16 @@ export function operationsService(
   };
 }
 
-/** Every RPC of the Management API, in declaration order (which HTTP routing relies on). */
+/**
+ * Every RPC of the Management API, in declaration order (which HTTP routing relies on), those that
+ * change something (all but the HTTP GETs) within their caller's rate limit.
+ */
 export function managementMethods(deps: ManagementApiDeps): BoundMethod[] {
-  return [
+  const methods = [
     ...bindUnaryService(SchedulersService, schedulersService(deps)),
     ...bindUnaryService(OperationsService, operationsService(deps)),
   ];
+  return withRateLimits(methods, deps.rateLimits, (method) =>
+    httpBindingOf(method).verb === 'GET' ? undefined : RateLimitClass.MUTATIONS,
+  );
 }

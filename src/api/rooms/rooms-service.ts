@@ -14,7 +14,9 @@ import type { RoomsAllocation } from '../../app/rooms-allocation';
 import type { RoomsEvents } from '../../app/rooms-events';
 import type { RoomsPing } from '../../app/rooms-ping';
 import { RoomsService } from '../../gen/api/v1/rooms_pb';
+import { RateLimitClass } from '../../domain/access/rate-limit';
 import { MalformedRequestError } from '../shared/malformed-request-error';
+import { withRateLimits, type RateLimitPolicy } from '../shared/rate-limited-methods';
 import {
   bindUnaryService,
   type BoundMethod,
@@ -29,6 +31,8 @@ export interface RoomsApiDeps {
   allocation: RoomsAllocation;
   auth: RoomAuthenticator;
   log: Logger;
+  /** Limits on AllocateRoom per caller (none when absent). */
+  rateLimits?: RateLimitPolicy;
 }
 
 const invalid = (field: string, message: string) => new MalformedRequestError([{ field, message }]);
@@ -107,7 +111,10 @@ export function roomsService(deps: RoomsApiDeps): UnaryImplementation<typeof Roo
   };
 }
 
-/** Every RPC of the Rooms API, in declaration order. */
+/** Every RPC of the Rooms API, in declaration order; AllocateRoom within its caller's limit. */
 export function roomsMethods(deps: RoomsApiDeps): BoundMethod[] {
-  return bindUnaryService(RoomsService, roomsService(deps));
+  const methods = bindUnaryService(RoomsService, roomsService(deps));
+  return withRateLimits(methods, deps.rateLimits, (method) =>
+    method === RoomsService.method.allocateRoom ? RateLimitClass.ALLOCATIONS : undefined,
+  );
 }

@@ -15,6 +15,7 @@ import type { HealthTimeouts } from '../../domain/health/health-plan';
 import { OperationCommands } from '../../app/operation-commands';
 import { SchedulerCommands } from '../../app/scheduler-commands';
 import { SchedulerQueries } from '../../app/scheduler-queries';
+import { apiTlsFor, rateLimitsFor } from './api-security-wiring';
 import { httpApiModule } from './http-api-module';
 import { roomsApiModule } from './rooms-api-module';
 import type { Module, ModuleDeps } from './module';
@@ -29,13 +30,15 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
   switch (name) {
     case 'management-api': {
       const api = managementApiDeps(resources, log.child({ module: name }));
+      const tls = apiTlsFor(config, log);
       return httpApiModule(
         {
           name,
           server: config.managementApi,
-          app: buildManagementHttpApp(api),
+          app: buildManagementHttpApp(api, tls?.httpsOptions()),
           grpc: { server: buildManagementGrpcServer(api), address: config.managementApiGrpc },
           checks: [checks.postgres(), checks.redis(), checks.temporal()],
+          ...(tls && { tls }),
         },
         deps,
       );
@@ -163,10 +166,12 @@ function healthTimeouts(config: Config): HealthTimeouts {
 function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps {
   const schedulers = resources.schedulerStore();
   const operations = resources.operationQueue();
+  const rateLimits = rateLimitsFor(resources, log);
   return {
     schedulerCommands: new SchedulerCommands({ schedulers, operations }),
     schedulerQueries: new SchedulerQueries(schedulers, resources.roomStore()),
     operationCommands: new OperationCommands(operations),
     log,
+    ...(rateLimits && { rateLimits }),
   };
 }
