@@ -24,15 +24,17 @@ export type RateLimitClassifier = (method: DescMethod) => RateLimitClass | undef
 
 /**
  * The address of a call's peer without its port: `10.0.0.7` for HTTP's `10.0.0.7` and gRPC's
- * `10.0.0.7:5301`, `::1` for `::1`, `[::1]:5301`, `ipv6:[::1]:5301` or gRPC's `::1:5301`.
+ * `10.0.0.7:5301`, `::1` for `::1`, `[::1]:5301`, `ipv6:[::1]:5301` or gRPC's `::1:5301` (gRPC
+ * writes IPv6 peers unbracketed, so a trailing `:<digits>` after an address is read as the port:
+ * IPv6 callers differing only in their last group share a budget).
  */
 export function peerAddress(peer: string): string {
   const bare = peer.replace(/^ipv[46]:/, '');
-  if (isIP(bare) !== 0) return bare;
   const bracketed = /^\[([^\]]+)\]/.exec(bare);
   if (bracketed?.[1]) return bracketed[1];
-  const colon = bare.lastIndexOf(':');
-  return colon > 0 ? bare.slice(0, colon) : bare;
+  const withoutPort = /^(.+):\d{1,5}$/.exec(bare)?.[1];
+  if (withoutPort !== undefined && isIP(withoutPort) !== 0) return withoutPort;
+  return bare;
 }
 
 /**
