@@ -36,6 +36,7 @@ export function httpApiModule(options: HttpApiModuleOptions, deps: ModuleDeps): 
     checks: options.checks,
     async start() {
       if (tls) {
+        // The app was built with `tls.httpsOptions()`: fastify's server is an https.Server.
         const server = options.app.server as unknown as HttpsServer;
         stopFollowingTls = tls.onHttpsChange((context) => server.setSecureContext(context));
         tls.start();
