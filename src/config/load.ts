@@ -1,5 +1,12 @@
 import type { z } from 'zod';
 import { checkAccessSettings, toAccessConfig, type AccessConfig } from './access';
+import {
+  checkApiTls,
+  toApiTlsConfig,
+  toRateLimitsConfig,
+  type ApiTlsConfig,
+  type RateLimitsConfig,
+} from './api-security';
 import { ConfigError, type ConfigProblem } from './problems';
 import { checkRedisSettings, toRedisConfig, type RedisConfig } from './redis';
 import { environmentSchema, type Environment, type EnvironmentVariable } from './schema';
@@ -9,6 +16,7 @@ import { resolveTemporalConnection, type TemporalConnectionSettings } from './te
 
 export { ConfigError, type ConfigProblem } from './problems';
 export type { AccessConfig, ApiKeysConfig, OidcConfig } from './access';
+export type { ApiTlsConfig, RateLimitsConfig } from './api-security';
 export type { PemSource, TemporalConnectionSettings, TemporalTlsSettings } from './temporal';
 export type { PayloadEncryptionConfig, PayloadKey } from './payload-encryption';
 
@@ -51,6 +59,10 @@ export interface Config {
   roomsApiGrpc: HttpServerConfig;
   /** Rooms API processes sharing its ports (1: this process serves them itself). */
   roomsApiProcesses: number;
+  /** TLS of both APIs' HTTP and gRPC listeners; absent: plain. */
+  apiTls?: ApiTlsConfig;
+  /** Rate limits per caller on mutating Management API calls and on AllocateRoom. */
+  rateLimits: RateLimitsConfig;
   rooms: RoomsConfig;
   /** Credentials and roles on the Management API, matchmaker credentials on the Rooms API. */
   access: AccessConfig;
@@ -125,6 +137,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...crossCheck(parsed.data),
     ...checkRedisSettings(parsed.data, new Set(Object.keys(variables))),
     ...checkAccessSettings(parsed.data),
+    ...checkApiTls(parsed.data),
     ...temporal.problems,
     ...encryption.problems,
   ];
@@ -185,6 +198,7 @@ function toProblems(error: z.ZodError): ConfigProblem[] {
 
 function toConfig(env: Environment, temporal: TemporalConnectionSettings): Config {
   const host = env.MAESTRO_BIND_HOST;
+  const apiTls = toApiTlsConfig(env);
   const prefix = env.MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX;
   const internal = (variable: EnvironmentVariable & `${string}_INTERNAL_PORT`) => ({
     host,
@@ -217,6 +231,8 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
     roomsApi: { host, port: env.MAESTRO_ROOMS_API_PORT },
     roomsApiGrpc: { host, port: env.MAESTRO_ROOMS_API_GRPC_PORT },
     roomsApiProcesses: env.MAESTRO_ROOMS_API_PROCESSES,
+    ...(apiTls && { apiTls }),
+    rateLimits: toRateLimitsConfig(env),
     rooms: {
       allocationTtlMs: env.MAESTRO_ROOM_ALLOCATION_TTL_MS,
       schedulerCacheTtlMs: env.MAESTRO_SCHEDULER_CACHE_TTL_MS,

@@ -291,6 +291,39 @@ export const environmentSchema = z
     MAESTRO_OIDC_JWKS_CACHE_MAX_AGE_MS: integer(1_000, 86_400_000)
       .default(600_000)
       .describe('OpenID Connect: how long a fetched JWKS is used before it is fetched again.'),
+    // TLS on the APIs' own listeners and rate limits (docs/security.md).
+    MAESTRO_TLS_CERT_FILE: text()
+      .default('')
+      .describe(
+        'PEM certificate (chain) of the Management and Rooms APIs, HTTP and gRPC; with MAESTRO_TLS_KEY_FILE they serve TLS only. Re-read when it changes. Internal ports stay plain.',
+      ),
+    MAESTRO_TLS_KEY_FILE: text().default('').describe('PEM private key of MAESTRO_TLS_CERT_FILE.'),
+    MAESTRO_TLS_CLIENT_CA_FILE: text()
+      .default('')
+      .describe(
+        'mTLS: PEM CA bundle; the APIs then refuse clients without a certificate it signed.',
+      ),
+    MAESTRO_TLS_RELOAD_INTERVAL_MS: integer(100, 3_600_000)
+      .default(10_000)
+      .describe(
+        'How often the TLS files are checked for a change (a Kubernetes secret update is a symlink swap); a changed pair that does not load is logged and the old one kept.',
+      ),
+    MAESTRO_RATE_LIMIT_MUTATIONS_PER_MINUTE: integer(0, 1_000_000)
+      .default(0)
+      .describe(
+        'Management API calls that change something, per caller (credential, else address) and minute on average, shared through Redis; 0: no limit.',
+      ),
+    MAESTRO_RATE_LIMIT_MUTATIONS_BURST: integer(1, 100_000)
+      .default(10)
+      .describe('Management API calls that change something a caller may make at once.'),
+    MAESTRO_RATE_LIMIT_ALLOCATIONS_PER_MINUTE: integer(0, 10_000_000)
+      .default(0)
+      .describe(
+        'AllocateRoom calls per caller (credential, else address) and minute on average, shared through Redis; 0: no limit.',
+      ),
+    MAESTRO_RATE_LIMIT_ALLOCATIONS_BURST: integer(1, 1_000_000)
+      .default(100)
+      .describe('AllocateRoom calls a caller may make at once.'),
     MAESTRO_WORKER_INTERNAL_PORT: port()
       .default(8091)
       .describe('Operation execution worker /healthz, /readyz and /metrics port.'),

@@ -13,7 +13,12 @@ import type { Message } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
-import { grpcCallContext, grpcMethodPath, grpcServerDefinition } from '../shared/grpc-service';
+import {
+  grpcCallContext,
+  grpcErrorOf,
+  grpcMethodPath,
+  grpcServerDefinition,
+} from '../shared/grpc-service';
 import type { BoundMethod } from '../shared/unary-service';
 import { managementMethods, type ManagementApiDeps } from './management-service';
 
@@ -22,7 +27,7 @@ function unaryHandler(rpc: BoundMethod, log: Logger): handleUnaryCall<Buffer, Me
   const fail = (callback: sendUnaryData<Message>, error: unknown) => {
     const wire = toWireError(error);
     if (wire.isUnexpected) log.error({ err: error, rpc: path }, 'rpc failed');
-    callback({ code: wire.grpcStatus, details: wire.message });
+    callback(grpcErrorOf(wire));
   };
   return (call, callback) => {
     Promise.resolve()

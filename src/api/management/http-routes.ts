@@ -4,6 +4,7 @@
  * from the path, the query or the body, calls the RPC's implementation and writes the response in
  * grpc-gateway's JSON. Errors go through the one error table (see http-app.ts).
  */
+import type { TlsOptions } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { createHttpApp } from '../shared/http-app';
 import { httpBindingOf, type HttpBinding } from '../shared/http-bindings';
@@ -45,10 +46,14 @@ export function registerManagementRoutes(app: FastifyInstance, deps: ManagementA
   addRoutes(app, routesOf(managementMethods(deps)));
 }
 
-/** The Management API's HTTP app, ready to `listen()`. */
-export function buildManagementHttpApp(deps: ManagementApiDeps): FastifyInstance {
+/** The Management API's HTTP app (HTTPS when `https` is given), ready to `listen()`. */
+export function buildManagementHttpApp(
+  deps: ManagementApiDeps,
+  https?: TlsOptions,
+): FastifyInstance {
   const routes = routesOf(managementMethods(deps));
   const app = createHttpApp(deps.log, {
+    ...(https && { https }),
     bindings: routes.map(({ binding }) => binding),
     hasRouteForPath: (path) =>
       path === OPENAPI_PATH || routes.some(({ binding }) => binding.pathPattern.test(path)),

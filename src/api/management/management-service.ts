@@ -23,6 +23,9 @@ import {
   toProtoSchedulerVersion,
   toProtoSchedulerWithoutSpec,
 } from '../shared/scheduler-response-codec';
+import { RateLimitClass } from '../../domain/access/rate-limit';
+import { httpBindingOf } from '../shared/http-bindings';
+import { withRateLimits, type RateLimitPolicy } from '../shared/rate-limited-methods';
 import {
   bindUnaryService,
   type BoundMethod,
@@ -37,6 +40,8 @@ export interface ManagementApiDeps {
   log: Logger;
   /** Access control over every RPC (shared/access-control.ts); none: every call goes through. */
   guard?: MethodGuard;
+  /** Limits on the calls that change something, per caller (none when absent). */
+  rateLimits?: RateLimitPolicy;
 }
 
 /** An empty query parameter or proto3 string is "no filter". */
@@ -118,11 +123,18 @@ export function operationsService(
   };
 }
 
-/** Every RPC of the Management API, in declaration order (which HTTP routing relies on). */
+/**
+ * Every RPC of the Management API, in declaration order (which HTTP routing relies on), those that
+ * change something (all but the HTTP GETs) within their caller's rate limit.
+ */
 export function managementMethods(deps: ManagementApiDeps): BoundMethod[] {
   const methods = [
     ...bindUnaryService(SchedulersService, schedulersService(deps)),
     ...bindUnaryService(OperationsService, operationsService(deps)),
   ];
-  return deps.guard ? deps.guard(methods) : methods;
+  const limited = withRateLimits(methods, deps.rateLimits, (method) =>
+    httpBindingOf(method).verb === 'GET' ? undefined : RateLimitClass.MUTATIONS,
+  );
+  // Access control outside: limits count the authenticated principal (rate-limited-methods.ts).
+  return deps.guard ? deps.guard(limited) : limited;
 }

@@ -12,7 +12,12 @@ import {
 import type { Message } from '@bufbuild/protobuf';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
-import { grpcCallContext, grpcMethodPath, grpcServerDefinition } from '../shared/grpc-service';
+import {
+  grpcCallContext,
+  grpcErrorOf,
+  grpcMethodPath,
+  grpcServerDefinition,
+} from '../shared/grpc-service';
 import type { BoundMethod } from '../shared/unary-service';
 import { RoomsService } from '../../gen/api/v1/rooms_pb';
 import { roomsMethods, type RoomsApiDeps } from './rooms-service';
@@ -22,7 +27,7 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
   const fail = (callback: sendUnaryData<Message>, error: unknown) => {
     const wire = toWireError(error);
     if (wire.isUnexpected) deps.log.error({ err: error, rpc: path }, 'rpc failed');
-    callback({ code: wire.grpcStatus, details: wire.message });
+    callback(grpcErrorOf(wire));
   };
   return (call, callback) => {
     Promise.resolve()

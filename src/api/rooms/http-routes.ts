@@ -4,6 +4,7 @@
  * is on, decodes the request message from the path and the body, calls the RPC and writes the
  * response in grpc-gateway's JSON. Errors go through the one error table (see http-app.ts).
  */
+import type { TlsOptions } from 'node:tls';
 import { create, type JsonObject, type Message } from '@bufbuild/protobuf';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -122,9 +123,10 @@ function plainPingRequest(request: FastifyRequest): Message | undefined {
 }
 
 /** The Rooms API's HTTP app, ready to `listen()` (tests `inject()` or listen on port 0). */
-export function buildRoomsHttpApp(deps: RoomsApiDeps): FastifyInstance {
+export function buildRoomsHttpApp(deps: RoomsApiDeps, https?: TlsOptions): FastifyInstance {
   const bindings = routesOf(deps).map((route) => route.binding);
   const app = createHttpApp(deps.log, {
+    ...(https && { https }),
     bindings,
     hasRouteForPath: (path) => bindings.some((binding) => binding.pathPattern.test(path)),
   });

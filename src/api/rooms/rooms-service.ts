@@ -15,7 +15,9 @@ import type { RoomsEvents } from '../../app/rooms-events';
 import type { RoomsPing } from '../../app/rooms-ping';
 import { RoomsService } from '../../gen/api/v1/rooms_pb';
 import type { MethodGuard } from '../shared/access-control';
+import { RateLimitClass } from '../../domain/access/rate-limit';
 import { MalformedRequestError } from '../shared/malformed-request-error';
+import { withRateLimits, type RateLimitPolicy } from '../shared/rate-limited-methods';
 import {
   bindUnaryService,
   type BoundMethod,
@@ -32,6 +34,8 @@ export interface RoomsApiDeps {
   log: Logger;
   /** Matchmaker access control over AllocateRoom (shared/access-control.ts); none: open. */
   guard?: MethodGuard;
+  /** Limits on AllocateRoom per caller (none when absent). */
+  rateLimits?: RateLimitPolicy;
 }
 
 const invalid = (field: string, message: string) => new MalformedRequestError([{ field, message }]);
@@ -110,8 +114,12 @@ export function roomsService(deps: RoomsApiDeps): UnaryImplementation<typeof Roo
   };
 }
 
-/** Every RPC of the Rooms API, in declaration order. */
+/** Every RPC of the Rooms API, in declaration order; AllocateRoom within its caller's limit. */
 export function roomsMethods(deps: RoomsApiDeps): BoundMethod[] {
   const methods = bindUnaryService(RoomsService, roomsService(deps));
-  return deps.guard ? deps.guard(methods) : methods;
+  const limited = withRateLimits(methods, deps.rateLimits, (method) =>
+    method === RoomsService.method.allocateRoom ? RateLimitClass.ALLOCATIONS : undefined,
+  );
+  // Access control outside: limits count the authenticated matchmaker (rate-limited-methods.ts).
+  return deps.guard ? deps.guard(limited) : limited;
 }

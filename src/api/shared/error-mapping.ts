@@ -5,6 +5,7 @@
  * outage nobody anticipated: 500 / UNKNOWN with a generic message (the caller logs the real one).
  */
 import { status } from '@grpc/grpc-js';
+import { RateLimitedError } from '../../domain/access/rate-limit';
 import { DomainError, ErrorCode } from '../../domain/errors';
 
 /** gRPC status codes (google.rpc.Code), as grpc-js defines them for every gRPC user here. */
@@ -38,7 +39,10 @@ export interface WireError extends WireStatus {
   message: string;
   /** True when the error was not anticipated (or is INTERNAL): the transport logs it. */
   isUnexpected: boolean;
-  /** A dependency is down: HTTP adds `Retry-After` (seconds) to the 503. */
+  /**
+   * When the client may try again, in seconds: HTTP adds `Retry-After` (a 503 while a dependency
+   * is down, a 429 over a rate limit), gRPC a `retry-after` trailer.
+   */
   retryAfterSeconds?: number;
 }
 
@@ -96,6 +100,7 @@ export function toWireError(error: unknown): WireError {
       ...(error.code === ErrorCode.UNAVAILABLE && {
         retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS,
       }),
+      ...(error instanceof RateLimitedError && { retryAfterSeconds: error.retryAfterSeconds }),
     };
   }
   if (isFrameworkClientError(error)) return frameworkWireError(error.statusCode, error.message);

@@ -4,10 +4,18 @@ import { ServerCredentials, type Server } from '@grpc/grpc-js';
 const addressOf = (host: string, port: number) =>
   host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
-/** Binds the server (plaintext, as Maestro's API is) and returns the port it listens on. */
-export function listenGrpc(server: Server, host: string, port: number): Promise<number> {
+/**
+ * Binds the server (plaintext, as Maestro's API is, unless `credentials` say TLS) and returns the
+ * port it listens on.
+ */
+export function listenGrpc(
+  server: Server,
+  host: string,
+  port: number,
+  credentials: ServerCredentials = ServerCredentials.createInsecure(),
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(addressOf(host, port), ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(addressOf(host, port), credentials, (error, bound) =>
       error ? reject(error) : resolve(bound),
     );
   });

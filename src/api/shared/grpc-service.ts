@@ -12,7 +12,13 @@ import {
   type Message,
   type MessageInitShape,
 } from '@bufbuild/protobuf';
-import type { MethodDefinition, ServerUnaryCall, ServiceDefinition } from '@grpc/grpc-js';
+import {
+  Metadata,
+  type MethodDefinition,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
+import type { WireError } from './error-mapping';
 import type { CallContext } from './unary-service';
 
 type MessageInit = MessageInitShape<DescMessage>;
@@ -73,4 +79,17 @@ export function grpcCallContext(call: ServerUnaryCall<unknown, unknown>): CallCo
     authorization: typeof authorization === 'string' ? authorization : undefined,
     peer: call.getPeer(),
   };
+}
+
+/** What a gRPC server answers for an error: its code and message, `retry-after` as a trailer. */
+export function grpcErrorOf(wire: WireError): {
+  code: number;
+  details: string;
+  metadata: Metadata;
+} {
+  const metadata = new Metadata();
+  if (wire.retryAfterSeconds !== undefined) {
+    metadata.set('retry-after', String(wire.retryAfterSeconds));
+  }
+  return { code: wire.grpcStatus, details: wire.message, metadata };
 }

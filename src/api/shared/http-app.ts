@@ -1,3 +1,4 @@
+import type { TlsOptions } from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { gatewayErrorBody, GrpcStatus, toWireError } from './error-mapping';
@@ -15,6 +16,8 @@ export interface HttpAppOptions {
   hasRouteForPath?: (path: string) => boolean;
   /** The app's routes, so that an undecodable or too long path variable is named in the error. */
   bindings?: readonly HttpBinding[];
+  /** Serve HTTPS with these options (HTTP/1.1, as Maestro's clients speak). */
+  https?: TlsOptions;
 }
 
 /** grpc-gateway accepts as much as gRPC does by default (4 MiB messages). */
@@ -31,6 +34,7 @@ const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
  */
 export function createHttpApp(log: Logger, options: HttpAppOptions = {}): FastifyInstance {
   const app = Fastify({
+    ...(options.https && { https: options.https }),
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     // Path variables are single segments (grpc-gateway's `{x=*}`), as long as any parameter.

@@ -17,6 +17,7 @@ import { SchedulerCommands } from '../../app/scheduler-commands';
 import { SchedulerQueries } from '../../app/scheduler-queries';
 import { codecAuthorizer, managementAccessGuard } from './access-wiring';
 import { addCodecEndpoint } from './codec-wiring';
+import { apiTlsFor, rateLimitsFor } from './api-security-wiring';
 import { httpApiModule } from './http-api-module';
 import { roomsApiModule } from './rooms-api-module';
 import type { Module, ModuleDeps } from './module';
@@ -31,13 +32,13 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
   switch (name) {
     case 'management-api': {
       const api = managementApiDeps(resources, log.child({ module: name }));
-      const app = buildManagementHttpApp(api);
-      const verifiers = () => resources.credentialVerifiers();
+      const tls = apiTlsFor(config, log);
+      const app = buildManagementHttpApp(api, tls?.httpsOptions());
       addCodecEndpoint(
         app,
         config.temporal,
         api.log,
-        codecAuthorizer(config.access, api.log, verifiers),
+        codecAuthorizer(config.access, api.log, () => resources.credentialVerifiers()),
       );
       return httpApiModule(
         {
@@ -46,6 +47,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
           app,
           grpc: { server: buildManagementGrpcServer(api), address: config.managementApiGrpc },
           checks: [checks.postgres(), checks.redis(), checks.temporal()],
+          ...(tls && { tls }),
         },
         deps,
       );
@@ -173,6 +175,7 @@ function healthTimeouts(config: Config): HealthTimeouts {
 function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps {
   const schedulers = resources.schedulerStore();
   const operations = resources.operationQueue();
+  const rateLimits = rateLimitsFor(resources, log);
   return {
     schedulerCommands: new SchedulerCommands({ schedulers, operations }),
     schedulerQueries: new SchedulerQueries(schedulers, resources.roomStore()),
@@ -181,5 +184,6 @@ function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps
     guard: managementAccessGuard(resources.config.access, schedulers, log, () =>
       resources.credentialVerifiers(),
     ),
+    ...(rateLimits && { rateLimits }),
   };
 }

@@ -6,6 +6,7 @@ import { RoomsAllocation } from '../../app/rooms-allocation';
 import { RoomsEvents } from '../../app/rooms-events';
 import { RoomsPing } from '../../app/rooms-ping';
 import { roomsAccessGuard } from './access-wiring';
+import { apiTlsFor, rateLimitsFor } from './api-security-wiring';
 import { httpApiModule } from './http-api-module';
 import type { Module, ModuleDeps } from './module';
 import { createRoomsForwarding } from './rooms-wiring';
@@ -47,13 +48,17 @@ export function roomsApiModule(deps: ModuleDeps): Module {
     log,
     guard: roomsAccessGuard(config.access, schedulers, log, () => resources.credentialVerifiers()),
   };
+  const rateLimits = rateLimitsFor(resources, log);
+  if (rateLimits) api.rateLimits = rateLimits;
+  const tls = apiTlsFor(config, log);
   const module = httpApiModule(
     {
       name: 'rooms-api',
       server: config.roomsApi,
-      app: buildRoomsHttpApp(api),
+      app: buildRoomsHttpApp(api, tls?.httpsOptions()),
       grpc: { server: buildRoomsGrpcServer(api), address: config.roomsApiGrpc },
       checks: [checks.redis(), checks.postgres()],
+      ...(tls && { tls }),
     },
     deps,
   );
