@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { API_KEY_PREFIX, parseApiKey } from '../domain/access/api-key';
+import { AuthenticationError } from '../domain/access/errors';
 import { CredentialKind, type Principal } from '../domain/access/principal';
-import { DomainError, ErrorCode } from '../domain/errors';
 import type { ApiKeyStore, StoredApiKey } from '../ports/api-key-store';
 import type { CredentialVerifier } from '../ports/credential-verifier';
 import { isSecretOf } from './api-key-secrets';
@@ -26,8 +26,6 @@ const MALFORMED = `malformed API key: expected ${API_KEY_PREFIX}<id>_<secret>`;
 const INVALID = 'invalid API key';
 /** Only said once the secret matched: the holder learns its key was revoked, no one else does. */
 const REVOKED = 'API key revoked';
-
-const unauthenticated = (message: string) => new DomainError(ErrorCode.UNAUTHENTICATED, message);
 
 /**
  * Verifies `mk_<id>_<secret>` API keys against an {@link ApiKeyStore}. A key read from the store
@@ -66,12 +64,12 @@ export class ApiKeyVerifier implements CredentialVerifier {
 
   async verify(token: string): Promise<Principal> {
     const parts = parseApiKey(token);
-    if (!parts) throw unauthenticated(MALFORMED);
+    if (!parts) throw new AuthenticationError(MALFORMED);
     const key = await this.find(parts.id);
     if (!key || !isSecretOf(parts.secret, key.secretHash, this.pepper)) {
-      throw unauthenticated(INVALID);
+      throw new AuthenticationError(INVALID);
     }
-    if (key.revokedAt) throw unauthenticated(REVOKED);
+    if (key.revokedAt) throw new AuthenticationError(REVOKED);
     this.usedSinceFlush.add(key.id);
     return {
       subject: key.subject,
