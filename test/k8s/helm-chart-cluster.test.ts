@@ -169,7 +169,17 @@ async function createExistingSecrets(namespace: string): Promise<void> {
     'maestro-temporal-api-key': { 'api-key': 'temporal-api-key' },
     'maestro-temporal-mtls': { 'ca.crt': 'CA', 'tls.crt': 'CERT', 'tls.key': 'KEY' },
     'maestro-room-auth': { secret: 'a-room-token-secret-of-at-least-32-chars' },
+    'maestro-api-keys': { pepper: 'an-api-key-pepper-of-at-least-32-chars' },
+    'maestro-payload-keys': { '2026-12': Buffer.alloc(32, 7).toString('base64') },
   };
   for (const [name, stringData] of Object.entries(secrets))
     await core.createNamespacedSecret({ namespace, body: { metadata: { name }, stringData } });
+  await core.createNamespacedSecret({
+    namespace,
+    body: {
+      metadata: { name: 'maestro-api-tls' },
+      type: 'kubernetes.io/tls',
+      stringData: { 'tls.crt': 'CERT', 'tls.key': 'KEY' },
+    },
+  });
 }

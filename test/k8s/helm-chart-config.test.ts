@@ -12,6 +12,7 @@ import {
   renderChart,
 } from '../support/helm-chart';
 import {
+  INLINE_PAYLOAD_KEYS,
   inlineValues,
   loadContainerConfigs,
   PLAUSIBLE_SECRET_VALUES,
@@ -38,8 +39,13 @@ beforeAll(async () => {
   rendered = { defaults, production, inline };
 });
 
+/** What the existing Secrets mounted whole (production-values.yaml's payload keys) hold. */
+const plausibleSecrets = {
+  'maestro-payload-keys': { '2026-12': Buffer.alloc(32, 7).toString('base64') },
+};
 const loadEveryConfig = (objects: KubernetesObject[], extra: Record<string, string> = {}) =>
-  loadContainerConfigs(objects, { scratch, plausibleFiles, extra });
+  loadContainerConfigs(objects, { scratch, plausibleFiles, plausibleSecrets, extra });
+const API_MODULES = ['maestro-management-api', 'maestro-rooms-api'];
 
 describe('the configuration the helm chart gives maestro', () => {
   it('passes helm lint --strict with inline credentials', async () => {
@@ -76,12 +82,33 @@ describe('the configuration the helm chart gives maestro', () => {
         },
       },
       rooms: { auth: { isRequired: true } },
+      access: {
+        isRequired: true,
+        isMatchmakerRequired: true,
+        apiKeys: { pepper: PLAUSIBLE_SECRET_VALUES['MAESTRO_API_KEY_PEPPER'], cacheTtlMs: 30_000 },
+        oidc: {
+          issuer: 'https://id.example.com/realms/games',
+          audience: 'maestro',
+          rolesClaim: 'realm_access.roles',
+        },
+      },
+      rateLimits: {
+        mutations: { perMinute: 120, burst: 20 },
+        allocations: { perMinute: 6000, burst: 500 },
+      },
     },
     inline: {
       redis: { mode: 'sentinel', password: 'redis-pw', sentinelPassword: 'sentinel-pw' },
       temporal: { apiKey: 'an-api-key', tls: { serverCa: present } },
       rooms: { auth: { secret: '0123456789abcdef0123456789abcdef', isRequired: true } },
+      access: { isRequired: false, apiKeys: { pepper: 'an-inline-api-key-pepper-0123456789' } },
     },
+  };
+  /** The payload keys' ids and the one that encrypts, as every module reads them. */
+  const expectedPayloadKeys = {
+    defaults: undefined,
+    production: { ids: ['2026-12'], activeKeyId: '2026-12' },
+    inline: { ids: Object.keys(INLINE_PAYLOAD_KEYS).sort(), activeKeyId: '2027-03' },
   };
 
   it.each(['defaults', 'production', 'inline'] as const)(
@@ -94,9 +121,47 @@ describe('the configuration the helm chart gives maestro', () => {
       for (const { config } of modules) {
         expect(config).toMatchObject(expectedConfig[values]);
         expect(config.runtime).toMatchObject({ kind: 'kubernetes', inCluster: true });
+        const encryption = config.temporal.payloadEncryption;
+        expect(
+          encryption && {
+            ids: encryption.keys.map((k) => k.id).sort(),
+            activeKeyId: encryption.activeKeyId,
+          },
+        ).toEqual(expectedPayloadKeys[values]);
       }
     },
   );
+
+  it('serves TLS on the two APIs only, from the mounted Secret, leaving the other modules without it (production values)', () => {
+    const configs = loadEveryConfig(rendered.production).filter(
+      (c) => c.workload !== 'maestro-migrate',
+    );
+
+    const tls = configs.map(({ workload, config }) => ({ workload, apiTls: config.apiTls }));
+
+    for (const { workload, apiTls } of tls) {
+      if (API_MODULES.includes(workload ?? ''))
+        expect(apiTls).toEqual({
+          certFile: expect.stringMatching(/\/etc\/maestro\/api-tls\/tls\.crt$/) as unknown,
+          keyFile: expect.stringMatching(/\/etc\/maestro\/api-tls\/tls\.key$/) as unknown,
+          reloadIntervalMs: 10_000,
+        });
+      else expect(apiTls).toBeUndefined();
+    }
+    expect(tls.map((c) => c.workload)).toEqual(expect.arrayContaining(API_MODULES));
+  });
+
+  it('adds the client CA for mTLS to both APIs when apiTls.mutual is set', async () => {
+    const objects = await renderChart({
+      set: { 'apiTls.existingSecret': 'api-tls', 'apiTls.mutual': 'true' },
+    });
+
+    const apis = loadEveryConfig(objects).filter((c) => API_MODULES.includes(c.workload ?? ''));
+
+    expect(apis).toHaveLength(2);
+    for (const { config } of apis)
+      expect(config.apiTls?.clientCaFile).toMatch(/\/etc\/maestro\/api-tls\/ca\.crt$/);
+  });
 
   it('fails the configuration check when a template renders a variable maestro does not know', async () => {
     const objects = await renderChart({ set: { 'config.MAESTRO_NOT_A_SETTING': 'x' } });

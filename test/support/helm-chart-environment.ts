@@ -14,6 +14,7 @@ export const PLAUSIBLE_SECRET_VALUES: Readonly<Record<string, string>> = {
   MAESTRO_REDIS_SENTINEL_PASSWORD: 'sentinel-s3cret',
   MAESTRO_TEMPORAL_API_KEY: 'eyJhbGciOiJFUzI1NiJ9.temporal-api-key',
   MAESTRO_ROOM_AUTH_SECRET: 'a-room-token-secret-of-at-least-32-chars',
+  MAESTRO_API_KEY_PEPPER: 'an-api-key-pepper-of-at-least-32-chars',
 };
 
 /**
@@ -53,13 +54,16 @@ export function containerEnvironment(
 
 /**
  * The files a container sees in its Secret and ConfigMap volumes, by absolute path: from the
- * rendered objects, or `plausibleFiles` (by file name) for Secrets the chart does not render.
+ * rendered objects, or for Secrets the chart does not render, `plausibleFiles` (by file name) when
+ * the volume lists its items and `plausibleSecrets` (the Secret's data, by its name) when it
+ * mounts the whole Secret.
  */
 export function containerFiles(
   objects: readonly KubernetesObject[],
   pod: V1PodSpec,
   container: V1Container,
   plausibleFiles: Readonly<Record<string, string>>,
+  plausibleSecrets: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
 ): Record<string, string> {
   const files: Record<string, string> = {};
   for (const mount of container.volumeMounts ?? []) {
@@ -72,12 +76,14 @@ export function containerFiles(
     ) as { data?: Record<string, string> } | undefined;
     const decode = (value: string) =>
       volume?.secret ? Buffer.from(value, 'base64').toString('utf8') : value;
+    const existing = rendered ? undefined : plausibleSecrets[name ?? ''];
     const items =
-      source.items ?? Object.keys(rendered?.data ?? {}).map((key) => ({ key, path: key }));
+      source.items ??
+      Object.keys(rendered?.data ?? existing ?? {}).map((key) => ({ key, path: key }));
     for (const item of items) {
       const content = rendered
         ? rendered.data?.[item.key] !== undefined && decode(rendered.data[item.key] ?? '')
-        : plausibleFiles[path.basename(item.path)];
+        : (existing?.[item.key] ?? plausibleFiles[path.basename(item.path)]);
       if (content === undefined || content === false)
         throw new Error(`${mount.mountPath}/${item.path}: no ${item.key} in ${name}`);
       files[path.posix.join(mount.mountPath, item.path)] = content;
@@ -155,8 +161,16 @@ export function inlineValues(pair: { cert: string; key: string }) {
     },
     temporal: { apiKey: 'an-api-key', tls: { enabled: true, ca: pair.cert, ...pair } },
     roomAuth: { secret: '0123456789abcdef0123456789abcdef', required: true },
+    auth: { apiKeys: { pepper: 'an-inline-api-key-pepper-0123456789' } },
+    payloadEncryption: { keys: INLINE_PAYLOAD_KEYS, activeKey: '2027-03' },
   };
 }
+
+/** Two payload keys (32 bytes each, base64) of the inline values, by id. */
+export const INLINE_PAYLOAD_KEYS: Readonly<Record<string, string>> = {
+  '2026-12': Buffer.alloc(32, 1).toString('base64'),
+  '2027-03': Buffer.alloc(32, 2).toString('base64'),
+};
 
 /** A real certificate and its private key (openssl), usable as a CA and as an mTLS client pair. */
 export function selfSignedCertificate(scratch: string): { cert: string; key: string } {
@@ -195,13 +209,17 @@ export function loadContainerConfigs(
   options: {
     scratch: string;
     plausibleFiles: Readonly<Record<string, string>>;
+    plausibleSecrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
     extra?: Record<string, string>;
   },
 ): { workload: string | undefined; config: Config }[] {
-  const { scratch, plausibleFiles, extra = {} } = options;
+  const { scratch, plausibleFiles, plausibleSecrets, extra = {} } = options;
   return workloads(objects).flatMap((workload) =>
     workload.spec.template.spec.containers.map((container) => {
-      const files = containerFiles(objects, workload.spec.template.spec, container, plausibleFiles);
+      const pod = workload.spec.template.spec;
+      const files = containerFiles(objects, pod, container, plausibleFiles, plausibleSecrets);
+      const isMounted = (value: string) =>
+        value in files || Object.keys(files).some((file) => file.startsWith(`${value}/`));
       const root = mkdtempSync(path.join(scratch, 'root-'));
       for (const [file, content] of Object.entries(files)) {
         mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -210,7 +228,7 @@ export function loadContainerConfigs(
       const environment = Object.fromEntries(
         Object.entries(containerEnvironment(objects, container)).map(([name, value]) => [
           name,
-          value in files ? path.join(root, value) : value,
+          isMounted(value) ? path.join(root, value) : value,
         ]),
       );
       return {

@@ -90,3 +90,27 @@ export const workloads = (objects: readonly KubernetesObject[]) =>
 
 export const isHook = (object: KubernetesObject) =>
   object.metadata?.annotations?.['helm.sh/hook'] !== undefined;
+
+/** The pod spec of `maestro-<module>` (a Deployment, or `migrate`: the migration Job). */
+export function podOf(objects: readonly KubernetesObject[], module: string): V1PodSpec {
+  const found = workloads(objects).find((w) => w.metadata?.name === `maestro-${module}`);
+  if (!found) throw new Error(`no workload maestro-${module}`);
+  return found.spec.template.spec;
+}
+
+/**
+ * A pod's Secret volumes: name, Secret and items. Their mode is left out: the chart writes `0440`,
+ * octal to Kubernetes' YAML 1.1 but decimal 440 to the YAML 1.2 parser of these tests.
+ */
+export const secretVolumesOf = (objects: readonly KubernetesObject[], module: string) =>
+  (podOf(objects, module).volumes ?? []).flatMap((v) =>
+    v.secret
+      ? [
+          {
+            name: v.name,
+            secretName: v.secret.secretName,
+            items: v.secret.items?.map((i) => ({ key: i.key, path: i.path })),
+          },
+        ]
+      : [],
+  );

@@ -151,6 +151,7 @@ would print as 3e+06: integral floats print as integers.
 {{- if .Values.roomAuth.required }}
 {{- $_ := set $settings "MAESTRO_ROOM_AUTH_REQUIRED" "true" }}
 {{- end }}
+{{- $settings = merge (include "maestro.securitySettings" . | fromYaml) $settings }}
 {{- $modules := include "maestro.modules" . | fromYaml }}
 {{- range $key, $module := $modules }}
 {{- $ports := (index $.Values.modules $key).ports }}
@@ -185,6 +186,86 @@ would print as 3e+06: integral floats print as integers.
 {{- end }}
 {{- end }}
 {{- toYaml $settings }}
+{{- end }}
+
+{{/*
+The non-secret security settings of every module: access control, payload keys' directory, rate
+limits. The APIs' TLS files are each API container's own (maestro.apiTlsEnv): only those pods
+mount them, and every module checks the files it is given at start.
+*/}}
+{{- define "maestro.securitySettings" -}}
+{{- $settings := dict }}
+{{- with .Values.auth }}
+{{- if .required }}
+{{- $_ := set $settings "MAESTRO_AUTH_REQUIRED" "true" }}
+{{- end }}
+{{- if .matchmakerRequired }}
+{{- $_ := set $settings "MAESTRO_MATCHMAKER_AUTH_REQUIRED" "true" }}
+{{- end }}
+{{- with .oidc }}
+{{- if .issuer }}
+{{- $_ := set $settings "MAESTRO_OIDC_ISSUER" .issuer }}
+{{- $_ := set $settings "MAESTRO_OIDC_AUDIENCE" .audience }}
+{{- $_ := set $settings "MAESTRO_OIDC_JWKS_URL" .jwksUrl }}
+{{- $_ := set $settings "MAESTRO_OIDC_ROLES_CLAIM" .rolesClaim }}
+{{- $_ := set $settings "MAESTRO_OIDC_ALGORITHMS" (join "," .algorithms) }}
+{{- $_ := set $settings "MAESTRO_OIDC_CLOCK_TOLERANCE_SECONDS" (include "maestro.scalar" .clockToleranceSeconds) }}
+{{- $_ := set $settings "MAESTRO_OIDC_JWKS_COOLDOWN_MS" (include "maestro.scalar" .jwksCooldownMs) }}
+{{- $_ := set $settings "MAESTRO_OIDC_JWKS_CACHE_MAX_AGE_MS" (include "maestro.scalar" .jwksCacheMaxAgeMs) }}
+{{- end }}
+{{- end }}
+{{- $_ := set $settings "MAESTRO_API_KEY_CACHE_TTL_MS" (include "maestro.scalar" .apiKeys.cacheTtlMs) }}
+{{- end }}
+{{- if include "maestro.payloadKeysSecret" . }}
+{{- $_ := set $settings "MAESTRO_PAYLOAD_KEYS_DIR" (include "maestro.payloadKeysDir" .) }}
+{{- with .Values.payloadEncryption.activeKey }}
+{{- $_ := set $settings "MAESTRO_PAYLOAD_ACTIVE_KEY" . }}
+{{- end }}
+{{- end }}
+{{- with .Values.payloadEncryption.codecCorsOrigins }}
+{{- $_ := set $settings "MAESTRO_CODEC_CORS_ORIGINS" (join "," .) }}
+{{- end }}
+{{- with .Values.rateLimits }}
+{{- $_ := set $settings "MAESTRO_RATE_LIMIT_MUTATIONS_PER_MINUTE" (include "maestro.scalar" .mutations.perMinute) }}
+{{- $_ := set $settings "MAESTRO_RATE_LIMIT_MUTATIONS_BURST" (include "maestro.scalar" .mutations.burst) }}
+{{- $_ := set $settings "MAESTRO_RATE_LIMIT_ALLOCATIONS_PER_MINUTE" (include "maestro.scalar" .allocations.perMinute) }}
+{{- $_ := set $settings "MAESTRO_RATE_LIMIT_ALLOCATIONS_BURST" (include "maestro.scalar" .allocations.burst) }}
+{{- end }}
+{{- toYaml $settings }}
+{{- end }}
+
+{{- define "maestro.payloadKeysDir" -}}
+/etc/maestro/payload-keys
+{{- end }}
+
+{{/* The Secret of the payload keys every module mounts: the existing one, the chart's own, or "". */}}
+{{- define "maestro.payloadKeysSecret" -}}
+{{- with .Values.payloadEncryption }}
+{{- if .existingSecret }}
+{{- .existingSecret }}
+{{- else if .keys }}
+{{- printf "%s-payload-keys" (include "maestro.fullname" $) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "maestro.apiTlsDir" -}}
+/etc/maestro/api-tls
+{{- end }}
+
+{{/* The TLS variables of an API container (the Management and Rooms APIs), from the mounted Secret. */}}
+{{- define "maestro.apiTlsEnv" -}}
+{{- $dir := include "maestro.apiTlsDir" . }}
+- name: MAESTRO_TLS_CERT_FILE
+  value: {{ printf "%s/tls.crt" $dir | quote }}
+- name: MAESTRO_TLS_KEY_FILE
+  value: {{ printf "%s/tls.key" $dir | quote }}
+{{- if .Values.apiTls.mutual }}
+- name: MAESTRO_TLS_CLIENT_CA_FILE
+  value: {{ printf "%s/ca.crt" $dir | quote }}
+{{- end }}
+- name: MAESTRO_TLS_RELOAD_INTERVAL_MS
+  value: {{ include "maestro.scalar" .Values.apiTls.reloadIntervalMs | quote }}
 {{- end }}
 
 {{- define "maestro.temporalTlsDir" -}}
@@ -233,6 +314,22 @@ keys:
 {{- if and .Values.roomAuth.required (not .Values.roomAuth.secret) (not .Values.roomAuth.existingSecret) }}
 {{- fail "roomAuth.required needs roomAuth.secret or roomAuth.existingSecret" }}
 {{- end }}
+{{- with .Values.auth.oidc }}
+{{- if and (or .issuer .audience .jwksUrl) (not (and .issuer .audience .jwksUrl)) }}
+{{- fail "auth.oidc: issuer, audience and jwksUrl go together (tokens are checked against all three)" }}
+{{- end }}
+{{- end }}
+{{- with .Values.payloadEncryption }}
+{{- if and .activeKey (not .existingSecret) (not (hasKey .keys .activeKey)) }}
+{{- fail (printf "payloadEncryption.activeKey %q is none of payloadEncryption.keys (or set payloadEncryption.existingSecret)" .activeKey) }}
+{{- end }}
+{{- if and (not .existingSecret) (gt (len .keys) 1) (not .activeKey) }}
+{{- fail "payloadEncryption.activeKey must name the key that encrypts (several keys given)" }}
+{{- end }}
+{{- end }}
+{{- if and .Values.apiTls.existingSecret (eq .Values.service.grpcAppProtocol "kubernetes.io/h2c") }}
+{{- fail "service.grpcAppProtocol kubernetes.io/h2c is cleartext HTTP/2, but apiTls makes the APIs serve TLS: use grpc" }}
+{{- end }}
 {{- end }}
 
 {{/* Whether the chart's own Secret has anything to hold: "true" or "". */}}
@@ -262,6 +359,9 @@ temporal-api-key: {{ .Values.temporal.apiKey | quote }}
 {{- end }}
 {{- if and (not .Values.roomAuth.existingSecret) .Values.roomAuth.secret }}
 room-auth-secret: {{ .Values.roomAuth.secret | quote }}
+{{- end }}
+{{- if and (not .Values.auth.apiKeys.existingSecret) .Values.auth.apiKeys.pepper }}
+api-key-pepper: {{ .Values.auth.apiKeys.pepper | quote }}
 {{- end }}
 {{- end }}
 
@@ -318,6 +418,13 @@ room-auth-secret: {{ .Values.roomAuth.secret | quote }}
 {{ include "maestro.secretEnv" (dict "name" "MAESTRO_ROOM_AUTH_SECRET" "secret" .existingSecret "key" .existingSecretKey) }}
 {{- else if .secret }}
 {{ include "maestro.secretEnv" (dict "name" "MAESTRO_ROOM_AUTH_SECRET" "secret" $own "key" "room-auth-secret") }}
+{{- end }}
+{{- end }}
+{{- with .Values.auth.apiKeys }}
+{{- if .existingSecret }}
+{{ include "maestro.secretEnv" (dict "name" "MAESTRO_API_KEY_PEPPER" "secret" .existingSecret "key" .existingSecretKey) }}
+{{- else if .pepper }}
+{{ include "maestro.secretEnv" (dict "name" "MAESTRO_API_KEY_PEPPER" "secret" $own "key" "api-key-pepper") }}
 {{- end }}
 {{- end }}
 {{- end }}
