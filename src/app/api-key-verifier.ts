@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { API_KEY_PREFIX, parseApiKey } from '../domain/access/api-key';
+import { AuthenticationError } from '../domain/access/errors';
 import { CredentialKind, type Principal } from '../domain/access/principal';
-import { DomainError, ErrorCode } from '../domain/errors';
 import type { ApiKeyStore, StoredApiKey } from '../ports/api-key-store';
 import type { CredentialVerifier } from '../ports/credential-verifier';
 import { isSecretOf } from './api-key-secrets';
@@ -27,7 +27,7 @@ const INVALID = 'invalid API key';
 /** Only said once the secret matched: the holder learns its key was revoked, no one else does. */
 const REVOKED = 'API key revoked';
 
-const unauthenticated = (message: string) => new DomainError(ErrorCode.UNAUTHENTICATED, message);
+const unauthenticated = (reason: string) => new AuthenticationError(reason);
 
 /**
  * Verifies `mk_<id>_<secret>` API keys against an {@link ApiKeyStore}. A key read from the store

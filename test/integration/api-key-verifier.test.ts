@@ -65,8 +65,11 @@ function aVerifier(
   return verifier;
 }
 
-const unauthenticated = (message: string): unknown =>
-  expect.objectContaining({ code: ErrorCode.UNAUTHENTICATED, message }) as unknown;
+const unauthenticated = (reason: string): unknown =>
+  expect.objectContaining({
+    code: ErrorCode.UNAUTHENTICATED,
+    message: `unauthenticated: ${reason}`,
+  }) as unknown;
 
 describe('ApiKeyVerifier', () => {
   it('answers the principal of the key: its subject, id as credential and grants', async () => {
@@ -255,7 +258,9 @@ describe('ApiKeyVerifier', () => {
         );
         expect(failure).toMatchObject({
           code: ErrorCode.UNAUTHENTICATED,
-          message: expect.stringMatching(/^(invalid API key|malformed API key: .*)$/) as unknown,
+          message: expect.stringMatching(
+            /^unauthenticated: (invalid API key|malformed API key: .*)$/,
+          ) as unknown,
         });
       }),
       { numRuns: 300 },

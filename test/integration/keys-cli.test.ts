@@ -75,7 +75,7 @@ describe('maestro keys', () => {
     });
     await expect(verify(key)).rejects.toMatchObject({
       code: ErrorCode.UNAUTHENTICATED,
-      message: 'API key revoked',
+      message: 'unauthenticated: API key revoked',
     });
   });
 
@@ -117,7 +117,9 @@ describe('maestro keys', () => {
     const key = KEY.exec(created.output)![0];
 
     await expect(verify(key, pepper)).resolves.toMatchObject({ subject: 'peppered' });
-    await expect(verify(key)).rejects.toMatchObject({ message: 'invalid API key' });
+    await expect(verify(key)).rejects.toMatchObject({
+      message: 'unauthenticated: invalid API key',
+    });
   });
 
   it('exits 1 naming the id when asked to revoke a key that does not exist', async () => {
