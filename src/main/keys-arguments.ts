@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { subjectProblem } from '../domain/access/api-key';
+import { subjectProblem } from '../domain/access/subject';
 import { readGrant } from '../domain/access/grants';
 import type { Grant } from '../domain/access/principal';
 

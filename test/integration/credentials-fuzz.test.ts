@@ -14,6 +14,7 @@ import { Pool } from 'pg';
 import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
 import { generateApiKey, type NewApiKey } from '../../src/app/api-key-secrets';
 import { Role } from '../../src/domain/access/principal';
+import { MAX_SUBJECT_LENGTH, subjectProblem } from '../../src/domain/access/subject';
 import { SchedulersService } from '../../src/gen/api/v1/schedulers_pb';
 import { grpcClient } from '../support/management-api-grpc-client';
 import {
@@ -42,13 +43,21 @@ import {
   type SecuredManagementApi,
 } from '../support/secured-management-api';
 
-/** A subject a token may carry (not maestro's own): control characters, any Unicode, long. */
+/** An odd subject a token may carry: any Unicode, up to the longest accepted. */
 const oddSubject = fc
+  .string({ unit: 'binary', minLength: 1, maxLength: MAX_SUBJECT_LENGTH })
+  .filter((subject) => subjectProblem(subject) === undefined);
+
+/** A subject no credential may carry: control characters, too long, blank, or maestro's own. */
+const badSubject = fc
   .oneof(
     fc.string({ unit: 'binary', minLength: 1 }),
-    fc.string({ minLength: 1_000, maxLength: 3_000 }),
+    fc.string({ minLength: MAX_SUBJECT_LENGTH + 1, maxLength: 3_000 }),
+    // (An empty `sub` is the verifier's own refusal: `token has no subject`.)
+    fc.stringMatching(/^\s{1,5}$/),
+    fc.string().map((rest) => `maestro:${rest}`),
   )
-  .filter((subject) => !subject.startsWith('maestro:'));
+  .filter((subject) => subjectProblem(subject) !== undefined);
 
 const schedulerNames = (answer: RawAnswer) =>
   ((answer.body as { schedulers?: Array<{ name: string }> }).schedulers ?? []).map((s) => s.name);
@@ -371,6 +380,29 @@ describe('Management API under bad credentials and odd headers', () => {
     );
 
     expect(await stored()).toEqual(before);
+    await expectStillServing();
+  });
+
+  it('refuses tokens whose subject is blank, too long, unprintable or maestro’s own, saying why', async () => {
+    await fc.assert(
+      fc.asyncProperty(badSubject, async (sub) => {
+        const authorization = bearer(
+          await signed(api.keys.rsa, { sub, maestro_roles: [`admin:${game}`] }),
+        );
+
+        const answer = await send(ROUTES[1]!, [['authorization', authorization]]);
+
+        expect(answer).toMatchObject({
+          status: 401,
+          body: {
+            code: 16,
+            message: `unauthenticated: credential subject ${subjectProblem(sub) ?? ''}`,
+          },
+        });
+      }),
+      fuzzSettings(100),
+    );
+
     await expectStillServing();
   });
 

@@ -158,7 +158,7 @@ describe('withAccessControl', () => {
 
     await expect(call).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
-      message: 'unauthenticated: subject is reserved for maestro itself',
+      message: "unauthenticated: credential subject must not start with maestro: (maestro's own)",
     });
   });
 });

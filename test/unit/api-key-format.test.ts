@@ -1,5 +1,6 @@
 import { generateApiKey, hashSecret, isSecretOf } from '../../src/app/api-key-secrets';
-import { formatApiKey, parseApiKey, subjectProblem } from '../../src/domain/access/api-key';
+import { formatApiKey, parseApiKey } from '../../src/domain/access/api-key';
+import { subjectProblem } from '../../src/domain/access/subject';
 import { formatGrant, readGrant } from '../../src/domain/access/grants';
 import { ConfigError, loadConfig } from '../../src/config/load';
 

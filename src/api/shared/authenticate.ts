@@ -5,7 +5,8 @@
  */
 import type { Logger } from 'pino';
 import { AuthenticationError } from '../../domain/access/errors';
-import { isReservedSubject, type Principal } from '../../domain/access/principal';
+import type { Principal } from '../../domain/access/principal';
+import { subjectProblem } from '../../domain/access/subject';
 import { DomainError } from '../../domain/errors';
 import type { CredentialVerifier } from '../../ports/credential-verifier';
 
@@ -50,10 +51,10 @@ export class Authenticator {
       this.log.error({ err: error }, 'credential verification failed unexpectedly');
       throw new AuthenticationError('credential could not be verified', { cause: error });
     }
-    // Operations name maestro's own work `maestro:system`: nobody may pass for it.
-    if (isReservedSubject(principal.subject)) {
-      throw new AuthenticationError('subject is reserved for maestro itself');
-    }
+    // Subjects go into audit lines and operations: printable, bounded, and none may pass for
+    // maestro's own `maestro:system`.
+    const problem = subjectProblem(principal.subject);
+    if (problem) throw new AuthenticationError(`credential subject ${problem}`);
     return principal;
   }
 }

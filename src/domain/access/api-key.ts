@@ -1,5 +1,4 @@
-import { hasControlCharacters } from './grants';
-import { isReservedSubject, RESERVED_SUBJECT_PREFIX, type Grant } from './principal';
+import type { Grant } from './principal';
 
 /**
  * API keys of the Management API and of matchmakers: `mk_<id>_<secret>`. The id is public (it
@@ -15,9 +14,6 @@ export const API_KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
 
 /** A key secret: 43 base64url characters, 32 random bytes (256 bits). */
 export const API_KEY_SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
-/** Longest subject accepted (it goes into audit lines and search attributes). */
-export const MAX_SUBJECT_LENGTH = 200;
 
 /** An API key as listed: everything but its secret and the secret's hash. */
 export interface ApiKey {
@@ -53,15 +49,4 @@ export function parseApiKey(token: string): ApiKeyParts | undefined {
   const secret = rest.slice(separator + 1);
   const isValid = API_KEY_ID_PATTERN.test(id) && API_KEY_SECRET_PATTERN.test(secret);
   return isValid ? { id, secret } : undefined;
-}
-
-/** The reason `subject` cannot name a key holder, or undefined when it can. */
-export function subjectProblem(subject: string): string | undefined {
-  if (subject.trim() === '') return 'must not be empty';
-  if (subject.length > MAX_SUBJECT_LENGTH)
-    return `must be at most ${MAX_SUBJECT_LENGTH} characters`;
-  if (hasControlCharacters(subject)) return 'must not contain control characters';
-  if (isReservedSubject(subject))
-    return `must not start with ${RESERVED_SUBJECT_PREFIX} (maestro's own)`;
-  return undefined;
 }
