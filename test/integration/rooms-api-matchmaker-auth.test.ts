@@ -7,25 +7,17 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { OidcCredentialVerifier } from '../../src/adapters/oidc/oidc-credential-verifier';
-import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
+import type { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
 import { generateApiKey } from '../../src/app/api-key-secrets';
-import { ApiKeyVerifier } from '../../src/app/api-key-verifier';
 import { roomToken } from '../../src/app/rooms-token';
-import { loadConfig } from '../../src/config/load';
 import { Role } from '../../src/domain/access/principal';
 import type { GameRoomInstance } from '../../src/domain/game-room/instance';
 import { AllocateRoomRequestSchema, RoomsService } from '../../src/gen/api/v1/rooms_pb';
-import { roomsAccessGuard } from '../../src/main/modules/access-wiring';
 import { uniqueSuffix } from '../support/infra';
 import { grpcClient } from '../support/management-api-grpc-client';
-import { bearer, signingKey, TestIdentityProvider } from '../support/oidc-provider';
-import {
-  call,
-  startRoomsApi,
-  testScheduler,
-  type RoomsApiHarness,
-} from '../support/rooms-api-server';
+import { bearer, type TestIdentityProvider } from '../support/oidc-provider';
+import { call, testScheduler, type RoomsApiHarness } from '../support/rooms-api-server';
+import { startSecuredRoomsApi, type SecuredRoomsApi } from '../support/secured-rooms-api';
 
 const SECRET = 'matchmaker-test-secret-of-at-least-32-characters';
 
@@ -33,7 +25,7 @@ describe('Rooms API with matchmaker and room authentication on', () => {
   let provider: TestIdentityProvider;
   let api: RoomsApiHarness;
   let keys: PostgresApiKeyStore;
-  let keyVerifier: ApiKeyVerifier;
+  let secured: SecuredRoomsApi;
   let scheduler: string;
   let game: string;
   const token = (roles: string[]) => provider.token({ roles, subject: 'matchmaker' }).then(bearer);
@@ -70,29 +62,11 @@ describe('Rooms API with matchmaker and room authentication on', () => {
   }
 
   beforeAll(async () => {
-    provider = await TestIdentityProvider.start([await signingKey('ec-1', 'ES256')]);
-    const access = loadConfig({
-      ...provider.environment(),
-      MAESTRO_MATCHMAKER_AUTH_REQUIRED: 'true',
-    }).access;
-    api = await startRoomsApi({
-      auth: { isRequired: true, secret: SECRET },
-      guard: (schedulers, log, pool) => {
-        keys = new PostgresApiKeyStore(pool);
-        keyVerifier = new ApiKeyVerifier(keys, { cacheTtlMs: 0 });
-        return roomsAccessGuard(access, schedulers, log, () => [
-          keyVerifier,
-          new OidcCredentialVerifier(access.oidc!),
-        ]);
-      },
-    });
+    secured = await startSecuredRoomsApi(SECRET);
+    ({ api, provider, keys } = secured);
   });
 
-  afterAll(async () => {
-    await keyVerifier.close();
-    await api.close();
-    await provider.close();
-  });
+  afterAll(() => secured.close());
 
   beforeEach(async () => {
     scheduler = `mm-${uniqueSuffix()}`;

@@ -6,18 +6,14 @@
  * naming the room, and neither answer echoes what was sent.
  */
 import fc from 'fast-check';
-import { OidcCredentialVerifier } from '../../src/adapters/oidc/oidc-credential-verifier';
-import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
-import { ApiKeyVerifier } from '../../src/app/api-key-verifier';
 import { roomToken } from '../../src/app/rooms-token';
-import { loadConfig } from '../../src/config/load';
-import { roomsAccessGuard } from '../../src/main/modules/access-wiring';
 import { uniqueSuffix } from '../support/infra';
 import { badCredential, echoedLength, isRefusalMessage } from '../support/nasty-credentials';
 import { fuzzSettings } from '../support/nasty-input';
-import { bearer, signingKey, TestIdentityProvider } from '../support/oidc-provider';
+import { bearer } from '../support/oidc-provider';
 import { isParserRefused, sendRawRequest, type RawAnswer } from '../support/raw-http';
-import { startRoomsApi, testScheduler, type RoomsApiHarness } from '../support/rooms-api-server';
+import { testScheduler, type RoomsApiHarness } from '../support/rooms-api-server';
+import { startSecuredRoomsApi, type SecuredRoomsApi } from '../support/secured-rooms-api';
 
 const SECRET = 'rooms-fuzz-secret-of-at-least-32-characters';
 
@@ -27,9 +23,8 @@ const badAuthorization: fc.Arbitrary<string> = badCredential
   .map((credential) => (credential.kind === 'header' ? credential.value : ''));
 
 describe('Rooms API under bad matchmaker credentials and room tokens', () => {
-  let provider: TestIdentityProvider;
+  let secured: SecuredRoomsApi;
   let api: RoomsApiHarness;
-  let keyVerifier: ApiKeyVerifier;
   const scheduler = `rooms-fuzz-${uniqueSuffix()}`;
   const credentialPart = (authorization: string) => authorization.replace(/^\s*bearer\s*/i, '');
 
@@ -65,29 +60,12 @@ describe('Rooms API under bad matchmaker credentials and room tokens', () => {
   }
 
   beforeAll(async () => {
-    provider = await TestIdentityProvider.start([await signingKey('ec-1', 'ES256')]);
-    const access = loadConfig({
-      ...provider.environment(),
-      MAESTRO_MATCHMAKER_AUTH_REQUIRED: 'true',
-    }).access;
-    api = await startRoomsApi({
-      auth: { isRequired: true, secret: SECRET },
-      guard: (schedulers, log, pool) => {
-        keyVerifier = new ApiKeyVerifier(new PostgresApiKeyStore(pool), { cacheTtlMs: 0 });
-        return roomsAccessGuard(access, schedulers, log, () => [
-          keyVerifier,
-          new OidcCredentialVerifier(access.oidc!),
-        ]);
-      },
-    });
+    secured = await startSecuredRoomsApi(SECRET);
+    api = secured.api;
     await api.schedulers.createScheduler(testScheduler(scheduler, { game: 'fuzz' }));
   });
 
-  afterAll(async () => {
-    await keyVerifier?.close();
-    await api?.close();
-    await provider?.close();
-  });
+  afterAll(() => secured?.close());
 
   it('answers 401 with a known reason when 150 allocations carry a bad credential', async () => {
     await fc.assert(
