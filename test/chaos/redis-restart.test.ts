@@ -108,9 +108,10 @@ describe('Redis restarted during a ping load', () => {
     await redis.process.kill();
     duringOutage.grpc = await grpcPingAndAllocate(api.grpcAddress, scheduler, liveIds[0]!);
     await sleep(2_000);
+    // Calls still in flight end while Redis is down (at the command timeout): they count too.
+    await Promise.all([load.pause(), matchmaker.stop()]);
     duringOutage.pings = load.answers.slice(pingsBefore);
     duringOutage.allocations = matchmaker.answers.slice(allocationsBefore);
-    await Promise.all([load.pause(), matchmaker.stop()]);
     redis = await startRedis({ dir, port, durable: true });
     await eventually(async () => {
       restored = await snapshot();
