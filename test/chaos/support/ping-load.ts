@@ -28,7 +28,10 @@ export interface Answer {
 
 /** What a room has been told: its last acknowledged report, and reports whose fate is unknown. */
 interface RoomLedger {
+  /** Unset until a report is acknowledged: the room is then still as it was created. */
   lastAcknowledged?: ReportedStatus;
+  /** Reports answered `success: false` (not recorded). */
+  refusals: number;
   /** Reports sent after the last acknowledged one that failed: Redis may have applied them. */
   unacknowledged: Set<ReportedStatus>;
   isAllocated: boolean;
@@ -52,7 +55,7 @@ export class PingLoad {
     private readonly intervalMs = 200,
   ) {
     for (const id of roomIds)
-      this.ledgers.set(id, { unacknowledged: new Set(), isAllocated: false });
+      this.ledgers.set(id, { unacknowledged: new Set(), isAllocated: false, refusals: 0 });
   }
 
   start(): void {
@@ -81,9 +84,11 @@ export class PingLoad {
     const ledger = this.ledgers.get(roomId)!;
     const reports = [ledger.lastAcknowledged, ...ledger.unacknowledged];
     return new Set(
-      reports.map((report) =>
-        report === 'occupied' ? 'occupied' : ledger.isAllocated ? 'allocated' : 'ready',
-      ),
+      reports.map((report) => {
+        if (report === undefined) return 'unready'; // never acknowledged: as created
+        if (report === 'occupied') return 'occupied';
+        return ledger.isAllocated ? 'allocated' : 'ready';
+      }),
     );
   }
 
@@ -106,11 +111,14 @@ export class PingLoad {
       },
     );
     this.answers.push(answer);
-    if (answer.status === 200) {
+    if (answer.status === 200 && (answer.body as { success?: unknown }).success === true) {
       ledger.lastAcknowledged = status;
       ledger.unacknowledged.clear();
-    } else {
+    } else if (answer.status !== 200) {
       ledger.unacknowledged.add(status);
+    } else {
+      // `success: false` is a refusal the Rooms API decided on: the report was not recorded.
+      ledger.refusals += 1;
     }
   }
 }
