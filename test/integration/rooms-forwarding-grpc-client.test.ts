@@ -18,7 +18,11 @@ const message: RoomMessage = {
   room: { game: 'g', roomId: 'r', host: 'h', port: 1, metadata: {}, roomType: '' },
 };
 
-const target = (address: string, timeoutMs = 1_000): Forwarder => ({
+/**
+ * A forwarder at `address`. Calls expected to succeed get a deadline a stalled CI worker cannot
+ * miss (1 s failed under a loaded CI run); the deadline test passes its own.
+ */
+const target = (address: string, timeoutMs = 10_000): Forwarder => ({
   name: 'backend',
   enable: true,
   type: 'gRPC',
@@ -126,7 +130,7 @@ describe('GrpcForwarderClient', () => {
     });
 
     forwarder = await startTestForwarder(Number(address.split(':')[1]));
-    await eventually(() => client.send(target(address), message), 5_000);
+    await eventually(() => client.send(target(address, 1_000), message), 5_000);
     expect(forwarder.count()).toBeGreaterThanOrEqual(1);
   });
 
