@@ -31,13 +31,23 @@ module.exports = {
       displayName: 'integration',
       testMatch: [
         '<rootDir>/test/integration/**/*.test.ts',
-        '<rootDir>/test/k8s/**/*.test.ts',
         // Fault injection: each file starts the services it stops and restarts on its own.
         '<rootDir>/test/chaos/**/*.test.ts',
       ],
       transform,
       transformIgnorePatterns,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
+    },
+    {
+      // Tests that need the tools provisioning builds last (scripts/provision.sh platform): a
+      // Kubernetes API server with KWOK nodes, Helm, and the compose stack's Temporal binaries.
+      displayName: 'platform',
+      testMatch: ['<rootDir>/test/k8s/**/*.test.ts', '<rootDir>/test/compose/**/*.test.ts'],
+      transform,
+      transformIgnorePatterns,
+      globalSetup: '<rootDir>/test/support/global-setup-platform.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
     },

@@ -41,7 +41,7 @@ describe('a Redis Cluster master killed while rooms ping', () => {
     await cluster?.stop();
   });
 
-  it('answers 503 naming Redis while the replica takes over, then serves every room again and allocates without duplicates', async () => {
+  it('refuses with 503 naming Redis or holds the pings while the replica takes over, then serves every room again and allocates without duplicates', async () => {
     const placed = await schedulersOnEveryMaster(cluster, `drill-${uniqueSuffix()}`, 2);
     const victim = placed[0]!.master;
     const moved = new Set(placed.filter((p) => p.master === victim).map((p) => p.scheduler));
@@ -55,7 +55,13 @@ describe('a Redis Cluster master killed while rooms ping', () => {
     process.stderr.write(`${JSON.stringify({ redisClusterFailover: summary(report) })}\n`);
 
     expectOnlyAcksOrRedisUnavailable(report, PING_BOUND_MS);
-    expect(report.refusedMoved.length).toBeGreaterThan(0);
+    // The kill was felt: no replica answers for the dead master's slots before NODE_TIMEOUT_MS has
+    // passed, so the pings sent right after it were refused, or held until the promotion (the
+    // cluster client queues them while it finds the new master; which of the two depends on timing).
+    const longestMovedPingMs = Math.max(
+      ...report.records.filter((r) => moved.has(r.room.scheduler)).map((r) => r.latencyMs),
+    );
+    expect(report.refusedMoved.length > 0 || longestMovedPingMs >= NODE_TIMEOUT_MS).toBe(true);
     // The other masters keep serving (cluster-require-full-coverage no).
     expect(report.refusedOthers).toEqual([]);
     expect(report.errorWindowMs).toBeLessThan(15_000);

@@ -4,7 +4,7 @@
  * Maestro, the rows go when the wait runs out; the pod is the cluster's to finish.
  */
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { sharedInfra } from '../support/infra';
+import { kubernetesInfra } from '../support/infra';
 import { OperationsHarness } from '../support/operations-harness';
 import { eventually } from '../support/runtime-contract';
 
@@ -15,7 +15,7 @@ describe('delete_scheduler on Kubernetes with a room that does not go', () => {
   const harness = new OperationsHarness('kubernetes');
   const scheduler = `k8s-held-${harness.suffix}`;
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(sharedInfra().kubeconfig);
+  kubeConfig.loadFromFile(kubernetesInfra().kubeconfig);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   let heldPod = '';
 

@@ -1,12 +1,12 @@
 import { KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
 import { describeHealthScenarios } from '../support/health-scenarios';
-import { sharedInfra } from '../support/infra';
+import { kubernetesInfra } from '../support/infra';
 
 describeHealthScenarios('kubernetes', {
   /** The scheduler's PodDisruptionBudget, as the runtime watcher keeps it. */
   readDisruptionBudget: async (scheduler) => {
     const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(sharedInfra().kubeconfig);
+    kubeConfig.loadFromFile(kubernetesInfra().kubeconfig);
     const budget = await kubeConfig
       .makeApiClient(PolicyV1Api)
       .readNamespacedPodDisruptionBudget({ name: scheduler, namespace: scheduler });

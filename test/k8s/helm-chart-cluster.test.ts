@@ -8,11 +8,11 @@ import {
   type KubernetesObject,
   type V1Deployment,
 } from '@kubernetes/client-node';
-import { sharedInfra, uniqueSuffix } from '../support/infra';
+import { kubernetesInfra, uniqueSuffix } from '../support/infra';
 import { eventually } from '../support/runtime-contract';
 import { CHART_DIR, helm, isHook, PRODUCTION_VALUES, renderChart } from '../support/helm-chart';
 
-const { kubeconfig } = sharedInfra();
+const { kubeconfig } = kubernetesInfra();
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(kubeconfig);
 const objects = KubernetesObjectApi.makeApiClient(kubeConfig);

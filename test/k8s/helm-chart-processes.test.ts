@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { freePort } from '../../scripts/local-infra/paths';
-import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, kubernetesInfra, sharedInfra, uniqueSuffix } from '../support/infra';
 import { byKind, renderChart, workloads, type Workload } from '../support/helm-chart';
 import { containerEnvironment } from '../support/helm-chart-environment';
 import { runMaestro, waitFor, type MaestroProcess } from '../support/maestro-process';
@@ -27,7 +27,7 @@ describe('maestro run with the environment and args the chart gives each contain
       'temporal.taskQueuePrefix': `helm-${suffix}`,
       'config.MAESTRO_BIND_HOST': '127.0.0.1',
       'config.MAESTRO_KUBERNETES_IN_CLUSTER': 'false',
-      'config.MAESTRO_KUBERNETES_KUBECONFIG': infra.kubeconfig,
+      'config.MAESTRO_KUBERNETES_KUBECONFIG': kubernetesInfra().kubeconfig,
     };
     for (const module of ['managementApi', 'roomsApi'])
       for (const port of ['http', 'grpc'])

@@ -1,7 +1,7 @@
 /**
  * The Kubernetes runtime against a real kube-apiserver with KWOK nodes
  * (test/support/kubernetes-runtime-fixture.ts): the watch of rooms through transitions, hung
- * connections (the API server restart is test/chaos/kube-apiserver-watch.test.ts, on a cluster of
+ * connections (the API server restart is test/k8s/chaos/kube-apiserver-watch.test.ts, on a cluster of
  * its own).
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';

@@ -1,14 +1,14 @@
 import { rmSync } from 'node:fs';
-import type { ServiceProcess } from '../../scripts/local-infra/process';
 import { stopKubeCluster } from '../../scripts/local-infra/kube-cluster';
+import { runServices } from './global-setup';
 import { sharedInfra } from './infra';
 
+/** Stops what the global setups started (one module for both projects: jest calls it once). */
 export default async function globalTeardown(): Promise<void> {
-  const processes = (globalThis as { itProcesses?: ServiceProcess[] }).itProcesses ?? [];
   const infra = sharedInfra();
   await Promise.all([
-    ...processes.map((service) => service.stop()),
-    stopKubeCluster(infra.kubeStateDir),
+    ...runServices().map((service) => service.stop()),
+    infra.kubernetes && stopKubeCluster(infra.kubernetes.kubeStateDir),
   ]);
   rmSync(infra.workDir, { recursive: true, force: true });
 }

@@ -14,6 +14,11 @@ export interface SharedInfra {
   temporalAddress: string;
   postgresAdminUrl: string;
   redisUrl: string;
+  /** The run's Kubernetes API server, started only for runs that include the platform project. */
+  kubernetes?: KubernetesInfra;
+}
+
+export interface KubernetesInfra {
   /** kubeconfig of the run's Kubernetes API server (kwok fake nodes run no containers). */
   kubeconfig: string;
   kubeStateDir: string;
@@ -24,6 +29,16 @@ export function sharedInfra(): SharedInfra {
   if (!raw)
     throw new Error('IT_INFRA is not set: run integration tests through jest (global-setup)');
   return JSON.parse(raw) as SharedInfra;
+}
+
+/** The run's Kubernetes API server: for tests of the `platform` jest project (test/k8s). */
+export function kubernetesInfra(): KubernetesInfra {
+  const { kubernetes } = sharedInfra();
+  if (!kubernetes)
+    throw new Error(
+      'this run started no Kubernetes API server: tests that need one belong to the platform jest project (test/k8s)',
+    );
+  return kubernetes;
 }
 
 /** A short random suffix for names that must not collide between test files and runs. */

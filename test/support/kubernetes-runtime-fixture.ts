@@ -15,9 +15,9 @@ import {
 import type { InstanceEvent } from '../../src/domain/game-room/instance';
 import type { Spec } from '../../src/domain/scheduler/spec';
 import type { Runtime, RuntimeScheduler } from '../../src/ports/runtime';
-import { sharedInfra, uniqueSuffix } from './infra';
+import { kubernetesInfra, uniqueSuffix } from './infra';
 
-export const { kubeconfig, kubeStateDir } = sharedInfra();
+export const { kubeconfig, kubeStateDir } = kubernetesInfra();
 export const config: KubernetesRuntimeConfig = {
   kubeconfigPath: kubeconfig,
   inCluster: false,

@@ -20,7 +20,7 @@ import type { OperationDetails, OperationStatus } from '../../src/domain/operati
 import { operationQueueConfig } from '../../src/main/infra/resources';
 import { startSystem, type System } from '../../src/main/system';
 import type { Runtime } from '../../src/ports/runtime';
-import { createTestDatabase, sharedInfra, uniqueSuffix } from './infra';
+import { createTestDatabase, kubernetesInfra, sharedInfra, uniqueSuffix } from './infra';
 import { RoomSimulator } from './room-simulator';
 
 const log = pino({ level: 'silent' });
@@ -73,7 +73,7 @@ export class OperationsHarness {
    */
   constructor(
     readonly runtimeKind: 'local' | 'kubernetes' = 'local',
-    private readonly kubeconfig = runtimeKind === 'kubernetes' ? sharedInfra().kubeconfig : '',
+    private readonly kubeconfig = runtimeKind === 'kubernetes' ? kubernetesInfra().kubeconfig : '',
   ) {
     this.runtime =
       runtimeKind === 'local'

@@ -1,25 +1,91 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { toTemporalLogger } from './runtime';
 
+const ROOT = path.resolve(__dirname, '../../..');
 /** Written by `npm run build` next to the compiled code (dist/). */
-const PREBUILT_BUNDLE = path.resolve(__dirname, '../../../workflow-bundle.js');
+const PREBUILT_BUNDLE = path.join(ROOT, 'workflow-bundle.js');
 const WORKFLOWS_ENTRY = require.resolve('../../../workflows');
+/** What a bundle made from the sources is made of: the code and the locked dependencies. */
+const BUNDLE_INPUTS = ['src', 'workflows', 'package.json', 'package-lock.json'];
+/** Bundles of other source states kept beside the newest (several checkouts, branches). */
+const KEPT_BUNDLES = 8;
 
 /**
  * The workflow code every maestro worker runs: the bundle prebuilt by `npm run build` when running
- * from dist/, otherwise a bundle made now from the sources (development, tests).
+ * from dist/, otherwise a bundle of the sources (development, tests). Bundling takes seconds of
+ * CPU, so a bundle of the sources is kept under the user's cache directory, named by a hash of
+ * the sources, the lock file and the checkout's path: every later worker started from the same
+ * sources (a restart of `npm run dev`, each test file's worker) loads it instead.
  */
 export async function loadWorkflowBundle(log: Logger): Promise<WorkflowBundleOption> {
   if (existsSync(PREBUILT_BUNDLE)) {
     log.debug({ path: PREBUILT_BUNDLE }, 'using prebuilt workflow bundle');
     return { codePath: PREBUILT_BUNDLE };
   }
+  const cached = path.join(bundleCacheDir(), `${sourcesDigest()}.js`);
+  if (existsSync(cached)) {
+    log.debug({ path: cached }, 'using cached workflow bundle');
+    return { codePath: cached };
+  }
   log.info({ entry: WORKFLOWS_ENTRY }, 'bundling workflow code');
-  return bundleWorkflowCode({
+  const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_ENTRY,
     logger: toTemporalLogger(log.child({ component: 'workflow-bundler' })),
   });
+  storeBundle(cached, code, log);
+  return { code };
+}
+
+function bundleCacheDir(): string {
+  return path.join(os.homedir(), '.cache', 'maestro', 'workflow-bundles');
+}
+
+/** sha256 over the checkout's path and every input file's path and contents, in a fixed order. */
+function sourcesDigest(): string {
+  const hash = createHash('sha256').update(ROOT);
+  for (const file of BUNDLE_INPUTS.flatMap((input) => filesUnder(path.join(ROOT, input)))) {
+    hash.update(path.relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+function filesUnder(entry: string): string[] {
+  if (!existsSync(entry)) return [];
+  if (!statSync(entry).isDirectory()) return [entry];
+  return readdirSync(entry, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((child) => filesUnder(path.join(entry, child.name)));
+}
+
+/**
+ * Written to a temporary name and renamed, so a concurrent reader sees a whole bundle or none.
+ * A cache that cannot be written only costs the next worker a bundling of its own.
+ */
+function storeBundle(target: string, code: string, log: Logger): void {
+  try {
+    mkdirSync(path.dirname(target), { recursive: true });
+    const partial = `${target}.${process.pid}.partial`;
+    writeFileSync(partial, code);
+    renameSync(partial, target);
+    pruneBundles(path.dirname(target));
+  } catch (error) {
+    log.warn({ err: error, path: target }, 'workflow bundle not cached');
+  }
+}
+
+function pruneBundles(dir: string): void {
+  const bundles = readdirSync(dir)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => ({
+      file: path.join(dir, name),
+      mtimeMs: statSync(path.join(dir, name)).mtimeMs,
+    }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const stale of bundles.slice(KEPT_BUNDLES)) rmSync(stale.file, { force: true });
 }

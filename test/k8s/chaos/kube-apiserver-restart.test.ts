@@ -12,10 +12,10 @@ import {
   startKubeCluster,
   stopKubeCluster,
   type KubeCluster,
-} from '../../scripts/local-infra/kube-cluster';
-import { sharedInfra, uniqueSuffix } from '../support/infra';
-import { OperationsHarness } from '../support/operations-harness';
-import { eventually } from '../support/runtime-contract';
+} from '../../../scripts/local-infra/kube-cluster';
+import { sharedInfra, uniqueSuffix } from '../../support/infra';
+import { OperationsHarness } from '../../support/operations-harness';
+import { eventually } from '../../support/runtime-contract';
 
 const ROOMS = 100;
 

@@ -11,12 +11,12 @@ import {
   restartKubeComponent,
   startKubeCluster,
   stopKubeCluster,
-} from '../../scripts/local-infra/kube-cluster';
-import { KubernetesRuntime } from '../../src/adapters/runtime/kubernetes/kubernetes-runtime';
-import type { RuntimeScheduler } from '../../src/ports/runtime';
-import { sharedInfra, uniqueSuffix } from '../support/infra';
-import { config as sharedConfig, spec, watch } from '../support/kubernetes-runtime-fixture';
-import { eventually, eventuallyStatus } from '../support/runtime-contract';
+} from '../../../scripts/local-infra/kube-cluster';
+import { KubernetesRuntime } from '../../../src/adapters/runtime/kubernetes/kubernetes-runtime';
+import type { RuntimeScheduler } from '../../../src/ports/runtime';
+import { sharedInfra, uniqueSuffix } from '../../support/infra';
+import { config as sharedConfig, spec, watch } from '../../support/kubernetes-runtime-fixture';
+import { eventually, eventuallyStatus } from '../../support/runtime-contract';
 
 describe('kubernetes runtime watch across an API server restart', () => {
   const stateDir = path.join(sharedInfra().workDir, `chaos-kube-watch-${uniqueSuffix()}`);
