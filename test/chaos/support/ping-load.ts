@@ -94,7 +94,8 @@ export class PingLoad {
 
   private track(ping: Promise<void>): void {
     this.inFlight.add(ping);
-    void ping.finally(() => this.inFlight.delete(ping));
+    const done = () => void this.inFlight.delete(ping);
+    ping.then(done, done);
   }
 
   private async ping(roomId: string): Promise<void> {
@@ -109,7 +110,7 @@ export class PingLoad {
         timestamp: Math.floor(Date.now() / 1000),
         runningMatches: status === 'occupied' ? 1 : 0,
       },
-    );
+    ).catch((error: unknown) => noAnswer(error));
     this.answers.push(answer);
     if (answer.status === 200 && (answer.body as { success?: unknown }).success === true) {
       ledger.lastAcknowledged = status;
@@ -121,6 +122,16 @@ export class PingLoad {
       ledger.refusals += 1;
     }
   }
+}
+
+/**
+ * A request that got no HTTP answer (the connection failed or was reset): status 0, so the
+ * assertions on the statuses a room or matchmaker may see report it instead of the run crashing
+ * on an unhandled rejection. A ping without an answer may or may not have reached Redis.
+ */
+function noAnswer(error: unknown): Answer {
+  const cause = (error as { cause?: { code?: string } }).cause?.code;
+  return { status: 0, body: `no answer: ${cause ?? String(error)}` };
 }
 
 /** A matchmaker allocating rooms of one scheduler in a loop, keeping every answer. */
@@ -162,7 +173,12 @@ export class Matchmaker {
   }
 
   private async allocate(): Promise<void> {
-    const answer = await call(this.api, 'POST', `/scheduler/${this.scheduler}/rooms/allocate`, {});
+    const answer = await call(
+      this.api,
+      'POST',
+      `/scheduler/${this.scheduler}/rooms/allocate`,
+      {},
+    ).catch((error: unknown) => noAnswer(error));
     this.answers.push(answer);
     if (answer.status === 200) this.onAllocated((answer.body as { roomId: string }).roomId);
   }
