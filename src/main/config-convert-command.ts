@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import {
   convertMaestroV1Config,
   keyOfVariable,
@@ -75,7 +75,7 @@ function parseArguments(
 function fileEntries(file: string): MaestroV1Entry[] {
   let document: unknown;
   try {
-    document = load(readFileSync(file, 'utf8'));
+    document = load(readFileSync(file, 'utf8'), { schema: CORE_SCHEMA });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new Error(`cannot read ${file}: ${reason}`, { cause: error });

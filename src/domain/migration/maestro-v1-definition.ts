@@ -6,7 +6,7 @@
  * case-insensitively, so hand-written rows with `containers:` load in Maestro too and do here.
  * This module only reshapes; `validateScheduler` decides what is valid.
  */
-import { load } from 'js-yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 /** A Maestro v1 YAML text that is not YAML, or not a mapping at its top. */
 export class MaestroV1YamlError extends Error {}
@@ -154,7 +154,7 @@ function downscaleAt(value: unknown): string | undefined {
 export function maestroV1Definition(yamlText: string): Record<string, unknown> {
   let info: unknown;
   try {
-    info = load(yamlText);
+    info = load(yamlText, { schema: CORE_SCHEMA });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new MaestroV1YamlError(`is not valid YAML: ${reason}`, { cause: error });
