@@ -130,7 +130,7 @@ export class SchedulerImport {
         await write(() => this.complete(plan));
         return {
           ...summary(plan, ImportOutcome.IMPORTED),
-          details: ['completed an earlier import that stopped part-way', ...skipped],
+          details: [completion(comparison.missingVersions, plan.activeVersion), ...skipped],
         };
       case 'differs':
         if (!options.replace)
@@ -195,6 +195,12 @@ export class SchedulerImport {
       { operationId, actor: SYSTEM_ACTOR },
     );
   }
+}
+
+/** An earlier import of a scheduler not yet activated, brought up to date. */
+function completion(missingVersions: readonly string[], activeVersion: string): string {
+  const added = missingVersions.length > 0 ? `added ${missingVersions.join(', ')}; ` : '';
+  return `${added}active ${activeVersion}: completes an earlier import (the scheduler is still creating here)`;
 }
 
 function summary(plan: ImportablePlan, outcome: ImportOutcome): SchedulerImportResult {
