@@ -35,6 +35,11 @@ CREATE UNIQUE INDEX schedulers_version_unique ON scheduler_versions (name, versi
 `;
 
 const maestroDatabase = `maestro_v1_${uniqueSuffix()}`;
+/** Unique names: activation starts scheduler workflows in the run's shared Temporal. */
+const run = uniqueSuffix();
+const RANKED = `ranked-${run}`;
+const CASUAL = `casual-${run}`;
+const BROKEN = `broken-${run}`;
 let maestroUrl: string;
 let maestro: Client;
 let target: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -72,16 +77,19 @@ async function insertScheduler(
   }
 }
 
-async function importFromMaestro(...flags: string[]) {
+async function importFromMaestro(...args: (string | Record<string, string>)[]) {
+  const flags = args.filter((arg) => typeof arg === 'string');
+  const env = Object.assign({}, ...args.filter((arg) => typeof arg !== 'string')) as object;
   const run = runMaestro(['import', '--from', maestroUrl, ...flags], {
     MAESTRO_POSTGRES_URL: target.url,
     MAESTRO_LOG_LEVEL: 'warn',
+    ...env,
   });
   const { code } = await run.exited;
   return { code, output: run.output() };
 }
 
-const RANKED = maestroV1Yaml();
+const RANKED_YAML = maestroV1Yaml();
 const RANKED_MORE_ROOMS = maestroV1Yaml({ RoomsReplicas: 5 });
 const RANKED_NEW_IMAGE = maestroV1Yaml({
   Containers: [maestroV1Container({ Image: 'registry.example.com/tennis/server:2.0.0' })],
@@ -93,7 +101,7 @@ const SCTP_PORT = maestroV1Yaml({
     }),
   ],
 });
-const CASUAL = maestroV1Yaml({ Autoscaling: null, Forwarders: null, RoomsReplicas: 1 });
+const CASUAL_YAML = maestroV1Yaml({ Autoscaling: null, Forwarders: null, RoomsReplicas: 1 });
 
 beforeAll(async () => {
   target = await createTestDatabase();
@@ -108,18 +116,18 @@ beforeAll(async () => {
   await maestro.query(MAESTRO_V1_SCHEMA);
   // Rolled back from v2.0.0 to v1.1.0, with a downscale recorded in schedulers.yaml only.
   await insertScheduler(
-    'tennis-ranked',
+    RANKED,
     [
-      ['v1.0.0', RANKED, '', 1],
+      ['v1.0.0', RANKED_YAML, '', 1],
       ['v1.1.0', RANKED_MORE_ROOMS, '', 2],
       ['v2.0.0', RANKED_NEW_IMAGE, 'v1.1.0', 3],
     ],
     'v1.1.0',
     maestroV1Yaml({ RoomsReplicas: 5, LastDownscaleAt: '2026-01-04T10:00:00Z' }),
   );
-  await insertScheduler('tennis-casual', [['v1.0.0', CASUAL, '', 1]], 'v1.0.0');
+  await insertScheduler(CASUAL, [['v1.0.0', CASUAL_YAML, '', 1]], 'v1.0.0');
   await insertScheduler(
-    'tennis-broken',
+    BROKEN,
     [
       ['v1.0.0', SCTP_PORT, '', 1],
       ['v1.1.0', RANKED_MORE_ROOMS, '', 2],
@@ -136,7 +144,7 @@ afterAll(async () => {
 });
 
 const INVALID_LINES = [
-  'invalid       tennis-broken',
+  `invalid       ${BROKEN}`,
   '    1 of its 2 versions are invalid (--skip-invalid-versions imports the others)',
   '    version v1.0.0: spec.containers[0].ports[0].protocol (Maestro: Containers[0].Ports[0].Protocol): sctp is not supported: must be tcp or udp',
 ];
@@ -146,7 +154,7 @@ describe('maestro import', () => {
     const { code, output } = await importFromMaestro('--dry-run');
 
     expect(output).toContain(
-      'would import  tennis-ranked 3 version(s) v1.0.0, v1.1.0, v2.0.0; active v1.1.0',
+      `would import  ${RANKED} 3 version(s) v1.0.0, v1.1.0, v2.0.0; active v1.1.0`,
     );
     expect(output).toContain(
       'dry run, nothing written: 3 scheduler(s): 2 imported, 0 unchanged, 0 replaced, 0 differs, 1 invalid, 0 failed',
@@ -160,14 +168,14 @@ describe('maestro import', () => {
 
     expect(output.split('\n')).toEqual(
       expect.arrayContaining([
-        'imported      tennis-casual 1 version(s) v1.0.0; active v1.0.0',
-        'imported      tennis-ranked 3 version(s) v1.0.0, v1.1.0, v2.0.0; active v1.1.0',
+        `imported      ${CASUAL} 1 version(s) v1.0.0; active v1.0.0`,
+        `imported      ${RANKED} 3 version(s) v1.0.0, v1.1.0, v2.0.0; active v1.1.0`,
         ...INVALID_LINES,
       ]),
     );
     expect(code).toBe(3);
 
-    const ranked = await store.getScheduler('tennis-ranked');
+    const ranked = await store.getScheduler(RANKED);
     expect(ranked).toMatchObject({
       game: 'tennis',
       state: 'creating',
@@ -175,59 +183,57 @@ describe('maestro import', () => {
       lastDownscaleAt: '2026-01-04T10:00:00.000Z',
       spec: { version: 'v1.1.0', terminationGracePeriodMs: 100_000 },
     });
-    const versions = await store.listVersions('tennis-ranked');
+    const versions = await store.listVersions(RANKED);
     expect(versions.map(({ version, isActive }) => [version, isActive])).toEqual([
       ['v2.0.0', false],
       ['v1.1.0', true],
       ['v1.0.0', false],
     ]);
-    await expect(store.getSchedulerVersion('tennis-ranked', 'v2.0.0')).resolves.toMatchObject({
+    await expect(store.getSchedulerVersion(RANKED, 'v2.0.0')).resolves.toMatchObject({
       rollbackVersion: 'v1.1.0',
       spec: { containers: [{ image: 'registry.example.com/tennis/server:2.0.0' }] },
     });
-    await expect(store.getScheduler('tennis-casual')).resolves.toMatchObject({
+    await expect(store.getScheduler(CASUAL)).resolves.toMatchObject({
       roomsReplicas: 1,
       forwarders: [],
       spec: { version: 'v1.0.0' },
     });
-    await expect(store.getScheduler('tennis-broken')).resolves.toBeUndefined();
+    await expect(store.getScheduler(BROKEN)).resolves.toBeUndefined();
   }, 60_000);
 
   it('reports everything unchanged and duplicates nothing when run again', async () => {
     const { code, output } = await importFromMaestro();
 
-    expect(output).toContain('unchanged     tennis-ranked 3 version(s)');
-    expect(output).toContain('unchanged     tennis-casual 1 version(s)');
+    expect(output).toContain(`unchanged     ${RANKED} 3 version(s)`);
+    expect(output).toContain(`unchanged     ${CASUAL} 1 version(s)`);
     expect(output.split('\n')).toEqual(expect.arrayContaining(INVALID_LINES));
     expect(code).toBe(3);
-    await expect(store.listVersions('tennis-ranked')).resolves.toHaveLength(3);
+    await expect(store.listVersions(RANKED)).resolves.toHaveLength(3);
     await expect(store.listSchedulers()).resolves.toHaveLength(2);
   }, 60_000);
 
   it('reports a scheduler that differs here and leaves it, unless --replace', async () => {
     await maestro.query(
-      `UPDATE scheduler_versions SET yaml = $1 WHERE name = 'tennis-casual' AND version = 'v1.0.0'`,
-      [maestroV1Yaml({ Autoscaling: null, Forwarders: null, RoomsReplicas: 3 })],
+      `UPDATE scheduler_versions SET yaml = $1 WHERE name = $2 AND version = 'v1.0.0'`,
+      [maestroV1Yaml({ Autoscaling: null, Forwarders: null, RoomsReplicas: 3 }), CASUAL],
     );
 
     const left = await importFromMaestro();
 
-    expect(left.output).toContain('differs       tennis-casual 1 version(s) v1.0.0; active v1.0.0');
+    expect(left.output).toContain(`differs       ${CASUAL} 1 version(s) v1.0.0; active v1.0.0`);
     expect(left.output).toContain('    version v1.0.0 has a different definition here');
     expect(left.code).toBe(3);
-    await expect(store.getScheduler('tennis-casual')).resolves.toMatchObject({ roomsReplicas: 1 });
+    await expect(store.getScheduler(CASUAL)).resolves.toMatchObject({ roomsReplicas: 1 });
 
     const replaced = await importFromMaestro('--replace', '--skip-invalid-versions');
 
-    expect(replaced.output).toContain('replaced      tennis-casual');
-    expect(replaced.output).toContain(
-      'imported      tennis-broken 1 version(s) v1.1.0; active v1.1.0',
-    );
+    expect(replaced.output).toContain(`replaced      ${CASUAL}`);
+    expect(replaced.output).toContain(`imported      ${BROKEN} 1 version(s) v1.1.0; active v1.1.0`);
     expect(replaced.output).toContain(
       '    version v1.0.0 left out: spec.containers[0].ports[0].protocol',
     );
     expect(replaced.code).toBe(0);
-    await expect(store.getScheduler('tennis-casual')).resolves.toMatchObject({ roomsReplicas: 3 });
+    await expect(store.getScheduler(CASUAL)).resolves.toMatchObject({ roomsReplicas: 3 });
   }, 60_000);
 
   it('exits 0 when every scheduler is imported or unchanged', async () => {
@@ -237,6 +243,25 @@ describe('maestro import', () => {
       '3 scheduler(s): 0 imported, 3 unchanged, 0 replaced, 0 differs, 0 invalid, 0 failed',
     );
     expect(code).toBe(0);
+  }, 60_000);
+
+  it('queues create_scheduler once per scheduler still creating with --activate', async () => {
+    const activate = () =>
+      importFromMaestro('--activate', '--skip-invalid-versions', {
+        MAESTRO_TEMPORAL_ADDRESS: sharedInfra().temporalAddress,
+        MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: `it-import-${uniqueSuffix()}`,
+      });
+    const queued = (output: string) =>
+      [...output.matchAll(/^unchanged +(\S+) .*; create_scheduler queued \(([0-9a-f-]{36})\)$/gm)]
+        .map(([, name, id]) => `${name} ${id}`)
+        .sort();
+
+    const first = await activate();
+    const again = await activate();
+
+    expect(first.code).toBe(0);
+    expect(queued(first.output)).toHaveLength(3);
+    expect(queued(again.output)).toEqual(queued(first.output));
   }, 60_000);
 
   it('exits 1 naming the problem when the source is not a Maestro v1 database', async () => {
