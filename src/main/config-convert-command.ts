@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import {
   convertMaestroV1Config,
-  keyOfVariable,
   type MaestroV1Conversion,
   type MaestroV1Entry,
-} from '../config/maestro-v1-settings';
+} from '../config/maestro-v1-conversion';
+import { keyOfVariable } from '../config/maestro-v1-settings';
 import { environmentSchema } from '../config/schema';
 
 export const CONFIG_CONVERT_USAGE = `Usage: maestro config convert [--from <config.yaml>] [--from-env]

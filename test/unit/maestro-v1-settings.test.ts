@@ -1,10 +1,12 @@
 import {
   convertMaestroV1Config,
+  type MaestroV1Entry,
+} from '../../src/config/maestro-v1-conversion';
+import {
   goDurationMs,
   keyOfVariable,
   MAESTRO_V1_SETTINGS,
   maestroV1Variable,
-  type MaestroV1Entry,
 } from '../../src/config/maestro-v1-settings';
 import { environmentSchema } from '../../src/config/schema';
 
