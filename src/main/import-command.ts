@@ -24,7 +24,8 @@ Options:
   --skip-invalid-versions  import a scheduler whose older versions break a rule, without
                            them (its active version must be valid)
   --activate               queue create_scheduler for every imported scheduler not yet
-                           created here, so maestro starts managing its rooms (Temporal)
+                           created here, so maestro starts managing its rooms (Temporal);
+                           read docs/migrating-from-maestro.md (cut-over) first
 
 Exit codes: 0 every scheduler imported or unchanged; 1 a failure (a database unreachable,
 not Maestro's, or a write failed); 2 usage error; 3 some scheduler skipped (invalid, or
