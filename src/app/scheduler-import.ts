@@ -53,7 +53,7 @@ export interface SchedulerImportResult {
 export interface ImportOptions extends ImportPlanOptions {
   /** Plan and report only; write nothing. */
   dryRun: boolean;
-  /** Replace a scheduler stored here with other versions (deleting its versions here). */
+  /** Replace a scheduler stored here with other versions, while it is not activated. */
   replace: boolean;
   /** Queue `create_scheduler` for each scheduler here still `creating` (needs `operations`). */
   activate: boolean;
@@ -65,6 +65,10 @@ export interface SchedulerImportDeps {
   /** Only for `activate`. */
   operations?: OperationQueue;
 }
+
+/** --replace never deletes a scheduler maestro already runs (its rooms, its workflow). */
+const ACTIVATED_NOT_REPLACED =
+  'not replaced: maestro already manages this scheduler (activated); change it through the Management API';
 
 type ImportablePlan = Extract<SchedulerImportPlan, { isImportable: true }>;
 
@@ -115,7 +119,8 @@ export class SchedulerImport {
   }
 
   private async apply(plan: ImportablePlan, options: ImportOptions) {
-    const comparison = compareWithStored(plan, await this.readStored(plan.name));
+    const stored = await this.readStored(plan.name);
+    const comparison = compareWithStored(plan, stored);
     const skipped = plan.skippedVersions.map(
       ({ version, problems }) => `version ${version} left out: ${problems.join('; ')}`,
     );
@@ -133,8 +138,13 @@ export class SchedulerImport {
           details: [completion(comparison.missingVersions, plan.activeVersion), ...skipped],
         };
       case 'differs':
-        if (!options.replace)
-          return { ...summary(plan, ImportOutcome.DIFFERS), details: comparison.differences };
+        if (!options.replace || stored?.state !== SchedulerState.CREATING) {
+          const kept = options.replace ? [ACTIVATED_NOT_REPLACED] : [];
+          return {
+            ...summary(plan, ImportOutcome.DIFFERS),
+            details: [...comparison.differences, ...kept],
+          };
+        }
         await write(async () => {
           await this.deps.schedulers.deleteScheduler(plan.name);
           await this.store(plan);

@@ -19,8 +19,8 @@ versions, in order, and the same active version. Safe to run again.
 
 Options:
   --dry-run                print what would be done; write nothing
-  --replace                replace schedulers already here with other versions
-                           (default: report them as "differs" and leave them)
+  --replace                replace schedulers already here with other versions, unless
+                           activated (default: report them as "differs" and leave them)
   --skip-invalid-versions  import a scheduler whose older versions break a rule, without
                            them (its active version must be valid)
   --activate               queue create_scheduler for every imported scheduler not yet

@@ -264,6 +264,23 @@ describe('maestro import', () => {
     expect(queued(again.output)).toEqual(queued(first.output));
   }, 60_000);
 
+  it('never replaces a scheduler maestro already manages, even with --replace', async () => {
+    await store.updateState(CASUAL, 'in-sync');
+    await maestro.query(
+      `UPDATE scheduler_versions SET yaml = $1 WHERE name = $2 AND version = 'v1.0.0'`,
+      [maestroV1Yaml({ Autoscaling: null, Forwarders: null, RoomsReplicas: 4 }), CASUAL],
+    );
+
+    const { code, output } = await importFromMaestro('--replace', '--skip-invalid-versions');
+
+    expect(output).toContain(`differs       ${CASUAL} 1 version(s) v1.0.0; active v1.0.0`);
+    expect(output).toContain(
+      '    not replaced: maestro already manages this scheduler (activated); change it through the Management API',
+    );
+    expect(code).toBe(3);
+    await expect(store.getScheduler(CASUAL)).resolves.toMatchObject({ roomsReplicas: 3 });
+  }, 60_000);
+
   it('exits 1 naming the problem when the source is not a Maestro v1 database', async () => {
     const run = runMaestro(['import', '--from', target.url], {
       MAESTRO_POSTGRES_URL: target.url,
