@@ -8,6 +8,8 @@ import {
 import { renderSettingsTable } from '../config/reference';
 import { ignoredServiceLinkVariables } from '../config/service-links';
 import { createRootLogger, type Logger } from './infra/logger';
+import { runConfigConvert } from './config-convert-command';
+import { IMPORT_USAGE, parseImportArguments, runImport } from './import-command';
 import { runKeysCommand } from './keys-command';
 import { MIGRATE_TARGETS, runMigrate, type MigrateTarget } from './migrate-command';
 import { isRoomsApiWorker, runRoomsApiPrimary, runRoomsApiWorker } from './rooms-api-cluster';
@@ -27,6 +29,11 @@ Commands:
                    prints a new key once; \`keys list [--json]\`; \`keys revoke <id>\`
                    (\`maestro keys help\` says more)
   config           print every MAESTRO_* setting with its default
+  config convert --from <config.yaml> | --from-env
+                   print the MAESTRO_* settings equivalent to a Maestro v1 configuration
+  import --from <postgres URL> [--dry-run] [--replace] [--skip-invalid-versions] [--activate]
+                   copy a Maestro v1 database's schedulers and versions here
+                   (\`maestro import --help\` says more)
   help             show this text
 
 Configuration comes from MAESTRO_* environment variables (\`maestro config\` lists them).`;
@@ -42,8 +49,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return command === undefined ? 2 : 0;
     case 'config':
+      if (args[0] === 'convert') return runConfigConvert(args.slice(1), process.env, consoleOutput);
       console.log(renderSettingsTable());
       return 0;
+    case 'import':
+      return importCommand(args);
     case 'migrate':
       return withConfig((config, rootLog) => migrateCommand(args, config, rootLog));
     case 'start':
@@ -59,6 +69,26 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(`maestro: unknown command "${command}"\n\n${USAGE}`);
       return 2;
   }
+}
+
+const consoleOutput = {
+  out: (text: string) => console.log(text),
+  err: (text: string) => console.error(text),
+};
+
+async function importCommand(args: readonly string[]): Promise<number> {
+  const parsed = parseImportArguments(args);
+  if ('help' in parsed) {
+    console.log(IMPORT_USAGE);
+    return 0;
+  }
+  if ('usageError' in parsed) {
+    console.error(`maestro import: ${parsed.usageError}\n\n${IMPORT_USAGE}`);
+    return 2;
+  }
+  return withConfig((config, rootLog) =>
+    runImport(parsed, config, rootLog.child({ command: 'import' }), consoleOutput),
+  );
 }
 
 async function withConfig(
