@@ -5,60 +5,54 @@ import {
   type Config,
   type ModuleName,
 } from '../config/load';
-import { renderSettingsTable } from '../config/reference';
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
 import { ignoredServiceLinkVariables } from '../config/service-links';
+import { CliContext } from './cli/cli-context';
+import { ExitCode } from './cli/exit-codes';
+import type { CliIo } from './cli/output';
+import { buildProgram } from './cli/program';
 import { createRootLogger, type Logger } from './infra/logger';
 import { runKeysCommand } from './keys-command';
 import { MIGRATE_TARGETS, runMigrate, type MigrateTarget } from './migrate-command';
 import { isRoomsApiWorker, runRoomsApiPrimary, runRoomsApiWorker } from './rooms-api-cluster';
 import { runModules } from './run-modules';
 
-const USAGE = `Usage: maestro <command>
-
-Commands:
-  start <module>…  run modules in this process until SIGTERM/SIGINT; each is one of:
-                   ${MODULE_NAMES.join(', ')}; or all
-                   (several: \`start runtime-watcher metrics-reporter\`)
-  migrate [target] apply pending PostgreSQL migrations, then register maestro's search
-                   attributes on the Temporal namespace (idempotent, safe concurrently);
-                   target postgres or temporal does only that step
-  keys create|list|revoke
-                   manage API keys: \`keys create --subject <name> --grant <role:game>…\`
-                   prints a new key once; \`keys list [--json]\`; \`keys revoke <id>\`
-                   (\`maestro keys help\` says more)
-  config           print every MAESTRO_* setting with its default
-  help             show this text
-
-Configuration comes from MAESTRO_* environment variables (\`maestro config\` lists them).`;
-
-/** Exit codes: 0 success, 1 runtime or configuration failure, 2 usage error. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...args] = argv;
-  switch (command) {
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(USAGE);
-      return command === undefined ? 2 : 0;
-    case 'config':
-      console.log(renderSettingsTable());
-      return 0;
-    case 'migrate':
-      return withConfig((config, rootLog) => migrateCommand(args, config, rootLog));
-    case 'start':
-      return withConfig((config, rootLog) => runStart(args, config, rootLog));
-    case 'keys':
-      return withConfig((config, rootLog) =>
-        runKeysCommand(args, config, rootLog.child({ command: 'keys' }), {
-          out: (text) => console.log(text),
-          err: (text) => console.error(text),
-        }),
-      );
-    default:
-      console.error(`maestro: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+/**
+ * Runs `maestro <argv>` and returns its exit code (see cli/exit-codes.ts): 0 done, 1 failure,
+ * 2 usage error, 3 server unreachable.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const cli = new CliContext(io, process.env, () => readFileSync(0, 'utf8'));
+  const program = buildProgram(cli, {
+    start: (modules) => withConfig((config, rootLog) => runStart(modules, config, rootLog, io)),
+    migrate: (target) =>
+      withConfig((config, rootLog) => migrateCommand(target, config, rootLog, io)),
+    keys: (args) =>
+      withConfig((config, rootLog) =>
+        runKeysCommand(args, config, rootLog.child({ command: 'keys' }), io),
+      ),
+  });
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return ExitCode.USAGE;
   }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    // --help, `help` and --version end here with exit code 0; usage errors (printed already) with 1.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    throw error;
+  }
+  return cli.exitCode;
+}
+
+function processIo(): CliIo {
+  return {
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+    isInteractive: process.stderr.isTTY === true,
+  };
 }
 
 async function withConfig(
@@ -80,13 +74,16 @@ async function withConfig(
   return run(config, rootLog);
 }
 
-async function runStart(args: readonly string[], config: Config, rootLog: Logger): Promise<number> {
+async function runStart(
+  args: readonly string[],
+  config: Config,
+  rootLog: Logger,
+  io: CliIo,
+): Promise<number> {
   const modules = resolveModules(args.flatMap((arg) => arg.split(',')).filter(Boolean));
   if (!modules) {
-    console.error(
-      `maestro start: expected all, or one or more of ${MODULE_NAMES.join(', ')}\n\n${USAGE}`,
-    );
-    return 2;
+    io.err(`maestro start: expected all, or one or more of ${MODULE_NAMES.join(', ')}`);
+    return ExitCode.USAGE;
   }
   const log = rootLog.child({ modules: args.join(',') });
   if (isRoomsApiWorker()) {
@@ -95,10 +92,10 @@ async function runStart(args: readonly string[], config: Config, rootLog: Logger
   }
   if (config.roomsApiProcesses > 1) {
     if (modules.length !== 1 || modules[0] !== 'rooms-api') {
-      console.error(
+      io.err(
         'maestro start: MAESTRO_ROOMS_API_PROCESSES above 1 runs the Rooms API alone: `maestro start rooms-api`',
       );
-      return 2;
+      return ExitCode.USAGE;
     }
     return runRoomsApiPrimary(config, log);
   }
@@ -115,16 +112,15 @@ function resolveModules(targets: readonly string[]): readonly ModuleName[] | und
 }
 
 async function migrateCommand(
-  args: readonly string[],
+  argument: string | undefined,
   config: Config,
   rootLog: Logger,
+  io: CliIo,
 ): Promise<number> {
-  const target = MIGRATE_TARGETS.find((candidate) => candidate === args[0]);
-  if (args.length > 1 || (args.length === 1 && !target)) {
-    console.error(
-      `maestro migrate: expected no target or one of ${MIGRATE_TARGETS.join(', ')}\n\n${USAGE}`,
-    );
-    return 2;
+  const target = MIGRATE_TARGETS.find((candidate) => candidate === argument);
+  if (argument !== undefined && !target) {
+    io.err(`maestro migrate: expected no target or one of ${MIGRATE_TARGETS.join(', ')}`);
+    return ExitCode.USAGE;
   }
   const targets: readonly MigrateTarget[] = target ? [target] : MIGRATE_TARGETS;
   return runMigrate(config, targets, rootLog.child({ command: 'migrate' }));
