@@ -1,16 +1,24 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
 import { createTestDatabase, uniqueSuffix } from '../support/infra';
 import { maestroCli, type CliRun } from '../support/maestro-cli';
-import { startMaestroProcess, type MaestroSystemProcess } from '../support/maestro-system-process';
+import {
+  createdScheduler,
+  startMaestroProcess,
+  type MaestroSystemProcess,
+} from '../support/maestro-system-process';
 
 /**
  * `maestro schedulers|operations` against the running system (`maestro start all` on the run's
  * Temporal, PostgreSQL and Redis, local runtime): files in Maestro's shape, apply's plan and
  * idempotence, --wait, output formats, profiles and exit codes.
  */
+/** Tests that --wait for operations: the CLI's own --timeout (150 s) and the rest. */
+const WAITS = 240_000;
+
 describe('the maestro CLI against a running maestro', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'maestro-cli-'));
   const name = `cli-${uniqueSuffix()}`;
@@ -59,15 +67,17 @@ describe('the maestro CLI against a running maestro', () => {
     dropDatabase = database.drop;
     maestro = await startMaestroProcess(database.url, {});
     await maestro.waitForReadiness(['management-api', 'worker'], 200);
+    // A system that has finished a create_scheduler answers the CLI within its timeouts.
+    await createdScheduler(maestro, `warm-up-${uniqueSuffix()}`);
     cli = (...args) => maestroCli([...args, '--server', maestro.managementApiUrl]);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await maestro?.stop();
     await dropDatabase?.();
   });
 
-  it('plans a create, applies it with --wait, then finds nothing to change', async () => {
+  it('plans a create, applies it with --wait, then finds nothing to change', WAITS, async () => {
     const definition = file();
     const diff = await cli('schedulers', 'diff', '-f', definition, '--exit-code');
     expect(diff.code).toBe(1);
@@ -81,7 +91,7 @@ describe('the maestro CLI against a running maestro', () => {
       definition,
       '--wait',
       '--timeout',
-      '90s',
+      '150s',
     );
     expect([applied.code, applied.stderr]).toEqual([
       0,
@@ -108,7 +118,7 @@ describe('the maestro CLI against a running maestro', () => {
     expect(await versionsOf()).toEqual(['v1.0.0*']);
   });
 
-  it('applies a minor version with --wait and switches back to the first one', async () => {
+  it('applies a minor version with --wait and switches back to the first one', WAITS, async () => {
     const applied = await cli(
       'schedulers',
       'apply',
@@ -116,7 +126,7 @@ describe('the maestro CLI against a running maestro', () => {
       file({ roomsReplicas: 1 }),
       '--wait',
       '--timeout',
-      '90s',
+      '150s',
     );
     expect(applied.code).toBe(0);
     expect(applied.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
@@ -130,7 +140,7 @@ describe('the maestro CLI against a running maestro', () => {
       'v1.0.0',
       '--wait',
       '--timeout',
-      '90s',
+      '150s',
     );
     expect(switched.code).toBe(0);
     expect(switched.stderr).toMatch(/switch_active_version [0-9a-f-]+: finished/);
@@ -206,8 +216,25 @@ describe('the maestro CLI against a running maestro', () => {
     expect(missing.stderr).toMatch(/^maestro: .*not found.* \(HTTP 404\)$/m);
   });
 
-  it('deletes the scheduler with --wait', async () => {
-    const deleted = await cli('schedulers', 'delete', name, '--wait', '--timeout', '90s');
+  it('completes its commands and flags in bash', async () => {
+    const script = path.join(dir, 'completion.bash');
+    writeFileSync(script, (await maestroCli(['completion', 'bash'])).stdout);
+    const complete = async (...words: string[]) => {
+      const shell = spawnSync('bash', [
+        '-c',
+        `source ${script}; COMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; _maestro_complete; echo "\${COMPREPLY[*]}"`,
+      ]);
+      return shell.stdout.toString().trim();
+    };
+    expect(await complete('maestro', 'sch')).toBe('schedulers scheduler');
+    expect(await complete('maestro', 'ops', 'w')).toBe('watch');
+    expect((await complete('maestro', 'scheduler', 'apply', '--')).split(' ')).toEqual(
+      expect.arrayContaining(['--file', '--dry-run', '--wait', '--timeout']),
+    );
+  });
+
+  it('deletes the scheduler with --wait', WAITS, async () => {
+    const deleted = await cli('schedulers', 'delete', name, '--wait', '--timeout', '150s');
     expect(deleted.code).toBe(0);
     expect(deleted.stderr).toMatch(/delete_scheduler [0-9a-f-]+: finished/);
     expect((await cli('schedulers', 'get', name)).code).toBe(1);

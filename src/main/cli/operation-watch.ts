@@ -42,9 +42,9 @@ export async function watchOperations(
   const printed = new Map<string, number>();
   const deadline = Date.now() + options.timeoutMs;
   const progress = roomProgress(io);
+  const since = options.followUpsSince;
   for (;;) {
-    if (options.followUpsSince)
-      await addFollowUps(client, scheduler.name, followed, options.followUpsSince);
+    if (since) await addFollowUps(client, scheduler.name, followed, since, false);
     for (const id of followed.keys()) {
       const operation = await client.getOperation(scheduler.name, id);
       followed.set(id, operation);
@@ -52,7 +52,12 @@ export async function watchOperations(
     }
     progress.update(await roomsOf(client, scheduler));
     const operations = [...followed.values()].filter((o): o is Operation => o !== undefined);
-    if (operations.every(isFinal)) return result(operations, false);
+    // An operation may queue another just before it ends (a new version its switch): look once
+    // more after the last one ended.
+    const isSettled =
+      operations.every(isFinal) &&
+      !(since && (await addFollowUps(client, scheduler.name, followed, since, true)));
+    if (isSettled) return result(operations, false);
     if (Date.now() >= deadline) return result(operations, true);
     await sleep(options.pollMs ?? 500);
   }
@@ -72,29 +77,36 @@ function result(operations: Operation[], isTimedOut: boolean): WatchResult {
   };
 }
 
+/** Adds the scheduler's operations created since `since`; whether it found any new one. */
 async function addFollowUps(
   client: ManagementClient,
   schedulerName: string,
   followed: Map<string, Operation | undefined>,
   since: Date,
-): Promise<void> {
+  isFinalLook: boolean,
+): Promise<boolean> {
   const isRunning = [...followed.values()].some((o) => o === undefined || !isFinal(o));
-  if (followed.size > 0 && !isRunning) return;
+  if (followed.size > 0 && !isRunning && !isFinalLook) return false;
+  let isFound = false;
   for (const stage of ['pending', 'active', 'final'] as const) {
     const { operations } = await client.listOperations(schedulerName, { stage });
     for (const operation of operations) {
       if (!followed.has(operation.id) && new Date(operation.createdAt) >= since) {
         followed.set(operation.id, undefined);
+        isFound = true;
       }
     }
   }
+  return isFound;
 }
 
 function printEvents(operation: Operation, printed: Map<string, number>, progress: RoomProgress) {
-  const seen = printed.get(operation.id) ?? 0;
+  const seen = printed.get(operation.id);
   const events = operation.executionHistory ?? [];
-  const fresh = events.slice(seen);
-  if (seen === 0) progress.say(`${operation.definitionName} ${operation.id}: ${operation.status}`);
+  const fresh = events.slice(seen ?? 0);
+  if (seen === undefined && !isFinal(operation)) {
+    progress.say(`${operation.definitionName} ${operation.id}: ${operation.status}`);
+  }
   for (const event of fresh)
     progress.say(`  ${clock(event.createdAt)} ${operation.definitionName}: ${event.event}`);
   printed.set(operation.id, events.length);

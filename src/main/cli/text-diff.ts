@@ -61,10 +61,10 @@ function editScript(a: readonly string[], b: readonly string[]): Edit[] {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       edits.push({ kind: ' ', line: a[i++]! });
       j++;
-    } else if (j < b.length && (i === a.length || lengths[i]![j + 1]! >= lengths[i + 1]![j]!)) {
-      edits.push({ kind: '+', line: b[j++]! });
-    } else {
+    } else if (i < a.length && (j === b.length || lengths[i + 1]![j]! >= lengths[i]![j + 1]!)) {
       edits.push({ kind: '-', line: a[i++]! });
+    } else {
+      edits.push({ kind: '+', line: b[j++]! });
     }
   }
   return edits;
