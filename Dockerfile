@@ -7,8 +7,11 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci links the workspace packages: their manifests must be there first.
+COPY packages/management-client/package.json packages/management-client/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages packages
 COPY bin bin
 COPY src src
 COPY workflows workflows
@@ -26,6 +29,8 @@ RUN bash --version >/dev/null \
  && chown node:node /var/lib/maestro
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
+# node_modules/@maestro/* are links into packages/ (npm workspaces), built there.
+COPY --from=build /app/packages packages
 COPY --from=build /app/bin bin
 COPY --from=build /app/dist dist
 COPY examples examples

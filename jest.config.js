@@ -16,6 +16,10 @@ const transform = {
   [`node_modules/(${esmPackages.join('|')})/.+\\.js$`]: swc('ecmascript'),
 };
 const transformIgnorePatterns = [`/node_modules/(?!(${esmPackages.join('|')})/)`];
+/** The workspace packages from their sources, as tsconfig.json's `paths` say. */
+const moduleNameMapper = {
+  '^@maestro/management-client$': '<rootDir>/packages/management-client/src/index.ts',
+};
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -23,9 +27,10 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/packages/*/test/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
     },
     {
       displayName: 'integration',
@@ -36,6 +41,7 @@ module.exports = {
       ],
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
@@ -47,6 +53,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/k8s/**/*.test.ts', '<rootDir>/test/compose/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       globalSetup: '<rootDir>/test/support/global-setup-platform.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],

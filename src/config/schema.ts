@@ -48,6 +48,37 @@ export const JWT_ALGORITHMS: readonly string[] = [
 export const REDIS_MODES = ['standalone', 'cluster', 'sentinel'] as const;
 
 /**
+ * What the CLI's client commands read (docs/cli.md): the servers to talk to and the credential,
+ * each also a flag and a profile entry. Part of {@link environmentSchema} so that modules started
+ * in the same environment accept them.
+ */
+export const cliClientVariables = z.object({
+  MAESTRO_SERVER: url(['http:', 'https:'])
+    .optional()
+    .describe(
+      "CLI only: the Management API's HTTP address for `maestro schedulers|operations` (default: the profile's, else http://localhost:8080).",
+    ),
+  MAESTRO_ROOMS_SERVER: url(['http:', 'https:'])
+    .optional()
+    .describe(
+      "CLI only: the Rooms API's HTTP address for `maestro rooms` (default: the profile's, else http://localhost:8070).",
+    ),
+  MAESTRO_TOKEN: z
+    .string()
+    .optional()
+    .describe(
+      'CLI only: the credential the client commands send as a bearer token (an API key or an OpenID Connect token).',
+    ),
+  MAESTRO_PROFILE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must match [A-Za-z0-9._-]{1,64}' })
+    .optional()
+    .describe(
+      'CLI only: the profile of ~/.config/maestro/cli.yaml the client commands use (default: its `current`).',
+    ),
+});
+
+/**
  * Every setting maestro reads, as `MAESTRO_*` environment variables. This object is the single
  * source of truth: parsing, defaults, the README's configuration table and `maestro config` all
  * derive from it. Unknown `MAESTRO_*` variables are rejected, so a typo never goes unnoticed. Values
@@ -467,6 +498,9 @@ export const environmentSchema = z
       .describe(
         "Origins allowed to call the Management API's codec endpoint (/codec) from a browser: the Temporal UI's, e.g. `http://127.0.0.1:8233`.",
       ),
+
+    // The CLI's client commands (`maestro schedulers …`, docs/cli.md); modules ignore them.
+    ...cliClientVariables.shape,
 
     // Temporal workers' memory (docs/temporal.md, "Workflow cache").
     MAESTRO_WORKFLOW_CACHE_SIZE: integer(2, 100_000)

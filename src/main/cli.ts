@@ -5,8 +5,13 @@ import {
   type Config,
   type ModuleName,
 } from '../config/load';
-import { renderSettingsTable } from '../config/reference';
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
 import { ignoredServiceLinkVariables } from '../config/service-links';
+import { CliContext } from './cli/cli-context';
+import { ExitCode } from './cli/exit-codes';
+import type { CliIo } from './cli/output';
+import { buildProgram } from './cli/program';
 import { createRootLogger, type Logger } from './infra/logger';
 import { runConfigConvert } from './config-convert-command';
 import { IMPORT_USAGE, parseImportArguments, runImport } from './import-command';
@@ -15,80 +20,58 @@ import { MIGRATE_TARGETS, runMigrate, type MigrateTarget } from './migrate-comma
 import { isRoomsApiWorker, runRoomsApiPrimary, runRoomsApiWorker } from './rooms-api-cluster';
 import { runModules } from './run-modules';
 
-const USAGE = `Usage: maestro <command>
-
-Commands:
-  start <module>…  run modules in this process until SIGTERM/SIGINT; each is one of:
-                   ${MODULE_NAMES.join(', ')}; or all
-                   (several: \`start runtime-watcher metrics-reporter\`)
-  migrate [target] apply pending PostgreSQL migrations, then register maestro's search
-                   attributes on the Temporal namespace (idempotent, safe concurrently);
-                   target postgres or temporal does only that step
-  keys create|list|revoke
-                   manage API keys: \`keys create --subject <name> --grant <role:game>…\`
-                   prints a new key once; \`keys list [--json]\`; \`keys revoke <id>\`
-                   (\`maestro keys help\` says more)
-  config           print every MAESTRO_* setting with its default
-  config convert --from <config.yaml> | --from-env
-                   print the MAESTRO_* settings equivalent to a Maestro v1 configuration
-  import --from <postgres URL> [--dry-run] [--replace] [--skip-invalid-versions] [--activate]
-                   copy a Maestro v1 database's schedulers and versions here
-                   (\`maestro import --help\` says more)
-  help             show this text
-
-Configuration comes from MAESTRO_* environment variables (\`maestro config\` lists them).`;
-
-/** Exit codes: 0 success, 1 runtime or configuration failure, 2 usage error. */
-export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...args] = argv;
-  switch (command) {
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(USAGE);
-      return command === undefined ? 2 : 0;
-    case 'config':
-      if (args[0] === 'convert') return runConfigConvert(args.slice(1), process.env, consoleOutput);
-      console.log(renderSettingsTable());
-      return 0;
-    case 'import':
-      return importCommand(args);
-    case 'migrate':
-      return withConfig((config, rootLog) => migrateCommand(args, config, rootLog));
-    case 'start':
-      return withConfig((config, rootLog) => runStart(args, config, rootLog));
-    case 'keys':
-      return withConfig((config, rootLog) =>
-        runKeysCommand(args, config, rootLog.child({ command: 'keys' }), {
-          out: (text) => console.log(text),
-          err: (text) => console.error(text),
-        }),
-      );
-    default:
-      console.error(`maestro: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+/**
+ * Runs `maestro <argv>` and returns its exit code (see cli/exit-codes.ts): 0 done, 1 failure,
+ * 2 usage error, 3 server unreachable.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const cli = new CliContext(io, process.env, () => readFileSync(0, 'utf8'));
+  const program = buildProgram(cli, {
+    start: (modules) => withConfig((config, rootLog) => runStart(modules, config, rootLog, io)),
+    migrate: (target) =>
+      withConfig((config, rootLog) => migrateCommand(target, config, rootLog, io)),
+    keys: (args) =>
+      withConfig((config, rootLog) =>
+        runKeysCommand(args, config, rootLog.child({ command: 'keys' }), io),
+      ),
+    import: (args) => importCommand(args, io),
+    configConvert: async (args) => runConfigConvert(args, process.env, io),
+  });
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return ExitCode.USAGE;
   }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    // --help, `help` and --version end here with exit code 0; usage errors (printed already) with 1.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    throw error;
+  }
+  return cli.exitCode;
 }
 
-const consoleOutput = {
-  out: (text: string) => console.log(text),
-  err: (text: string) => console.error(text),
-};
-
-async function importCommand(args: readonly string[]): Promise<number> {
+async function importCommand(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseImportArguments(args);
   if ('help' in parsed) {
-    console.log(IMPORT_USAGE);
-    return 0;
+    io.out(IMPORT_USAGE);
+    return ExitCode.OK;
   }
   if ('usageError' in parsed) {
-    console.error(`maestro import: ${parsed.usageError}\n\n${IMPORT_USAGE}`);
-    return 2;
+    io.err(`maestro import: ${parsed.usageError}\n\n${IMPORT_USAGE}`);
+    return ExitCode.USAGE;
   }
   return withConfig((config, rootLog) =>
-    runImport(parsed, config, rootLog.child({ command: 'import' }), consoleOutput),
+    runImport(parsed, config, rootLog.child({ command: 'import' }), io),
   );
+}
+
+function processIo(): CliIo {
+  return {
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+    isInteractive: process.stderr.isTTY === true,
+  };
 }
 
 async function withConfig(
@@ -110,13 +93,16 @@ async function withConfig(
   return run(config, rootLog);
 }
 
-async function runStart(args: readonly string[], config: Config, rootLog: Logger): Promise<number> {
+async function runStart(
+  args: readonly string[],
+  config: Config,
+  rootLog: Logger,
+  io: CliIo,
+): Promise<number> {
   const modules = resolveModules(args.flatMap((arg) => arg.split(',')).filter(Boolean));
   if (!modules) {
-    console.error(
-      `maestro start: expected all, or one or more of ${MODULE_NAMES.join(', ')}\n\n${USAGE}`,
-    );
-    return 2;
+    io.err(`maestro start: expected all, or one or more of ${MODULE_NAMES.join(', ')}`);
+    return ExitCode.USAGE;
   }
   const log = rootLog.child({ modules: args.join(',') });
   if (isRoomsApiWorker()) {
@@ -125,10 +111,10 @@ async function runStart(args: readonly string[], config: Config, rootLog: Logger
   }
   if (config.roomsApiProcesses > 1) {
     if (modules.length !== 1 || modules[0] !== 'rooms-api') {
-      console.error(
+      io.err(
         'maestro start: MAESTRO_ROOMS_API_PROCESSES above 1 runs the Rooms API alone: `maestro start rooms-api`',
       );
-      return 2;
+      return ExitCode.USAGE;
     }
     return runRoomsApiPrimary(config, log);
   }
@@ -145,16 +131,15 @@ function resolveModules(targets: readonly string[]): readonly ModuleName[] | und
 }
 
 async function migrateCommand(
-  args: readonly string[],
+  argument: string | undefined,
   config: Config,
   rootLog: Logger,
+  io: CliIo,
 ): Promise<number> {
-  const target = MIGRATE_TARGETS.find((candidate) => candidate === args[0]);
-  if (args.length > 1 || (args.length === 1 && !target)) {
-    console.error(
-      `maestro migrate: expected no target or one of ${MIGRATE_TARGETS.join(', ')}\n\n${USAGE}`,
-    );
-    return 2;
+  const target = MIGRATE_TARGETS.find((candidate) => candidate === argument);
+  if (argument !== undefined && !target) {
+    io.err(`maestro migrate: expected no target or one of ${MIGRATE_TARGETS.join(', ')}`);
+    return ExitCode.USAGE;
   }
   const targets: readonly MigrateTarget[] = target ? [target] : MIGRATE_TARGETS;
   return runMigrate(config, targets, rootLog.child({ command: 'migrate' }));

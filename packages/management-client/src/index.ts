@@ -1,0 +1,3 @@
+export { ManagementClient, type ManagementClientOptions, type OperationStarted } from './client';
+export { ApiError, ApiErrorCode, ConnectionError } from './errors';
+export * from './types';

@@ -1,0 +1,175 @@
+/**
+ * The Management API's JSON, as its server writes it (Maestro v1's grpc-gateway conventions):
+ * lowerCamelCase names, every field present, int64 as strings, timestamps RFC 3339 UTC, durations
+ * `"<seconds>s"`. Definitions sent to it may leave fields out and may use numbers for int64.
+ */
+
+export interface PortRange {
+  start: number;
+  end: number;
+}
+
+export interface ContainerPort {
+  name: string;
+  protocol: string;
+  port: number;
+  hostPort?: number;
+  hostPortRange?: PortRange | null;
+}
+
+export interface ContainerEnvironment {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    fieldRef?: { fieldPath: string };
+    secretKeyRef?: { name: string; key: string };
+  };
+}
+
+export interface ContainerResources {
+  cpu: string;
+  memory: string;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  imagePullPolicy?: string;
+  command?: string[];
+  environment?: ContainerEnvironment[];
+  requests?: ContainerResources | null;
+  limits?: ContainerResources | null;
+  ports?: ContainerPort[];
+}
+
+export interface Spec {
+  version?: string;
+  /** A duration: `"30s"`. */
+  terminationGracePeriod?: string;
+  containers: Container[];
+  toleration?: string;
+  affinity?: string;
+  restartPolicy?: string;
+}
+
+export interface Forwarder {
+  name: string;
+  enable: boolean;
+  type: string;
+  address: string;
+  options?: { timeout?: string | number; metadata?: Record<string, unknown> } | null;
+}
+
+export interface Autoscaling {
+  enabled: boolean;
+  min: number;
+  max: number;
+  cooldown?: number;
+  policy: {
+    type: string;
+    parameters: {
+      roomOccupancy?: { readyTarget: number; downThreshold?: number };
+      fixedBuffer?: { amount?: number };
+    };
+  };
+}
+
+/** What a user writes: a scheduler in Maestro's shape (create, new version, `maestro apply`). */
+export interface SchedulerDefinition {
+  name: string;
+  game: string;
+  spec: Spec;
+  portRange?: PortRange | null;
+  maxSurge?: string;
+  roomsReplicas?: number;
+  autoscaling?: Autoscaling;
+  forwarders?: Forwarder[];
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  matchAllocation?: { maxMatches: number };
+}
+
+/** A stored scheduler version as the API returns it. */
+export interface Scheduler extends SchedulerDefinition {
+  state: string;
+  createdAt: string;
+  spec: Spec & { version: string };
+}
+
+export interface SchedulerSummary {
+  name: string;
+  game: string;
+  state: string;
+  version: string;
+  portRange: PortRange | null;
+  createdAt: string;
+  maxSurge: string;
+  roomsReplicas: number;
+}
+
+export interface SchedulerVersion {
+  version: string;
+  isActive: boolean;
+  createdAt: string;
+}
+
+export interface SchedulerInfo {
+  name: string;
+  game: string;
+  state: string;
+  roomsReplicas: number;
+  roomsReady: number;
+  roomsOccupied: number;
+  roomsPending: number;
+  roomsTerminating: number;
+  autoscaling: { enabled: boolean; min: number; max: number; cooldown: number } | null;
+}
+
+export interface OperationActor {
+  subject: string;
+  credentialId: string;
+  kind: string;
+}
+
+export interface OperationSummary {
+  id: string;
+  status: OperationStatus;
+  definitionName: string;
+  schedulerName: string;
+  createdAt: string;
+  lease?: { ttl: string };
+  actor?: OperationActor;
+}
+
+export interface Operation extends OperationSummary {
+  input: Record<string, unknown> | null;
+  executionHistory: { createdAt: string; event: string }[];
+  canceledBy?: OperationActor;
+}
+
+/** Maestro's operation statuses; the last three are final. */
+export const OPERATION_STATUSES = [
+  'pending',
+  'in_progress',
+  'evicted',
+  'finished',
+  'error',
+  'canceled',
+] as const;
+export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+export const FINAL_OPERATION_STATUSES: readonly OperationStatus[] = [
+  'evicted',
+  'finished',
+  'error',
+  'canceled',
+];
+
+/** `stage` of GET …/operations: which operations to list. */
+export type OperationStage = 'pending' | 'active' | 'final';
+
+export interface OperationPage {
+  page?: number;
+  pageSize?: number;
+  total?: number;
+  operations: OperationSummary[];
+}
