@@ -53,7 +53,7 @@ export function resolveClientSettings(
   file: ProfilesFile | undefined,
 ): ClientSettings {
   const variables = readVariables(env);
-  const profileName = flags.profile ?? variables.MAESTRO_PROFILE ?? file?.current;
+  const profileName = flags.profile ?? (variables.MAESTRO_PROFILE || file?.current);
   const profile = profileName === undefined ? {} : file?.profiles[profileName];
   if (!profile) {
     throw new ClientSettingsError(
@@ -61,13 +61,11 @@ export function resolveClientSettings(
     );
   }
   return {
-    server: flags.server ?? variables.MAESTRO_SERVER ?? profile.server ?? DEFAULT_SERVER,
+    server: flags.server ?? (variables.MAESTRO_SERVER || profile.server || DEFAULT_SERVER),
     roomsServer:
       flags.roomsServer ??
-      variables.MAESTRO_ROOMS_SERVER ??
-      profile.roomsServer ??
-      DEFAULT_ROOMS_SERVER,
-    token: flags.token ?? variables.MAESTRO_TOKEN ?? profile.token,
+      (variables.MAESTRO_ROOMS_SERVER || profile.roomsServer || DEFAULT_ROOMS_SERVER),
+    token: flags.token ?? (variables.MAESTRO_TOKEN || profile.token),
     profile: profileName,
   };
 }

@@ -54,25 +54,25 @@ export const REDIS_MODES = ['standalone', 'cluster', 'sentinel'] as const;
  */
 export const cliClientVariables = z.object({
   MAESTRO_SERVER: url(['http:', 'https:'])
-    .optional()
+    .default('')
     .describe(
-      "CLI only: the Management API's HTTP address for `maestro schedulers|operations` (default: the profile's, else http://localhost:8080).",
+      "CLI only: the Management API's HTTP address for `maestro schedulers` and `maestro operations` (unset: the profile's, else http://localhost:8080).",
     ),
   MAESTRO_ROOMS_SERVER: url(['http:', 'https:'])
-    .optional()
+    .default('')
     .describe(
-      "CLI only: the Rooms API's HTTP address for `maestro rooms` (default: the profile's, else http://localhost:8070).",
+      "CLI only: the Rooms API's HTTP address for the CLI's room commands (unset: the profile's, else http://localhost:8070).",
     ),
   MAESTRO_TOKEN: z
     .string()
-    .optional()
+    .default('')
     .describe(
       'CLI only: the credential the client commands send as a bearer token (an API key or an OpenID Connect token).',
     ),
   MAESTRO_PROFILE: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must match [A-Za-z0-9._-]{1,64}' })
-    .optional()
+    .default('')
     .describe(
       'CLI only: the profile of ~/.config/maestro/cli.yaml the client commands use (default: its `current`).',
     ),

@@ -35,7 +35,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         runKeysCommand(args, config, rootLog.child({ command: 'keys' }), io),
       ),
     import: (args) => importCommand(args, io),
-    configConvert: async (args) => runConfigConvert(args, process.env, io),
+    configConvert: (args) => Promise.resolve(runConfigConvert(args, process.env, io)),
   });
   if (argv.length === 0) {
     program.outputHelp({ error: true });

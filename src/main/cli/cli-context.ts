@@ -49,7 +49,7 @@ export class CliContext {
 
   /** Wraps a command's action: its returned code (default 0) or its failure's becomes the exit code. */
   run<Args extends unknown[]>(
-    action: (...args: Args) => Promise<number | void>,
+    action: (...args: Args) => Promise<number | void> | number | void,
   ): (...args: Args) => Promise<void> {
     return async (...args: Args) => {
       try {

@@ -90,7 +90,7 @@ export function buildProgram(cli: CliContext, server: ServerCommands): Command {
     .argument('[convert] [args...]')
     .addHelpText('after', `\n${CONFIG_CONVERT_USAGE}`)
     .action(
-      cli.run(async (args: string[] = []) => {
+      cli.run((args: string[] = []) => {
         if (args[0] === 'convert') return server.configConvert(args.slice(1));
         if (args.length > 0) {
           cli.io.err(`maestro config: unknown argument "${args[0]}": expected none, or convert`);
@@ -125,7 +125,7 @@ export function buildProgram(cli: CliContext, server: ServerCommands): Command {
         .choices(COMPLETION_SHELLS),
     )
     .action(
-      cli.run(async (shell: CompletionShell) => {
+      cli.run((shell: CompletionShell) => {
         cli.io.out(completionScript(program, shell));
         return ExitCode.OK;
       }),
