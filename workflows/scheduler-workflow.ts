@@ -21,6 +21,14 @@ import {
 } from '../src/domain/operations/definitions';
 import { OperationStatus, type OperationSummary } from '../src/domain/operations/operation';
 import {
+  operationDetails,
+  operationSummary,
+  supervisorDetails,
+  supervisorSummary,
+  SupervisorRole,
+  type DescribedOperation,
+} from '../src/domain/operations/operation-summary';
+import {
   enqueueOperationSignal,
   healthNudgeSignal,
   listOperationsQuery,
@@ -60,6 +68,8 @@ export interface SupervisionSettings {
 
 export interface SchedulerWorkflowInput {
   schedulerName: string;
+  /** Its game, for the Temporal UI's summaries (absent in runs started before it was recorded). */
+  game?: string;
   /**
    * The safety interval: health is checked at least this often. The runtime watcher's health
    * watch nudges the workflow (`healthNudgeSignal`) as soon as the health controller would act.
@@ -187,6 +197,7 @@ async function enqueue(
   if (!isOperationName(request.definitionName)) {
     return recordFinished(input, state, { ...summary, status: OperationStatus.EVICTED });
   }
+  const about = described(input, request.definitionName, request);
   const queued: QueuedOperation = {
     summary,
     isPriority: PRIORITY_OPERATIONS.includes(request.definitionName),
@@ -205,6 +216,9 @@ async function enqueue(
   try {
     await startChild(operationWorkflow, {
       workflowId: request.id,
+      // User metadata: what the Temporal UI shows; no command changes, so histories replay.
+      staticSummary: operationSummary(about),
+      staticDetails: operationDetails(about),
       args: [{ ...request, schedulerName: input.schedulerName, startImmediately: runsNow }],
       // Operations outlive this run's continue-as-new; an id is never reused for another operation.
       parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -282,11 +296,13 @@ async function startSupervisors(input: SchedulerWorkflowInput) {
       workflow: runtimeWatcherWorkflow,
       workflowId: runtimeWatcherWorkflowId(schedulerName),
       taskQueue: supervision.runtimeWatcherTaskQueue,
+      role: SupervisorRole.RUNTIME_WATCHER,
     },
     {
       workflow: metricsReporterWorkflow,
       workflowId: metricsReporterWorkflowId(schedulerName),
       taskQueue: supervision.metricsTaskQueue,
+      role: SupervisorRole.METRICS_REPORTER,
     },
   ];
   for (const child of children) {
@@ -294,6 +310,8 @@ async function startSupervisors(input: SchedulerWorkflowInput) {
       await startChild(child.workflow, {
         workflowId: child.workflowId,
         taskQueue: child.taskQueue,
+        staticSummary: supervisorSummary(child.role, schedulerName),
+        staticDetails: supervisorDetails(child.role, schedulerName),
         args: [supervisorInput],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: [{ key: schedulerNameKey, value: schedulerName }],
@@ -327,6 +345,24 @@ async function cancelPending(state: SchedulerWorkflowState) {
       .filter((q) => q.isStarted)
       .map((q) => getExternalWorkflowHandle(q.summary.id).cancel()),
   );
+}
+
+/** An operation as its summary sees it; the scheduler's game is this workflow's when not given. */
+function described(
+  input: SchedulerWorkflowInput,
+  definitionName: OperationName,
+  request: EnqueueOperationRequest,
+): DescribedOperation {
+  const game = request.schedulerFacts?.game ?? input.game;
+  const version = request.schedulerFacts?.version;
+  return {
+    id: request.id,
+    definitionName,
+    schedulerName: input.schedulerName,
+    input: request.input,
+    ...(request.actor && { actor: request.actor }),
+    facts: { ...(game !== undefined && { game }), ...(version !== undefined && { version }) },
+  };
 }
 
 /** An operation maestro queues by itself: its actor says so. */
