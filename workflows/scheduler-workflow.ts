@@ -7,6 +7,7 @@ import {
   ParentClosePolicy,
   patched,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
   uuid4,
@@ -21,8 +22,11 @@ import {
 } from '../src/domain/operations/definitions';
 import { OperationStatus, type OperationSummary } from '../src/domain/operations/operation';
 import {
+  currentDetails,
   operationDetails,
   operationSummary,
+  schedulerWorkflowDetails,
+  schedulerWorkflowSummary,
   supervisorDetails,
   supervisorSummary,
   SupervisorRole,
@@ -129,6 +133,13 @@ export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<
     nextHealthCheckAt: Date.now() + input.healthControllerIntervalMs,
     isDeleted: false,
   };
+  // Its static summary is lost at continue-as-new; every run says what it is (no command).
+  setCurrentDetails(
+    currentDetails(
+      schedulerWorkflowSummary(input.schedulerName, input.game),
+      schedulerWorkflowDetails(input.schedulerName, input.game),
+    ),
+  );
   setHandler(listOperationsQuery, () => ({
     pending: state.queue.map((queued) => queued.summary),
     active: state.active ? [state.active] : [],

@@ -170,4 +170,34 @@ describe('Temporal UI metadata of maestro workflows', () => {
     // Sealed in Temporal like every payload; the codec endpoint gives the UI the same text.
     expect(await summaryThroughCodec(description)).toEqual({ isSealed: true, text: summary });
   });
+
+  it('says what the scheduler workflow is in its current details when it continued as new', async () => {
+    const workflowId = `scheduler:${scheduler}`;
+    const firstRun = (await harness.client.workflow.getHandle(workflowId).describe()).runId;
+
+    // The test server suggests continue-as-new after 120 events: a few dozen short operations.
+    await eventually(
+      async () => {
+        const id = await harness.queue.enqueue(scheduler, 'health_controller', {});
+        await harness.waitForOperation(scheduler, id, 'finished');
+        const { description } = await metadataOf(workflowId);
+        expect(description.runId).not.toBe(firstRun);
+      },
+      120_000,
+      0,
+    );
+    const { summary } = await metadataOf(workflowId);
+    const { currentDetails } = await harness.client.workflow
+      .getHandle(workflowId)
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+
+    // Temporal does not carry static metadata over continue-as-new (SDK 1.24, this server)…
+    expect(summary).toBeUndefined();
+    // …so every run sets its current details, which the UI shows on the workflow's page.
+    expect(currentDetails?.split('\n').slice(0, 3)).toEqual([
+      `**scheduler ${scheduler}: execution worker (game tennis)**`,
+      '',
+      `- **scheduler**: \`${scheduler}\``,
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { ActorKind, SYSTEM_ACTOR, type OperationActor } from '../../src/domain/operations/actor';
 import { OperationName, type OperationInput } from '../../src/domain/operations/definitions';
 import {
+  currentDetails,
   operationDetails,
   operationSummary,
   schedulerWorkflowDetails,
@@ -220,6 +221,12 @@ describe('scheduler and supervisor summaries', () => {
     );
     expect(supervisorDetails(SupervisorRole.METRICS_REPORTER, 'arena-eu')).toContain(
       '(child of `scheduler:arena-eu`)',
+    );
+  });
+
+  it('puts the summary in bold above the details in the current details', () => {
+    expect(currentDetails('runtime watcher of scheduler arena-eu', '- a\n- b')).toBe(
+      '**runtime watcher of scheduler arena-eu**\n\n- a\n- b',
     );
   });
 });

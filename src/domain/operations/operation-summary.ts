@@ -129,6 +129,15 @@ export function schedulerWorkflowDetails(schedulerName: string, game?: string): 
   ].join('\n');
 }
 
+/**
+ * A long-lived workflow's current details (the Temporal UI's "Current Details", answered by its
+ * worker): its summary in bold, then its details. Static user metadata is given when a workflow
+ * is started and is not carried over continue-as-new; these are set again by every run.
+ */
+export function currentDetails(summary: string, details: string): string {
+  return `**${summary}**\n\n${details}`;
+}
+
 /** The two supervisors every scheduler has, besides its execution worker. */
 export const SupervisorRole = {
   RUNTIME_WATCHER: 'runtime watcher',
