@@ -111,7 +111,7 @@ describe('Temporal UI metadata of maestro workflows', () => {
         `- **scheduler**: \`${scheduler}\``,
         '- **game**: `tennis`',
         '- runs the scheduler’s operations one at a time, each as a child workflow whose id is the operation id',
-        `- its operations: \`MaestroScheduler = "${scheduler}" AND MaestroOperationDefinition IS NOT NULL\``,
+        `- its operations: \`WorkflowType = "operationWorkflow" AND MaestroScheduler = "${scheduler}"\``,
       ].join('\n'),
     );
     expect(watcher.summary).toBe(`runtime watcher of scheduler ${scheduler}`);
@@ -169,6 +169,15 @@ describe('Temporal UI metadata of maestro workflows', () => {
     );
     // Sealed in Temporal like every payload; the codec endpoint gives the UI the same text.
     expect(await summaryThroughCodec(description)).toEqual({ isSealed: true, text: summary });
+    // The filter the scheduler workflow's details give finds its operations.
+    const query = `WorkflowType = "operationWorkflow" AND MaestroScheduler = "${scheduler}"`;
+    await eventually(async () => {
+      const ids: string[] = [];
+      for await (const execution of harness.client.workflow.list({ query })) {
+        ids.push(execution.workflowId);
+      }
+      expect(ids).toEqual(expect.arrayContaining([patchId, switchId]));
+    });
   });
 
   it('says what the scheduler workflow is in its current details when it continued as new', async () => {

@@ -208,7 +208,7 @@ describe('scheduler and supervisor summaries', () => {
 
   it('gives the list filter of its operations in the details', () => {
     expect(schedulerWorkflowDetails('arena-eu', 'arena')).toContain(
-      '`MaestroScheduler = "arena-eu" AND MaestroOperationDefinition IS NOT NULL`',
+      '`WorkflowType = "operationWorkflow" AND MaestroScheduler = "arena-eu"`',
     );
   });
 

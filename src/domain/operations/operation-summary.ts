@@ -125,7 +125,7 @@ export function schedulerWorkflowDetails(schedulerName: string, game?: string): 
     `- **scheduler**: ${code(schedulerName)}`,
     ...(game ? [`- **game**: ${code(game)}`] : []),
     '- runs the scheduler’s operations one at a time, each as a child workflow whose id is the operation id',
-    `- its operations: ${code(`MaestroScheduler = "${schedulerName}" AND MaestroOperationDefinition IS NOT NULL`)}`,
+    `- its operations: ${code(`WorkflowType = "operationWorkflow" AND MaestroScheduler = "${schedulerName}"`)}`,
   ].join('\n');
 }
 
