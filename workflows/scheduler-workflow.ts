@@ -22,16 +22,18 @@ import {
 } from '../src/domain/operations/definitions';
 import { OperationStatus, type OperationSummary } from '../src/domain/operations/operation';
 import {
-  currentDetails,
   operationDetails,
   operationSummary,
+  type DescribedOperation,
+} from '../src/domain/operations/operation-summary';
+import {
+  currentDetails,
   schedulerWorkflowDetails,
   schedulerWorkflowSummary,
   supervisorDetails,
   supervisorSummary,
   SupervisorRole,
-  type DescribedOperation,
-} from '../src/domain/operations/operation-summary';
+} from '../src/domain/scheduler/scheduler-workflow-summary';
 import {
   enqueueOperationSignal,
   healthNudgeSignal,

@@ -11,7 +11,7 @@ import {
   supervisorDetails,
   supervisorSummary,
   SupervisorRole,
-} from '../src/domain/operations/operation-summary';
+} from '../src/domain/scheduler/scheduler-workflow-summary';
 import type { SupervisionOutcome } from '../activities/supervision';
 import type { WatcherActivities } from '../activities/watcher-activities';
 

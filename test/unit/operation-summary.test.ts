@@ -1,17 +1,19 @@
 import { ActorKind, SYSTEM_ACTOR, type OperationActor } from '../../src/domain/operations/actor';
 import { OperationName, type OperationInput } from '../../src/domain/operations/definitions';
 import {
-  currentDetails,
   operationDetails,
   operationSummary,
+  type DescribedOperation,
+  type SchedulerFacts,
+} from '../../src/domain/operations/operation-summary';
+import {
+  currentDetails,
   schedulerWorkflowDetails,
   schedulerWorkflowSummary,
   supervisorDetails,
   supervisorSummary,
   SupervisorRole,
-  type DescribedOperation,
-  type SchedulerFacts,
-} from '../../src/domain/operations/operation-summary';
+} from '../../src/domain/scheduler/scheduler-workflow-summary';
 
 const ALICE: OperationActor = { subject: 'alice', credentialId: 'key-7', kind: ActorKind.API_KEY };
 const SCHEDULER = {
@@ -86,12 +88,12 @@ const CASES: { [N in OperationName]: Array<Case<N>> } = {
     {
       input: { amount: 3, rooms_ids: null, reason: 'scale_down' },
       summary: 'remove_rooms: 3 rooms from scheduler arena-eu (scale_down)',
-      inputLines: ['- **amount**: 3', '- **reason**: scale_down'],
+      inputLines: ['- **amount**: 3', '- **reason**: `scale_down`'],
     },
     {
       input: { amount: 0, rooms_ids: ['r1'], reason: 'expired_room' },
       summary: 'remove_rooms: 1 room from scheduler arena-eu (expired_room)',
-      inputLines: ['- **amount**: 1', '- **reason**: expired_room', '- **rooms**: `r1`'],
+      inputLines: ['- **amount**: 1', '- **reason**: `expired_room`', '- **rooms**: `r1`'],
     },
     {
       input: {
@@ -102,7 +104,7 @@ const CASES: { [N in OperationName]: Array<Case<N>> } = {
       summary: 'remove_rooms: 12 rooms from scheduler arena-eu (rolling_update_replace)',
       inputLines: [
         '- **amount**: 12',
-        '- **reason**: rolling_update_replace',
+        '- **reason**: `rolling_update_replace`',
         '- **rooms**: `r0`, `r1`, `r2`, `r3`, `r4`, `r5`, `r6`, `r7`, `r8`, `r9` and 2 more',
       ],
     },
@@ -189,6 +191,13 @@ describe('operationDetails', () => {
         '- **asked by**: `maestro:system` (system)',
       ].join('\n'),
     );
+  });
+
+  it('keeps the summary on one line when an input string holds line breaks', () => {
+    const summary = operationSummary(
+      operation(OperationName.SWITCH_ACTIVE_VERSION, { newActiveVersion: 'v2\n# injected' }),
+    );
+    expect(summary).toBe('switch_active_version: v2 # injected → scheduler arena-eu');
   });
 
   it('says the input is invalid when it fails its schema', () => {

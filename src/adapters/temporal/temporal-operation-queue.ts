@@ -12,7 +12,7 @@ import type { OperationActor } from '../../domain/operations/actor';
 import {
   schedulerWorkflowDetails,
   schedulerWorkflowSummary,
-} from '../../domain/operations/operation-summary';
+} from '../../domain/scheduler/scheduler-workflow-summary';
 import type { OperationInput, OperationName } from '../../domain/operations/definitions';
 import {
   isFinalStatus,

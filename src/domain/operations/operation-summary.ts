@@ -4,6 +4,7 @@
  * names, versions, counts and reasons: never from container environments or other secret values.
  */
 import type { z } from 'zod';
+import { code, inParentheses, oneLine, prefixed } from '../markdown';
 import type { OperationActor } from './actor';
 import { operationInputSchemas, type OperationInput, type OperationName } from './definitions';
 
@@ -76,7 +77,7 @@ const describers: { [N in OperationName]: Describer<N> } = {
       `remove_rooms: ${rooms(removedCount(input))} from scheduler ${schedulerName} (${input.reason})`,
     fields: (input) => [
       ['amount', String(removedCount(input))],
-      ['reason', input.reason],
+      ['reason', code(input.reason)],
       ...(input.rooms_ids?.length ? [['rooms', listedRooms(input.rooms_ids)] as const] : []),
     ],
   },
@@ -92,9 +93,11 @@ const describers: { [N in OperationName]: Describer<N> } = {
  */
 export function operationSummary(operation: DescribedOperation): string {
   const described = describe(operation);
-  return described
-    ? described.summary
-    : `${operation.definitionName}: scheduler ${operation.schedulerName} (invalid input)`;
+  return oneLine(
+    described
+      ? described.summary
+      : `${operation.definitionName}: scheduler ${operation.schedulerName} (invalid input)`,
+  );
 }
 
 /**
@@ -112,57 +115,6 @@ export function operationDetails(operation: DescribedOperation): string {
     ...(describe(operation)?.fields ?? [['input', 'invalid (see the operation’s history)']]),
   ];
   return fields.map(([label, value]) => `- **${label}**: ${value}`).join('\n');
-}
-
-/** Summary of a scheduler's execution worker (workflow `scheduler:<name>`). */
-export function schedulerWorkflowSummary(schedulerName: string, game?: string): string {
-  return `scheduler ${schedulerName}: execution worker${inParentheses(prefixed('game', game))}`;
-}
-
-/** Details of a scheduler's execution worker: where to find its operations. */
-export function schedulerWorkflowDetails(schedulerName: string, game?: string): string {
-  return [
-    `- **scheduler**: ${code(schedulerName)}`,
-    ...(game ? [`- **game**: ${code(game)}`] : []),
-    '- runs the scheduler’s operations one at a time, each as a child workflow whose id is the operation id',
-    `- its operations: ${code(`WorkflowType = "operationWorkflow" AND MaestroScheduler = "${schedulerName}"`)}`,
-  ].join('\n');
-}
-
-/**
- * A long-lived workflow's current details (the Temporal UI's "Current Details", answered by its
- * worker): its summary in bold, then its details. Static user metadata is given when a workflow
- * is started and is not carried over continue-as-new; these are set again by every run.
- */
-export function currentDetails(summary: string, details: string): string {
-  return `**${summary}**\n\n${details}`;
-}
-
-/** The two supervisors every scheduler has, besides its execution worker. */
-export const SupervisorRole = {
-  RUNTIME_WATCHER: 'runtime watcher',
-  METRICS_REPORTER: 'metrics reporter',
-} as const;
-export type SupervisorRole = (typeof SupervisorRole)[keyof typeof SupervisorRole];
-
-/** Summary of a scheduler's supervisor, e.g. `runtime watcher of scheduler arena-eu`. */
-export function supervisorSummary(role: SupervisorRole, schedulerName: string): string {
-  return `${role} of scheduler ${schedulerName}`;
-}
-
-const SUPERVISOR_DUTIES: { [R in SupervisorRole]: string } = {
-  'runtime watcher':
-    'follows the runtime’s room events into room storage, resyncs periodically, keeps the disruption budget and nudges the health controller',
-  'metrics reporter': 'refreshes the scheduler’s gauges on the metrics reporter’s `/metrics`',
-};
-
-/** Details of a scheduler's supervisor: what it does and whose child it is. */
-export function supervisorDetails(role: SupervisorRole, schedulerName: string): string {
-  return [
-    `- **scheduler**: ${code(schedulerName)} (child of ${code(`scheduler:${schedulerName}`)})`,
-    `- ${SUPERVISOR_DUTIES[role]}`,
-    '- one long-running heartbeating activity, run again each day',
-  ].join('\n');
 }
 
 function describe(operation: DescribedOperation): { summary: string; fields: Field[] } | undefined {
@@ -194,20 +146,11 @@ function listedRooms(ids: readonly string[]): string {
   return rest > 0 ? `${listed} and ${rest} more` : listed;
 }
 
-/** ` (a, b)` of the parts present, or nothing. */
-function inParentheses(...parts: Array<string | undefined>): string {
-  const present = parts.filter((part): part is string => part !== undefined && part !== '');
-  return present.length > 0 ? ` (${present.join(', ')})` : '';
-}
-
 /** The images of a scheduler definition's containers: never their environment. */
 function containerFields(scheduler: object): Field[] {
   const containers = containersOf(scheduler);
   return containers.length > 0 ? [['containers', containers.join(', ')]] : [];
 }
-
-/** `label value`, or nothing without a value. */
-const prefixed = (label: string, value: string | undefined) => value && `${label} ${value}`;
 
 function versionOf(scheduler: object): string | undefined {
   const spec = field(scheduler, 'spec');
@@ -241,9 +184,4 @@ function field(value: object, key: string): unknown {
 function actorText(actor: OperationActor): string {
   const credential = actor.credentialId === '' ? '' : `, credential ${code(actor.credentialId)}`;
   return `${code(actor.subject)} (${actor.kind}${credential})`;
-}
-
-/** Inline code; backticks inside would end it early, so they are dropped. */
-function code(text: string): string {
-  return `\`${text.replace(/`/g, '')}\``;
 }
