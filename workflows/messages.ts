@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { OperationActor } from '../src/domain/operations/actor';
 import type { OperationDetails, OperationSummary } from '../src/domain/operations/operation';
+import type { SchedulerFacts } from '../src/domain/operations/operation-summary';
 
 /** Workflow id of a scheduler's execution worker. */
 export const schedulerWorkflowId = (schedulerName: string): string => `scheduler:${schedulerName}`;
@@ -14,6 +15,11 @@ export interface EnqueueOperationRequest {
   createdAt: string;
   /** Who asked (absent in requests sent before maestro recorded it). */
   actor?: OperationActor;
+  /**
+   * The scheduler's game and version as the enqueuer knew them, for the operation's summary in
+   * the Temporal UI only (absent in requests sent before maestro recorded it).
+   */
+  schedulerFacts?: SchedulerFacts;
 }
 
 /**

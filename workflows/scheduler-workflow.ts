@@ -7,6 +7,7 @@ import {
   ParentClosePolicy,
   patched,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
   uuid4,
@@ -20,6 +21,19 @@ import {
   PRIORITY_OPERATIONS,
 } from '../src/domain/operations/definitions';
 import { OperationStatus, type OperationSummary } from '../src/domain/operations/operation';
+import {
+  operationDetails,
+  operationSummary,
+  type DescribedOperation,
+} from '../src/domain/operations/operation-summary';
+import {
+  currentDetails,
+  schedulerWorkflowDetails,
+  schedulerWorkflowSummary,
+  supervisorDetails,
+  supervisorSummary,
+  SupervisorRole,
+} from '../src/domain/scheduler/scheduler-workflow-summary';
 import {
   enqueueOperationSignal,
   healthNudgeSignal,
@@ -60,6 +74,8 @@ export interface SupervisionSettings {
 
 export interface SchedulerWorkflowInput {
   schedulerName: string;
+  /** Its game, for the Temporal UI's summaries (absent in runs started before it was recorded). */
+  game?: string;
   /**
    * The safety interval: health is checked at least this often. The runtime watcher's health
    * watch nudges the workflow (`healthNudgeSignal`) as soon as the health controller would act.
@@ -119,6 +135,13 @@ export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<
     nextHealthCheckAt: Date.now() + input.healthControllerIntervalMs,
     isDeleted: false,
   };
+  // Its static summary is lost at continue-as-new; every run says what it is (no command).
+  setCurrentDetails(
+    currentDetails(
+      schedulerWorkflowSummary(input.schedulerName, input.game),
+      schedulerWorkflowDetails(input.schedulerName, input.game),
+    ),
+  );
   setHandler(listOperationsQuery, () => ({
     pending: state.queue.map((queued) => queued.summary),
     active: state.active ? [state.active] : [],
@@ -187,6 +210,7 @@ async function enqueue(
   if (!isOperationName(request.definitionName)) {
     return recordFinished(input, state, { ...summary, status: OperationStatus.EVICTED });
   }
+  const about = described(input, request.definitionName, request);
   const queued: QueuedOperation = {
     summary,
     isPriority: PRIORITY_OPERATIONS.includes(request.definitionName),
@@ -205,6 +229,9 @@ async function enqueue(
   try {
     await startChild(operationWorkflow, {
       workflowId: request.id,
+      // User metadata: what the Temporal UI shows; no command changes, so histories replay.
+      staticSummary: operationSummary(about),
+      staticDetails: operationDetails(about),
       args: [{ ...request, schedulerName: input.schedulerName, startImmediately: runsNow }],
       // Operations outlive this run's continue-as-new; an id is never reused for another operation.
       parentClosePolicy: ParentClosePolicy.ABANDON,
@@ -282,11 +309,13 @@ async function startSupervisors(input: SchedulerWorkflowInput) {
       workflow: runtimeWatcherWorkflow,
       workflowId: runtimeWatcherWorkflowId(schedulerName),
       taskQueue: supervision.runtimeWatcherTaskQueue,
+      role: SupervisorRole.RUNTIME_WATCHER,
     },
     {
       workflow: metricsReporterWorkflow,
       workflowId: metricsReporterWorkflowId(schedulerName),
       taskQueue: supervision.metricsTaskQueue,
+      role: SupervisorRole.METRICS_REPORTER,
     },
   ];
   for (const child of children) {
@@ -294,6 +323,8 @@ async function startSupervisors(input: SchedulerWorkflowInput) {
       await startChild(child.workflow, {
         workflowId: child.workflowId,
         taskQueue: child.taskQueue,
+        staticSummary: supervisorSummary(child.role, schedulerName),
+        staticDetails: supervisorDetails(child.role, schedulerName),
         args: [supervisorInput],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: [{ key: schedulerNameKey, value: schedulerName }],
@@ -327,6 +358,24 @@ async function cancelPending(state: SchedulerWorkflowState) {
       .filter((q) => q.isStarted)
       .map((q) => getExternalWorkflowHandle(q.summary.id).cancel()),
   );
+}
+
+/** An operation as its summary sees it; the scheduler's game is this workflow's when not given. */
+function described(
+  input: SchedulerWorkflowInput,
+  definitionName: OperationName,
+  request: EnqueueOperationRequest,
+): DescribedOperation {
+  const game = request.schedulerFacts?.game ?? input.game;
+  const version = request.schedulerFacts?.version;
+  return {
+    id: request.id,
+    definitionName,
+    schedulerName: input.schedulerName,
+    input: request.input,
+    ...(request.actor && { actor: request.actor }),
+    facts: { ...(game !== undefined && { game }), ...(version !== undefined && { version }) },
+  };
 }
 
 /** An operation maestro queues by itself: its actor says so. */

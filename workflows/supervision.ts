@@ -1,10 +1,17 @@
 import {
   continueAsNew,
   proxyActivities,
+  setCurrentDetails,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { MetricsActivities } from '../activities/metrics-activities';
+import {
+  currentDetails,
+  supervisorDetails,
+  supervisorSummary,
+  SupervisorRole,
+} from '../src/domain/scheduler/scheduler-workflow-summary';
 import type { SupervisionOutcome } from '../activities/supervision';
 import type { WatcherActivities } from '../activities/watcher-activities';
 
@@ -39,9 +46,17 @@ function supervisionOptions(input: SupervisorInput): ActivityOptions {
  */
 async function supervise(
   input: SupervisorInput,
+  role: SupervisorRole,
   activity: (input: { schedulerName: string }) => Promise<SupervisionOutcome>,
   again: () => Promise<never>,
 ): Promise<void> {
+  // Its static summary is lost at continue-as-new; every run says what it is (no command).
+  setCurrentDetails(
+    currentDetails(
+      supervisorSummary(role, input.schedulerName),
+      supervisorDetails(role, input.schedulerName),
+    ),
+  );
   for (;;) {
     if ((await activity({ schedulerName: input.schedulerName })) === 'scheduler_deleted') return;
     if (workflowInfo().continueAsNewSuggested) return again();
@@ -55,7 +70,9 @@ async function supervise(
  */
 export async function runtimeWatcherWorkflow(input: SupervisorInput): Promise<void> {
   const { watchRooms } = proxyActivities<WatcherActivities>(supervisionOptions(input));
-  await supervise(input, watchRooms, () => continueAsNew<typeof runtimeWatcherWorkflow>(input));
+  await supervise(input, SupervisorRole.RUNTIME_WATCHER, watchRooms, () =>
+    continueAsNew<typeof runtimeWatcherWorkflow>(input),
+  );
 }
 
 /**
@@ -64,5 +81,7 @@ export async function runtimeWatcherWorkflow(input: SupervisorInput): Promise<vo
  */
 export async function metricsReporterWorkflow(input: SupervisorInput): Promise<void> {
   const { reportMetrics } = proxyActivities<MetricsActivities>(supervisionOptions(input));
-  await supervise(input, reportMetrics, () => continueAsNew<typeof metricsReporterWorkflow>(input));
+  await supervise(input, SupervisorRole.METRICS_REPORTER, reportMetrics, () =>
+    continueAsNew<typeof metricsReporterWorkflow>(input),
+  );
 }

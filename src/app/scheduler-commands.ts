@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '../domain/errors';
 import { ANONYMOUS_ACTOR, type OperationActor } from '../domain/operations/actor';
 import { OperationName, VERSION_OPERATIONS } from '../domain/operations/definitions';
+import type { SchedulerFacts } from '../domain/operations/operation-summary';
 import { FIRST_VERSION, SchedulerState, type Scheduler } from '../domain/scheduler/scheduler';
 import {
   applySchedulerPatch,
@@ -48,7 +49,7 @@ export class SchedulerCommands {
       stored.name,
       OperationName.CREATE_SCHEDULER,
       { scheduler: requested },
-      { operationId: createOperationId(stored), actor },
+      { operationId: createOperationId(stored), actor, schedulerFacts: factsOf(stored) },
     );
     return stored;
   }
@@ -89,7 +90,7 @@ export class SchedulerCommands {
       name,
       OperationName.CREATE_NEW_SCHEDULER_VERSION,
       { scheduler },
-      { actor },
+      { actor, schedulerFacts: factsOf(current) },
     );
   }
 
@@ -111,7 +112,7 @@ export class SchedulerCommands {
       name,
       OperationName.CREATE_NEW_SCHEDULER_VERSION,
       { scheduler },
-      { actor },
+      { actor, schedulerFacts: factsOf(current) },
     );
   }
 
@@ -121,19 +122,24 @@ export class SchedulerCommands {
     version: string,
     actor: OperationActor = ANONYMOUS_ACTOR,
   ): Promise<string> {
-    await this.requireScheduler(name);
+    const current = await this.requireScheduler(name);
     await this.assertNoVersionOperation(name, 'cannot switch active version');
     return this.deps.operations.enqueue(
       name,
       OperationName.SWITCH_ACTIVE_VERSION,
       { newActiveVersion: version },
-      { actor },
+      { actor, schedulerFacts: factsOf(current) },
     );
   }
 
   async deleteScheduler(name: string, actor: OperationActor = ANONYMOUS_ACTOR): Promise<string> {
-    await this.requireScheduler(name);
-    return this.deps.operations.enqueue(name, OperationName.DELETE_SCHEDULER, {}, { actor });
+    const current = await this.requireScheduler(name);
+    return this.deps.operations.enqueue(
+      name,
+      OperationName.DELETE_SCHEDULER,
+      {},
+      { actor, schedulerFacts: factsOf(current) },
+    );
   }
 
   private async requireScheduler(name: string): Promise<Scheduler> {
@@ -161,6 +167,12 @@ export class SchedulerCommands {
 }
 
 /** Nothing in it at all (Maestro answers 409 before anything else). */
+/** What the Temporal UI's summary of an operation says of its scheduler. */
+const factsOf = (scheduler: Scheduler): SchedulerFacts => ({
+  game: scheduler.game,
+  version: scheduler.spec.version,
+});
+
 const isEmptyPatch = (patch: SchedulerPatch) =>
   Object.values(patch).every((value) => value === undefined);
 

@@ -1,6 +1,7 @@
 import type { OperationActor } from '../domain/operations/actor';
 import type { OperationInput, OperationName } from '../domain/operations/definitions';
 import type { OperationDetails, OperationSummary } from '../domain/operations/operation';
+import type { SchedulerFacts } from '../domain/operations/operation-summary';
 
 /** A scheduler's operations by stage; `finished` holds the most recent ones, oldest first. */
 export interface OperationsByStage {
@@ -15,6 +16,11 @@ export interface EnqueueOptions {
   operationId?: string;
   /** Recorded on the operation (its details, listing row and `MaestroActor` search attribute). */
   actor?: OperationActor;
+  /**
+   * The scheduler's game and active version as the caller read them: shown in the operation's
+   * (and the scheduler workflow's) summary in the Temporal UI, never used to decide anything.
+   */
+  schedulerFacts?: SchedulerFacts;
 }
 
 /**

@@ -53,9 +53,12 @@ export const healthController: OperationExecutor<typeof OperationName.HEALTH_CON
       );
     }
     if (plan.add > 0) {
-      const id = await enqueueFollowUp(context, OperationName.ADD_ROOMS, {
-        amount: plan.add,
-      });
+      const id = await enqueueFollowUp(
+        context,
+        OperationName.ADD_ROOMS,
+        { amount: plan.add },
+        { version: plan.activeVersion },
+      );
       record(`created operation (id: ${id}) to add ${plan.add} rooms.`);
     }
     record(

@@ -9,6 +9,10 @@ import {
 } from '@temporalio/client';
 import { DomainError, ErrorCode } from '../../domain/errors';
 import type { OperationActor } from '../../domain/operations/actor';
+import {
+  schedulerWorkflowDetails,
+  schedulerWorkflowSummary,
+} from '../../domain/scheduler/scheduler-workflow-summary';
 import type { OperationInput, OperationName } from '../../domain/operations/definitions';
 import {
   isFinalStatus,
@@ -81,7 +85,7 @@ export class TemporalOperationQueue implements OperationQueue {
     schedulerName: string,
     definitionName: N,
     input: OperationInput<N>,
-    { operationId, actor }: EnqueueOptions = {},
+    { operationId, actor, schedulerFacts }: EnqueueOptions = {},
   ) {
     const id = operationId ?? randomUUID();
     const unknownOutcome = operationId
@@ -95,20 +99,29 @@ export class TemporalOperationQueue implements OperationQueue {
         input,
         createdAt: new Date().toISOString(),
         ...(actor && { actor }),
+        ...(schedulerFacts && { schedulerFacts }),
       }),
     );
     return id;
   }
 
+  /**
+   * Queues the request, starting the scheduler's workflow when it is not running. Its summary in
+   * the Temporal UI (user metadata) is set when it starts; later signals do not change it.
+   */
   private async signalWithStart(schedulerName: string, request: EnqueueOperationRequest) {
+    const game = request.schedulerFacts?.game;
     await this.client.workflow.signalWithStart<typeof schedulerWorkflow, [EnqueueOperationRequest]>(
       'schedulerWorkflow',
       {
         workflowId: schedulerWorkflowId(schedulerName),
         taskQueue: this.config.taskQueue,
+        staticSummary: schedulerWorkflowSummary(schedulerName, game),
+        staticDetails: schedulerWorkflowDetails(schedulerName, game),
         args: [
           {
             schedulerName,
+            ...(game !== undefined && { game }),
             healthControllerIntervalMs: this.config.healthControllerIntervalMs,
             finishedOperationsLimit: this.config.finishedOperationsLimit,
             supervision: this.config.supervision,
