@@ -46,7 +46,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
-      'dist/',
+      '**/dist/',
       'coverage/',
       '.maestro/',
       'src/gen/',

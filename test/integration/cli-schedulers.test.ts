@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
-import { createTestDatabase, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
 import { maestroCli, type CliRun } from '../support/maestro-cli';
 import {
   createdScheduler,
@@ -27,10 +27,10 @@ describe('the maestro CLI against a running maestro', () => {
   let cli: (...args: string[]) => Promise<CliRun>;
 
   /** The scheduler file, in Maestro's shape as its docs write it (YAML). */
-  const file = (overrides: { roomsReplicas?: number; image?: string } = {}) => {
+  const file = (overrides: { roomsReplicas?: number; image?: string; name?: string } = {}) => {
     const target = path.join(dir, `scheduler-${Math.random().toString(36).slice(2)}.yaml`);
     const definition = {
-      name,
+      name: overrides.name ?? name,
       game: 'cli-game',
       maxSurge: '25%',
       roomsReplicas: overrides.roomsReplicas ?? 0,
@@ -65,7 +65,10 @@ describe('the maestro CLI against a running maestro', () => {
   beforeAll(async () => {
     const database = await createTestDatabase();
     dropDatabase = database.drop;
-    maestro = await startMaestroProcess(database.url, {});
+    maestro = await startMaestroProcess(database.url, {
+      MAESTRO_TEMPORAL_ADDRESS: sharedInfra().temporalAddress,
+      MAESTRO_LOCAL_RUNTIME_DIR: mkdtempSync(path.join(dir, 'rooms-')),
+    });
     await maestro.waitForReadiness(['management-api', 'worker'], 200);
     // A system that has finished a create_scheduler answers the CLI within its timeouts.
     await createdScheduler(maestro, `warm-up-${uniqueSuffix()}`);
@@ -244,10 +247,15 @@ describe('the maestro CLI against a running maestro', () => {
   it(
     'deletes the scheduler with --wait',
     async () => {
-      const deleted = await cli('schedulers', 'delete', name, '--wait', '--timeout', '150s');
-      expect(deleted.code).toBe(0);
-      expect(deleted.stderr).toMatch(/delete_scheduler [0-9a-f-]+: finished/);
-      expect((await cli('schedulers', 'get', name)).code).toBe(1);
+      const doomed = `${name}-delete`;
+      const created = await cli('schedulers', 'apply', '-f', file({ name: doomed }), '--wait');
+      expect(created.code).toBe(0);
+      const deleted = await cli('schedulers', 'delete', doomed, '--wait', '--timeout', '150s');
+      expect([deleted.code, deleted.stderr]).toEqual([
+        0,
+        expect.stringMatching(/delete_scheduler [0-9a-f-]+: finished/),
+      ]);
+      expect((await cli('schedulers', 'get', doomed)).code).toBe(1);
     },
     WAITS,
   );

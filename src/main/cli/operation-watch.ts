@@ -1,4 +1,5 @@
 import {
+  ApiError,
   FINAL_OPERATION_STATUSES,
   type ManagementClient,
   type Operation,
@@ -11,6 +12,11 @@ export interface WatchOptions {
   followUpsSince?: Date;
   timeoutMs: number;
   pollMs?: number;
+  /**
+   * The operations delete the scheduler: once it is gone its operations can no longer be read,
+   * and that is their success.
+   */
+  isDeletion?: boolean;
 }
 
 /** How the followed operations ended: one line each, and whether all of them succeeded. */
@@ -46,7 +52,8 @@ export async function watchOperations(
   for (;;) {
     if (since) await addFollowUps(client, scheduler.name, followed, since, false);
     for (const id of followed.keys()) {
-      const operation = await client.getOperation(scheduler.name, id);
+      const operation = await readOperation(client, scheduler.name, id, options.isDeletion);
+      if (!operation) continue; // a deletion under way: read it again next round
       followed.set(id, operation);
       printEvents(operation, printed, progress);
     }
@@ -55,11 +62,41 @@ export async function watchOperations(
     // An operation may queue another just before it ends (a new version its switch): look once
     // more after the last one ended.
     const isSettled =
+      operations.length === followed.size &&
       operations.every(isFinal) &&
       !(since && (await addFollowUps(client, scheduler.name, followed, since, true)));
     if (isSettled) return result(operations, false);
     if (Date.now() >= deadline) return result(operations, true);
     await sleep(options.pollMs ?? 500);
+  }
+}
+
+/**
+ * The operation. A deletion's operation may stop being readable before the scheduler is gone
+ * (its workflow closes first): while the scheduler is still there that is `undefined`, "not
+ * yet", and once the scheduler is gone (404) a finished stand-in, because that is its success.
+ */
+async function readOperation(
+  client: ManagementClient,
+  schedulerName: string,
+  id: string,
+  isDeletion = false,
+): Promise<Operation | undefined> {
+  try {
+    return await client.getOperation(schedulerName, id);
+  } catch (error) {
+    if (!(isDeletion && error instanceof ApiError && error.isNotFound)) throw error;
+    if (await client.findScheduler(schedulerName)) return undefined;
+    const now = new Date().toISOString();
+    return {
+      id,
+      status: 'finished',
+      definitionName: 'delete_scheduler',
+      schedulerName,
+      createdAt: now,
+      input: null,
+      executionHistory: [{ createdAt: now, event: `scheduler ${schedulerName} deleted` }],
+    };
   }
 }
 

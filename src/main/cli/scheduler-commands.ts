@@ -156,7 +156,7 @@ export function registerSchedulerCommands(program: Command, cli: CliContext): vo
         const { operationId } = await cli.client().deleteScheduler(name);
         cli.io.out(operationId);
         if (!scheduler) return ExitCode.OK;
-        return waitFor(cli, scheduler, [operationId], undefined, timeoutMs);
+        return waitFor(cli, scheduler, [operationId], undefined, timeoutMs, true);
       }),
     );
 }
@@ -213,10 +213,12 @@ async function waitFor(
   ids: readonly string[],
   since: Date | undefined,
   timeoutMs: number,
+  isDeletion = false,
 ): Promise<number> {
   const result = await watchOperations(cli.client(), scheduler, ids, cli.io, {
     followUpsSince: since,
     timeoutMs,
+    isDeletion,
   });
   if (result.isTimedOut) cli.io.err(`still running after ${timeoutMs / 1000} s (--timeout)`);
   const failed = result.operations.filter((o) =>
