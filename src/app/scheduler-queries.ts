@@ -1,6 +1,9 @@
 import { DomainError, ErrorCode } from '../domain/errors';
+import type { GameRoom } from '../domain/game-room/room';
+import type { RoomStatus } from '../domain/game-room/status';
 import type { Scheduler } from '../domain/scheduler/scheduler';
 import type { RoomCounter, RoomStatusCounts } from '../ports/room-counter';
+import type { RoomStore } from '../ports/room-store';
 import type { SchedulerStore } from '../ports/scheduler-store';
 
 /** One scheduler of the schedulers' overview (`GET /schedulers/info`) with its rooms by status. */
@@ -13,7 +16,7 @@ export interface SchedulerOverview {
 export class SchedulerQueries {
   constructor(
     private readonly schedulers: SchedulerStore,
-    private readonly rooms: RoomCounter,
+    private readonly rooms: RoomCounter & Pick<RoomStore, 'listRooms'>,
   ) {}
 
   /** The active version, or the given one. NOT_FOUND names the scheduler as Maestro does. */
@@ -47,5 +50,15 @@ export class SchedulerQueries {
     if (versions.length === 0)
       throw new DomainError(ErrorCode.NOT_FOUND, `scheduler ${name} not found`);
     return versions;
+  }
+
+  /** The scheduler's rooms (those in `status`, when given), ordered by id; NOT_FOUND when unknown. */
+  async listRooms(name: string, status?: RoomStatus): Promise<GameRoom[]> {
+    if (!(await this.schedulers.getScheduler(name)))
+      throw new DomainError(ErrorCode.NOT_FOUND, `scheduler ${name} not found`);
+    const rooms = await this.rooms.listRooms(name);
+    return rooms
+      .filter((room) => status === undefined || room.status === status)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }

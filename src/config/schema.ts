@@ -204,7 +204,7 @@ export const environmentSchema = z
     MAESTRO_MANAGEMENT_API_GRPC_PORT: port()
       .default(9090)
       .describe(
-        'Management API native gRPC port (api.v1.SchedulersService and api.v1.OperationsService).',
+        'Management API native gRPC port (api.v1.SchedulersService, OperationsService and SchedulerRoomsService).',
       ),
     MAESTRO_MANAGEMENT_API_INTERNAL_PORT: port()
       .default(8081)

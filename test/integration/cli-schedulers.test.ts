@@ -186,6 +186,44 @@ describe('the maestro CLI against a running maestro', () => {
     expect(detail.stdout).toMatch(/^AT\s+EVENT$/m);
   });
 
+  it(
+    "lists a scheduler's rooms as a table or JSON, filtered by status",
+    async () => {
+      const roomful = `${name}-rooms`;
+      const applied = await cli(
+        'schedulers',
+        'apply',
+        '-f',
+        file({ name: roomful, roomsReplicas: 1 }),
+      );
+      expect(applied.code).toBe(0);
+      let rooms: { id: string; status: string; version: string }[] = [];
+      for (const deadline = Date.now() + 120_000; rooms.length === 0 && Date.now() < deadline;) {
+        const listed = await cli('rooms', 'list', roomful, '-o', 'json');
+        expect(listed.code).toBe(0);
+        rooms = (json(listed)['rooms'] as typeof rooms) ?? [];
+      }
+      // The room runs `sleep 600`: it never pings, so it is never ready.
+      expect(rooms).toEqual([
+        expect.objectContaining({
+          id: expect.stringMatching(new RegExp(`^${roomful}-`)) as unknown,
+          version: 'v1.0.0',
+        }),
+      ]);
+      const table = await cli('rooms', 'list', roomful);
+      expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+STATUS\s+VERSION\s+MATCHES\s+LAST PING/);
+      expect(table.stdout).toMatch(
+        new RegExp(`^${rooms[0]!.id}\\s+(pending|unready)\\s+v1\\.0\\.0\\s`, 'm'),
+      );
+      const ready = await cli('rooms', 'list', roomful, '--status', 'ready');
+      expect(ready.stdout.split('\n')).toHaveLength(1);
+      const invalid = await cli('rooms', 'list', roomful, '--status', 'bogus');
+      expect(invalid.code).toBe(2);
+      expect((await cli('rooms', 'list', `${name}-missing`)).code).toBe(1);
+    },
+    WAITS,
+  );
+
   it('reads the server from the profile that MAESTRO_PROFILE names', async () => {
     const home = mkdtempSync(path.join(dir, 'config-'));
     const config = path.join(home, 'maestro');

@@ -5,6 +5,7 @@ import {
 } from '../../src/api/shared/access-rules';
 import { OperationsService } from '../../src/gen/api/v1/operations_pb';
 import { RoomsService } from '../../src/gen/api/v1/rooms_pb';
+import { SchedulerRoomsService } from '../../src/gen/api/v1/scheduler_rooms_pb';
 import { SchedulersService } from '../../src/gen/api/v1/schedulers_pb';
 
 const roleOf = (name: string) => {
@@ -14,7 +15,11 @@ const roleOf = (name: string) => {
 
 describe('access rules', () => {
   it('has a rule for every RPC of the Management API and the Rooms API, and no other', () => {
-    const management = [...SchedulersService.methods, ...OperationsService.methods];
+    const management = [
+      ...SchedulersService.methods,
+      ...OperationsService.methods,
+      ...SchedulerRoomsService.methods,
+    ];
     expect(Object.keys(MANAGEMENT_ACCESS_RULES).sort()).toEqual(
       management.map((method) => method.localName).sort(),
     );
@@ -30,6 +35,7 @@ describe('access rules', () => {
     ['getSchedulerVersions', 'viewer'],
     ['listOperations', 'viewer'],
     ['getOperation', 'viewer'],
+    ['listRooms', 'viewer'],
     ['cancelOperation', 'operator'],
     ['createScheduler', 'admin'],
     ['newSchedulerVersion', 'admin'],

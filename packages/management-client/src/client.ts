@@ -3,6 +3,8 @@ import type {
   Operation,
   OperationPage,
   OperationStage,
+  Room,
+  RoomStatus,
   Scheduler,
   SchedulerDefinition,
   SchedulerInfo,
@@ -129,6 +131,13 @@ export class ManagementClient {
         throw error;
       }
     });
+  }
+
+  /** The scheduler's rooms (those in `status`, when given), ordered by id. */
+  async listRooms(name: string, options: { status?: RoomStatus } = {}): Promise<Room[]> {
+    const path = `/schedulers/${segment(name)}/rooms`;
+    const answer = await this.call<{ rooms?: Room[] }>('GET', path, { query: options });
+    return answer.rooms ?? [];
   }
 
   async listOperations(

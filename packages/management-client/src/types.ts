@@ -125,6 +125,46 @@ export interface SchedulerInfo {
   autoscaling: { enabled: boolean; min: number; max: number; cooldown: number } | null;
 }
 
+/** The statuses a room can be listed in (`GET /schedulers/{name}/rooms?status=`). */
+export const ROOM_STATUSES = [
+  'pending',
+  'unready',
+  'ready',
+  'occupied',
+  'terminating',
+  'error',
+  'active',
+  'allocated',
+] as const;
+export type RoomStatus = (typeof ROOM_STATUSES)[number];
+
+export interface RoomPort {
+  name: string;
+  protocol: string;
+  port: number;
+}
+
+/** A room of a scheduler, as maestro keeps it (maestro's extension; Maestro v1 lists no rooms). */
+export interface Room {
+  id: string;
+  version: string;
+  status: RoomStatus;
+  /** What the room last reported: unknown, ready, occupied, terminating or terminated. */
+  pingStatus: string;
+  runningMatches: number;
+  isValidationRoom: boolean;
+  createdAt: string;
+  lastPingAt: string;
+  allocatedAt: string | null;
+  /** The runtime's view: unknown, pending, ready, terminating or error. */
+  instanceStatus: string;
+  instanceReason: string;
+  /** Empty until the room is placed. */
+  host: string;
+  ports: RoomPort[];
+  metadata: Record<string, unknown>;
+}
+
 export interface OperationActor {
   subject: string;
   credentialId: string;

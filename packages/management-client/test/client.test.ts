@@ -69,6 +69,19 @@ describe('ManagementClient', () => {
     ]);
   });
 
+  it("lists a scheduler's rooms, by status when asked, and [] when the answer has none", async () => {
+    answer = { status: 200, body: '{"rooms":[{"id":"arena-1","status":"ready"}]}' };
+    await expect(client.listRooms('arena', { status: 'ready' })).resolves.toEqual([
+      { id: 'arena-1', status: 'ready' },
+    ]);
+    answer = { status: 200, body: '{}' };
+    await expect(client.listRooms('arena')).resolves.toEqual([]);
+    expect(seen.map((request) => request.url)).toEqual([
+      '/schedulers/arena/rooms?status=ready',
+      '/schedulers/arena/rooms',
+    ]);
+  });
+
   const unavailable = (message: string): Answer => ({
     status: 503,
     body: JSON.stringify({ code: 14, message, details: [] }),

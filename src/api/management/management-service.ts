@@ -1,5 +1,6 @@
 /**
- * `api.v1.SchedulersService` and `api.v1.OperationsService` in protobuf messages: each RPC maps
+ * `api.v1.SchedulersService`, `api.v1.OperationsService` and maestro's `api.v1.SchedulerRoomsService`
+ * in protobuf messages: each RPC maps
  * its request to a use case and the result back, nothing else. HTTP (http-routes.ts) and native
  * gRPC (grpc-server.ts) both serve exactly these implementations.
  */
@@ -9,9 +10,11 @@ import type { SchedulerCommands } from '../../app/scheduler-commands';
 import type { SchedulerQueries } from '../../app/scheduler-queries';
 import { actorOf } from '../../domain/operations/actor';
 import { OperationsService } from '../../gen/api/v1/operations_pb';
+import { SchedulerRoomsService } from '../../gen/api/v1/scheduler_rooms_pb';
 import { SchedulersService } from '../../gen/api/v1/schedulers_pb';
 import type { MethodGuard } from '../shared/access-control';
 import { toProtoListOperationsResponse, toProtoOperation } from '../shared/operation-codec';
+import { fromListRoomsStatus, toProtoListRoomsResponse } from '../shared/room-codec';
 import { explicitPatchFields, toSchedulerPatch } from '../shared/scheduler-patch-codec';
 import {
   fromCreateSchedulerRequest,
@@ -123,6 +126,21 @@ export function operationsService(
   };
 }
 
+/** Maestro's extension: the rooms of a scheduler (scheduler_rooms.proto). */
+export function schedulerRoomsService(
+  deps: ManagementApiDeps,
+): UnaryImplementation<typeof SchedulerRoomsService> {
+  return {
+    async listRooms({ schedulerName, status }) {
+      const rooms = await deps.schedulerQueries.listRooms(
+        schedulerName,
+        fromListRoomsStatus(status),
+      );
+      return toProtoListRoomsResponse(rooms);
+    },
+  };
+}
+
 /**
  * Every RPC of the Management API, in declaration order (which HTTP routing relies on), those that
  * change something (all but the HTTP GETs) within their caller's rate limit.
@@ -131,6 +149,7 @@ export function managementMethods(deps: ManagementApiDeps): BoundMethod[] {
   const methods = [
     ...bindUnaryService(SchedulersService, schedulersService(deps)),
     ...bindUnaryService(OperationsService, operationsService(deps)),
+    ...bindUnaryService(SchedulerRoomsService, schedulerRoomsService(deps)),
   ];
   const limited = withRateLimits(methods, deps.rateLimits, (method) =>
     httpBindingOf(method).verb === 'GET' ? undefined : RateLimitClass.MUTATIONS,

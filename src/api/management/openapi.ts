@@ -24,6 +24,7 @@ const FAILURES: Readonly<Record<string, readonly ErrorCode[]>> = {
   DeleteScheduler: [ErrorCode.NOT_FOUND],
   CancelOperation: [ErrorCode.NOT_FOUND, ErrorCode.CONFLICT, ErrorCode.UNAVAILABLE],
   GetOperation: [ErrorCode.NOT_FOUND],
+  ListRooms: [ErrorCode.NOT_FOUND],
 };
 
 const json = (schema: JsonObject) => ({ 'application/json': { schema } });

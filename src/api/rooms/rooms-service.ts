@@ -4,7 +4,6 @@
  * (grpc-server.ts) serve exactly these implementations.
  */
 import type { Logger } from 'pino';
-import type { InstancePort } from '../../domain/game-room/instance';
 import {
   parseReportedPingStatus,
   REPORTED_PING_STATUSES,
@@ -17,6 +16,7 @@ import { RoomsService } from '../../gen/api/v1/rooms_pb';
 import type { MethodGuard } from '../shared/access-control';
 import { RateLimitClass } from '../../domain/access/rate-limit';
 import { MalformedRequestError } from '../shared/malformed-request-error';
+import { toProtoPorts } from '../shared/room-codec';
 import { withRateLimits, type RateLimitPolicy } from '../shared/rate-limited-methods';
 import {
   bindUnaryService,
@@ -53,9 +53,6 @@ function requireRunningMatches(runningMatches: bigint): number {
   }
   return Number(runningMatches);
 }
-
-const toProtoPorts = (ports: readonly InstancePort[]) =>
-  ports.map(({ name, protocol, port }) => ({ name, protocol, port }));
 
 export function roomsService(deps: RoomsApiDeps): UnaryImplementation<typeof RoomsService> {
   return {

@@ -34,7 +34,7 @@ export function isMutating(rule: AccessRule): boolean {
 const onScheduler = (role: Role, field: 'name' | 'schedulerName' = 'schedulerName') =>
   ({ kind: 'scheduler', role, field }) as const;
 
-/** `api.v1.SchedulersService` and `api.v1.OperationsService`, by RPC local name. */
+/** `api.v1.SchedulersService`, `OperationsService` and `SchedulerRoomsService`, by RPC local name. */
 export const MANAGEMENT_ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   listSchedulers: { kind: 'list' },
   getSchedulersInfo: { kind: 'list' },
@@ -42,6 +42,7 @@ export const MANAGEMENT_ACCESS_RULES: Readonly<Record<string, AccessRule>> = {
   getSchedulerVersions: onScheduler(Role.VIEWER),
   listOperations: onScheduler(Role.VIEWER),
   getOperation: onScheduler(Role.VIEWER),
+  listRooms: onScheduler(Role.VIEWER),
   cancelOperation: onScheduler(Role.OPERATOR),
   createScheduler: { kind: 'create', role: Role.ADMIN },
   newSchedulerVersion: { kind: 'scheduler', role: Role.ADMIN, field: 'name', bodyGame: true },

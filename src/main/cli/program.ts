@@ -10,6 +10,7 @@ import { COMPLETION_SHELLS, completionScript, type CompletionShell } from './com
 import { ExitCode } from './exit-codes';
 import { registerOperationCommands } from './operation-commands';
 import { OUTPUT_FORMATS } from './output';
+import { registerRoomCommands } from './room-commands';
 import { registerSchedulerCommands } from './scheduler-commands';
 
 /** The commands that run maestro itself (they read MAESTRO_* settings and reach its stores). */
@@ -115,6 +116,7 @@ export function buildProgram(cli: CliContext, server: ServerCommands): Command {
 
   registerSchedulerCommands(program, cli);
   registerOperationCommands(program, cli);
+  registerRoomCommands(program, cli);
 
   program
     .command('completion')

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ROOM_STATUSES, type Room, type RoomStatus } from '@maestro/management-client';
+import type { CliContext } from './cli-context';
+import { shortTime, type Column } from './output';
+
+const address = (room: Pick<Room, 'host' | 'ports'>) =>
+  room.host
+    ? `${room.host} ${room.ports.map((p) => `${p.name}:${p.port}/${p.protocol}`).join(' ')}`
+    : '';
+
+const COLUMNS: Column<Room>[] = [
+  { heading: 'ID', value: (r) => r.id },
+  { heading: 'STATUS', value: (r) => r.status },
+  { heading: 'VERSION', value: (r) => r.version },
+  { heading: 'MATCHES', value: (r) => r.runningMatches },
+  { heading: 'LAST PING', value: (r) => shortTime(r.lastPingAt) },
+  {
+    heading: 'INSTANCE',
+    value: (r) => r.instanceStatus + (r.instanceReason ? ` (${r.instanceReason})` : ''),
+  },
+  { heading: 'ADDRESS', value: address },
+];
+
+/** `maestro rooms …`: list (Management API). */
+export function registerRoomCommands(program: Command, cli: CliContext): void {
+  const rooms = program
+    .command('rooms')
+    .description("a scheduler's rooms: list them, allocate one, find one's address");
+
+  rooms
+    .command('list <scheduler>')
+    .description('the rooms with their status, version, last ping and address (by id)')
+    .addOption(new Option('--status <status>', 'only rooms in this status').choices(ROOM_STATUSES))
+    .action(
+      cli.run(async (scheduler: string, options: { status?: RoomStatus }) => {
+        const list = await cli.client().listRooms(scheduler, { status: options.status });
+        cli.print({ rooms: list }, list, COLUMNS);
+      }),
+    );
+}
