@@ -18,6 +18,8 @@ export const devDefaults: Record<string, string> = {
   MAESTRO_LOCAL_RUNTIME_DIR: path.join(devStateDir, 'rooms'),
   // The dev Temporal UI's origins may call the codec endpoint (used only with payload keys).
   MAESTRO_CODEC_CORS_ORIGINS: 'http://127.0.0.1:8233,http://localhost:8233',
+  // Readable lines for the person watching the terminal; MAESTRO_LOG_FORMAT=json for JSON.
+  MAESTRO_LOG_FORMAT: 'pretty',
 };
 
 /** The environment maestro runs with under `npm run dev`. */

@@ -37,6 +37,7 @@ export interface HttpServerConfig {
 /** Typed configuration handed out in slices by the composition roots. */
 export interface Config {
   logLevel: Environment['MAESTRO_LOG_LEVEL'];
+  logFormat: Environment['MAESTRO_LOG_FORMAT'];
   shutdownTimeoutMs: number;
   readinessTimeoutMs: number;
   postgres: { url: string; poolSize: number };
@@ -206,6 +207,7 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
   });
   return {
     logLevel: env.MAESTRO_LOG_LEVEL,
+    logFormat: env.MAESTRO_LOG_FORMAT,
     shutdownTimeoutMs: env.MAESTRO_SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: env.MAESTRO_READINESS_TIMEOUT_MS,
     postgres: { url: env.MAESTRO_POSTGRES_URL, poolSize: env.MAESTRO_POSTGRES_POOL_SIZE },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
 
 const integer = (min: number, max: number) =>
   z.coerce
@@ -89,7 +90,13 @@ export const environmentSchema = z
     MAESTRO_LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
       .default('info')
-      .describe('Minimum level of the JSON logs written to stdout.'),
+      .describe('Minimum level of the logs written to stdout.'),
+    MAESTRO_LOG_FORMAT: z
+      .enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` })
+      .default('json')
+      .describe(
+        'Logs on stdout: `json` (one JSON object per line, for collectors) or `pretty` (one readable, colored line each, for people; `npm run dev` uses it unless this is set).',
+      ),
     MAESTRO_BIND_HOST: text()
       .default('0.0.0.0')
       .describe('Address every HTTP and gRPC server (APIs and internal ports) listens on.'),

@@ -85,7 +85,7 @@ async function withConfig(
     console.error(`maestro: ${error.message}`);
     return 1;
   }
-  const rootLog = createRootLogger(config.logLevel);
+  const rootLog = createRootLogger(config.logLevel, config.logFormat);
   const serviceLinks = ignoredServiceLinkVariables(process.env);
   if (serviceLinks.length > 0) {
     rootLog.info({ variables: serviceLinks }, 'ignored kubernetes service-link variables');

@@ -78,6 +78,9 @@ describe('npm run dev stopped with local rooms running', () => {
     expect(dev.output()).toContain(
       `[dev] ${describeRooms(left)} left running (rooms outlive maestro; the next npm run dev takes them over). Stop them with: npm run dev:stop-rooms`,
     );
+    // maestro's own logs are readable lines (MAESTRO_LOG_FORMAT=pretty), not JSON.
+    expect(dev.output()).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] WARN: \[management-api\] /m);
+    expect(dev.output()).not.toMatch(/^\{"level"/m);
   }, 240_000);
 
   it('stops them with npm run dev:stop-rooms once dev has stopped', async () => {
