@@ -5,10 +5,11 @@ import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { freePort, temporalBinary } from '../../scripts/local-infra/paths';
+import { temporalBinary } from '../../scripts/local-infra/paths';
 import { dataConverterOf } from '../../src/adapters/temporal/payload-data-converter';
 import { loadConfig } from '../../src/config/load';
 import { startSystem, type System } from '../../src/main/system';
+import { startManagementApiModule } from '../support/management-api-server';
 import { OperationsHarness } from '../support/operations-harness';
 import {
   historyBytes,
@@ -100,20 +101,9 @@ describe('encrypted payloads in Temporal', () => {
 
   beforeAll(async () => {
     await harness.start({ env });
-    const port = await freePort();
-    managementApi = startSystem(
-      ['management-api'],
-      loadConfig({
-        ...harness.maestroEnvironment(),
-        MAESTRO_MANAGEMENT_API_PORT: String(port),
-        MAESTRO_MANAGEMENT_API_GRPC_PORT: '0',
-        MAESTRO_MANAGEMENT_API_INTERNAL_PORT: '0',
-      }),
-      log,
-      (error) => harness.failures.push(error),
-    );
-    await managementApi.started;
-    codecUrl = `http://127.0.0.1:${port}/codec`;
+    const started = await startManagementApiModule(harness, log);
+    managementApi = started.system;
+    codecUrl = `${started.url}/codec`;
   });
   afterAll(async () => {
     await managementApi.stop();

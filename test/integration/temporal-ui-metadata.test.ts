@@ -6,11 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import pino from 'pino';
-import { freePort } from '../../scripts/local-infra/paths';
-import { loadConfig } from '../../src/config/load';
 import type { OperationActor } from '../../src/domain/operations/actor';
 import type { OperationSummary } from '../../src/domain/operations/operation';
-import { startSystem, type System } from '../../src/main/system';
+import type { System } from '../../src/main/system';
+import { startManagementApiModule } from '../support/management-api-server';
 import { OperationsHarness } from '../support/operations-harness';
 import { isSealed } from '../support/raw-history';
 import { eventually } from '../support/runtime-contract';
@@ -73,20 +72,9 @@ describe('Temporal UI metadata of maestro workflows', () => {
   beforeAll(async () => {
     // Health checks on (nudged every second): the health controller adds the replica itself.
     await harness.start({ env, healthControllerIntervalMs: 3_600_000 });
-    const port = await freePort();
-    managementApi = startSystem(
-      ['management-api'],
-      loadConfig({
-        ...harness.maestroEnvironment(),
-        MAESTRO_MANAGEMENT_API_PORT: String(port),
-        MAESTRO_MANAGEMENT_API_GRPC_PORT: '0',
-        MAESTRO_MANAGEMENT_API_INTERNAL_PORT: '0',
-      }),
-      log,
-      (error) => harness.failures.push(error),
-    );
-    await managementApi.started;
-    codecUrl = `http://127.0.0.1:${port}/codec`;
+    const started = await startManagementApiModule(harness, log);
+    managementApi = started.system;
+    codecUrl = `${started.url}/codec`;
     await harness.commands.createScheduler(
       harness.schedulerInput(scheduler, { roomsReplicas: 1 }),
       alice,

@@ -1,12 +1,15 @@
 import { Writable } from 'node:stream';
 import type { Server } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
+import { freePort } from '../../scripts/local-infra/paths';
 import { buildManagementGrpcServer } from '../../src/api/management/grpc-server';
 import { buildManagementHttpApp } from '../../src/api/management/http-routes';
 import type { ManagementApiDeps } from '../../src/api/management/management-service';
 import { closeGrpc, listenGrpc } from '../../src/api/shared/grpc-listen';
 import { SchedulerQueries } from '../../src/app/scheduler-queries';
+import { loadConfig } from '../../src/config/load';
+import { startSystem, type System } from '../../src/main/system';
 import type { OperationsHarness } from './operations-harness';
 
 /** The Management API on a harness's real use cases, listening on free loopback ports. */
@@ -72,4 +75,29 @@ export async function call(
   });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+/**
+ * The production Management API module (`startSystem(['management-api'])`, every wire of it: codec
+ * endpoint, access control as the harness's environment configures them) on a free port, its
+ * failures recorded in the harness. `url` is its HTTP base URL.
+ */
+export async function startManagementApiModule(
+  harness: OperationsHarness,
+  log: Logger,
+): Promise<{ system: System; url: string }> {
+  const port = await freePort();
+  const system = startSystem(
+    ['management-api'],
+    loadConfig({
+      ...harness.maestroEnvironment(),
+      MAESTRO_MANAGEMENT_API_PORT: String(port),
+      MAESTRO_MANAGEMENT_API_GRPC_PORT: '0',
+      MAESTRO_MANAGEMENT_API_INTERNAL_PORT: '0',
+    }),
+    log,
+    (error) => harness.failures.push(error),
+  );
+  await system.started;
+  return { system, url: `http://127.0.0.1:${port}` };
 }
