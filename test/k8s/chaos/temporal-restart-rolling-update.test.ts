@@ -4,8 +4,8 @@
  * API answers 503 naming Temporal meanwhile, and once Temporal is back the update finishes once:
  * exactly 50 rooms, all of the new version, each version operation run once.
  */
-import { timedCall, useTemporalChaosStack } from '../support/chaos-outages';
-import { eventually } from '../support/runtime-contract';
+import { timedCall, useTemporalChaosStack } from '../../support/chaos-outages';
+import { eventually } from '../../support/runtime-contract';
 
 const CALL_TIMEOUT_MS = 3_000;
 /** A loaded test machine's slack on top of the deadline; a hang is 30 s (timedCall's limit). */

@@ -3,8 +3,8 @@
  * Management API answers 503 naming Temporal within its call deadline meanwhile (never hangs),
  * and once Temporal is back the operation finishes once, with exactly its 50 rooms.
  */
-import { timedCall, useTemporalChaosStack, type TimedAnswer } from '../support/chaos-outages';
-import { eventually } from '../support/runtime-contract';
+import { timedCall, useTemporalChaosStack, type TimedAnswer } from '../../support/chaos-outages';
+import { eventually } from '../../support/runtime-contract';
 
 /** MAESTRO_TEMPORAL_CALL_TIMEOUT_MS of the Management API under test. */
 const CALL_TIMEOUT_MS = 3_000;
