@@ -45,7 +45,12 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
           name,
           server: config.managementApi,
           app,
-          grpc: { server: buildManagementGrpcServer(api), address: config.managementApiGrpc },
+          grpc: {
+            server: buildManagementGrpcServer(api, {
+              shouldServeReflection: config.isGrpcReflectionOn,
+            }),
+            address: config.managementApiGrpc,
+          },
           checks: [checks.postgres(), checks.redis(), checks.temporal()],
           ...(tls && { tls }),
         },
