@@ -8,6 +8,7 @@ import {
   createFileRegistry,
   fromBinary,
   toBinary,
+  type DescService,
   type FileRegistry,
   type MessageInitShape,
 } from '@bufbuild/protobuf';
@@ -80,4 +81,27 @@ export function servicesOf(response: ServerReflectionResponse | undefined): stri
     throw new Error(`expected services, got ${answer?.case}`);
   }
   return answer.value.service.map((service) => service.name);
+}
+
+/**
+ * A service as a generic client learns it from the server alone: list_services must name it, and
+ * the file containing it must resolve with the imports the server sends.
+ */
+export async function reflectedService(
+  address: string,
+  name: string,
+  version: 'v1' | 'v1alpha' = 'v1',
+): Promise<DescService> {
+  const [list, file] = await reflect(
+    address,
+    [
+      { messageRequest: { case: 'listServices', value: '*' } },
+      { messageRequest: { case: 'fileContainingSymbol', value: name } },
+    ],
+    version,
+  );
+  if (!servicesOf(list).includes(name)) throw new Error(`${name} is not listed`);
+  const service = registryOf([file!]).getService(name);
+  if (!service) throw new Error(`${name} is not in the file sent for it`);
+  return service;
 }
