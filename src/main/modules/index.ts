@@ -189,6 +189,7 @@ function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps
     guard: managementAccessGuard(resources.config.access, schedulers, log, () =>
       resources.credentialVerifiers(),
     ),
+    isAuthRequired: resources.config.access.isRequired,
     ...(rateLimits && { rateLimits }),
   };
 }
