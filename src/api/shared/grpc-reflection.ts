@@ -55,12 +55,18 @@ function decodeRequest(bytes: Buffer): ServerReflectionRequest | undefined {
   }
 }
 
-/** One stream: each request answered in order; the files it sent are not sent again. */
+/**
+ * One stream: each request answered in order; the files it sent are not sent again. An
+ * undecodable request ends it with INVALID_ARGUMENT; what the client sends after is ignored.
+ */
 function serveStream(index: ReflectionIndex, stream: ReflectionStream): void {
   const sent = new Set<DescFile>();
+  let hasFailed = false;
   stream.on('data', (bytes: Buffer) => {
+    if (hasFailed) return;
     const request = decodeRequest(bytes);
     if (!request) {
+      hasFailed = true;
       const error = {
         code: GrpcStatus.INVALID_ARGUMENT,
         details: 'undecodable reflection request',
@@ -75,7 +81,9 @@ function serveStream(index: ReflectionIndex, stream: ReflectionStream): void {
     });
     stream.write(toBinary(ServerReflectionResponseSchema, response));
   });
-  stream.on('end', () => stream.end());
+  stream.on('end', () => {
+    if (!hasFailed) stream.end();
+  });
 }
 
 /**
