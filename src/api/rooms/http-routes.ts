@@ -79,7 +79,10 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
   }
   const document = roomsOpenApiDocument(
     routes.map((route) => route.binding),
-    { isRoomTokenRequired: deps.auth.isRequired, isMatchmakerCredentialRequired: deps.guard !== undefined },
+    {
+      isRoomTokenRequired: deps.auth.isRequired,
+      isMatchmakerCredentialRequired: deps.guard !== undefined,
+    },
   );
   app.get(OPENAPI_PATH, async (_request, reply) => reply.send(document));
 }
