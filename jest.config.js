@@ -9,7 +9,14 @@ const swc = (syntax) => [
  * `require` entry point. Node ≥ 20.19 loads them through `require`, but jest's CommonJS module
  * system does not (before Node 24.9), so jest compiles them to CommonJS with the same transformer.
  */
-const esmPackages = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose'];
+const esmPackages = [
+  '@kubernetes/client-node',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  // swagger-parser's (test/unit/openapi-document.test.ts)
+  '@apidevtools/json-schema-ref-parser',
+];
 
 const transform = {
   '^.+\\.ts$': swc('typescript'),

@@ -151,5 +151,6 @@ RPC's \`google.api.http\` option, as grpc-gateway reads it), the RPC it calls (t
 over native gRPC), and the use case (\`src/app/\`) that RPC's implementation calls. Path variables
 (\`{scheduler_name}\`) fill the request field of that name; the rest of the request message is the
 JSON body (\`body: "*"\`) or the query string ([management-api.md](management-api.md#how-it-is-built)).
-Besides these, the Management API serves \`GET /openapi.json\`, and every module serves \`/healthz\`,
-\`/readyz\` and \`/metrics\` on its internal port.`;
+Besides these, both APIs serve \`GET /openapi.json\` (their OpenAPI 3.1 document), their gRPC
+ports answer server reflection, and every module serves \`/healthz\`, \`/readyz\` and \`/metrics\`
+on its internal port.`;

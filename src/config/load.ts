@@ -58,6 +58,8 @@ export interface Config {
   roomsApi: HttpServerConfig;
   /** The Rooms API's native gRPC server. */
   roomsApiGrpc: HttpServerConfig;
+  /** Both native gRPC servers serve gRPC server reflection. */
+  isGrpcReflectionOn: boolean;
   /** Rooms API processes sharing its ports (1: this process serves them itself). */
   roomsApiProcesses: number;
   /** TLS of both APIs' HTTP and gRPC listeners; absent: plain. */
@@ -232,6 +234,7 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
     managementApiGrpc: { host, port: env.MAESTRO_MANAGEMENT_API_GRPC_PORT },
     roomsApi: { host, port: env.MAESTRO_ROOMS_API_PORT },
     roomsApiGrpc: { host, port: env.MAESTRO_ROOMS_API_GRPC_PORT },
+    isGrpcReflectionOn: env.MAESTRO_GRPC_REFLECTION === 'true',
     roomsApiProcesses: env.MAESTRO_ROOMS_API_PROCESSES,
     ...(apiTls && { apiTls }),
     rateLimits: toRateLimitsConfig(env),

@@ -225,6 +225,11 @@ export const environmentSchema = z
     MAESTRO_ROOMS_API_GRPC_PORT: port()
       .default(9070)
       .describe('Rooms API native gRPC port (api.v1.RoomsService).'),
+    MAESTRO_GRPC_REFLECTION: boolean()
+      .default('true')
+      .describe(
+        'Both native gRPC servers (Management and Rooms API) serve gRPC server reflection (grpc.reflection.v1 and v1alpha), so grpcurl and other generic clients need no .proto files; it reveals the public schema only and needs no credential (docs/security.md).',
+      ),
     MAESTRO_ROOMS_API_PROCESSES: integer(1, 64)
       .default(1)
       .describe(

@@ -1,10 +1,10 @@
 /**
  * The Management API over native gRPC, through a grpc-js client built from the same descriptors:
  * the same use cases as HTTP on real PostgreSQL and Temporal (worker running), errors through the
- * same table.
+ * same table; server reflection describes both services to generic clients.
  */
 import path from 'node:path';
-import { create, toBinary, type JsonValue } from '@bufbuild/protobuf';
+import { create, toBinary, toJson, type JsonValue, type Message } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Scheduler } from '../../src/gen/api/v1/messages_pb';
@@ -21,6 +21,8 @@ import {
   type ListSchedulersResponse,
   type PatchSchedulerResponse,
 } from '../../src/gen/api/v1/schedulers_pb';
+import { buildManagementGrpcServer } from '../../src/api/management/grpc-server';
+import { closeGrpc, listenGrpc } from '../../src/api/shared/grpc-listen';
 import { grpcClient, rawGrpcCall } from '../support/management-api-grpc-client';
 import {
   call,
@@ -28,6 +30,7 @@ import {
   type RunningManagementApi,
 } from '../support/management-api-server';
 import { OperationsHarness } from '../support/operations-harness';
+import { reflect, reflectedService, servicesOf } from '../support/reflection-client';
 import { eventually } from '../support/runtime-contract';
 
 describe('Management API over native gRPC', () => {
@@ -249,5 +252,49 @@ describe('Management API over native gRPC', () => {
       `no change found to scheduler ${scheduler}`,
     ]);
     expect(unknown.code).toBe(status.UNIMPLEMENTED);
+  });
+
+  it('describes both services over server reflection, enough for a client with no .proto to call them', async () => {
+    const scheduler = name('reflected');
+    await schedulers.call('createScheduler', createRequest(scheduler));
+    const [list] = await reflect(api.grpcAddress, [
+      { messageRequest: { case: 'listServices', value: '*' } },
+    ]);
+    const reflectedSchedulers = await reflectedService(api.grpcAddress, 'api.v1.SchedulersService');
+    const reflectedOperations = await reflectedService(
+      api.grpcAddress,
+      'api.v1.OperationsService',
+      'v1alpha',
+    );
+    const generic = grpcClient(reflectedSchedulers, api.grpcAddress);
+
+    const got = await generic.call<Message>('getScheduler', { schedulerName: scheduler });
+    generic.close();
+
+    expect(servicesOf(list).sort()).toEqual([
+      'api.v1.OperationsService',
+      'api.v1.SchedulersService',
+      'grpc.reflection.v1.ServerReflection',
+      'grpc.reflection.v1alpha.ServerReflection',
+    ]);
+    expect(reflectedOperations.methods.map((method) => method.name)).toEqual(
+      OperationsService.methods.map((method) => method.name),
+    );
+    expect(got.$typeName).toBe('api.v1.GetSchedulerResponse');
+    expect(toJson(reflectedSchedulers.method['getScheduler']!.output, got)).toMatchObject({
+      scheduler: { name: scheduler, game: 'tennis' },
+    });
+  });
+
+  it('answers UNIMPLEMENTED to reflection when MAESTRO_GRPC_REFLECTION is off', async () => {
+    const server = buildManagementGrpcServer(api.deps, { shouldServeReflection: false });
+    const port = await listenGrpc(server, '127.0.0.1', 0);
+
+    const refused = await rejection(
+      reflect(`127.0.0.1:${port}`, [{ messageRequest: { case: 'listServices', value: '*' } }]),
+    );
+    await closeGrpc(server, 1_000);
+
+    expect(refused.code).toBe(status.UNIMPLEMENTED);
   });
 });

@@ -3,6 +3,8 @@
  * invalid requests, name conflicts, unknown paths and methods, and the OpenAPI document of the
  * routes.
  */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3_1 } from 'openapi-types';
 import { registerManagementRoutes } from '../../src/api/management/http-routes';
 import { createHttpApp } from '../../src/api/shared/http-app';
 import { managementApiDeps } from '../support/management-api-server';
@@ -103,7 +105,7 @@ describe('Management API over HTTP', () => {
     }
   });
 
-  it('serves an OpenAPI 3.1 document listing exactly the routes the server registers', async () => {
+  it('serves a valid OpenAPI 3.1 document listing exactly the routes the server registers', async () => {
     const app = createHttpApp(managementApiDeps(harness).log);
     const registered: string[] = [];
     app.addHook('onRoute', (route) => {
@@ -117,6 +119,7 @@ describe('Management API over HTTP', () => {
     expect(status).toBe(200);
     const document = body as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(document.openapi).toBe('3.1.0');
+    await SwaggerParser.validate(structuredClone(body as OpenAPIV3_1.Document));
     const documented = Object.entries(document.paths).flatMap(([route, operations]) =>
       Object.keys(operations).map(
         (method) => `${method.toUpperCase()} ${route.replace(/\{([^}]+)\}/g, ':$1')}`,

@@ -1,8 +1,8 @@
 /**
- * The Rooms API over native gRPC (`api.v1.RoomsService`, which Maestro never served natively) and
- * room authentication on both transports.
+ * The Rooms API over native gRPC (`api.v1.RoomsService`, which Maestro never served natively), its
+ * server reflection, and room authentication on both transports.
  */
-import { create, type Message } from '@bufbuild/protobuf';
+import { create, type DescService, type Message } from '@bufbuild/protobuf';
 import {
   credentials,
   makeGenericClientConstructor,
@@ -21,6 +21,7 @@ import {
   type UpdateRoomWithPingResponse,
 } from '../../src/gen/api/v1/rooms_pb';
 import { uniqueSuffix } from '../support/infra';
+import { reflect, reflectedService, servicesOf } from '../support/reflection-client';
 import {
   call,
   like,
@@ -32,11 +33,8 @@ import {
 
 const SECRET = 'integration-secret-of-at-least-32-characters';
 
-function roomsClient(address: string) {
-  const Constructor = makeGenericClientConstructor(
-    grpcClientDefinition(RoomsService),
-    'RoomsService',
-  );
+function roomsClient(address: string, service: DescService = RoomsService) {
+  const Constructor = makeGenericClientConstructor(grpcClientDefinition(service), service.name);
   const client = new Constructor(address, credentials.createInsecure());
   const invoke = <Response extends Message>(
     method: string,
@@ -127,6 +125,43 @@ describe.each([
       code: 5,
       details: 'scheduler missing not found',
     });
+  });
+
+  it('describes itself over server reflection without any token, enough for a client with no .proto to ping', async () => {
+    const [services] = await reflect(api.grpcAddress, [
+      { messageRequest: { case: 'listServices', value: '' } },
+    ]);
+    const [servicesV1Alpha] = await reflect(
+      api.grpcAddress,
+      [{ messageRequest: { case: 'listServices', value: '' } }],
+      'v1alpha',
+    );
+    const service = await reflectedService(api.grpcAddress, 'api.v1.RoomsService');
+    const generic = roomsClient(api.grpcAddress, service);
+
+    const answer = await generic.invoke<Message>(
+      'updateRoomWithPing',
+      create(service.method['updateRoomWithPing']!.input, {
+        schedulerName: scheduler,
+        roomName: 'room-1',
+        status: 'ready',
+      }),
+      bearer('room-1'),
+    );
+    generic.client.close();
+
+    expect(servicesOf(services).sort()).toEqual([
+      'api.v1.RoomsService',
+      'grpc.reflection.v1.ServerReflection',
+      'grpc.reflection.v1alpha.ServerReflection',
+    ]);
+    expect(servicesOf(servicesV1Alpha)).toEqual(servicesOf(services));
+    expect(service.methods.map((method) => method.name)).toEqual(
+      RoomsService.methods.map((method) => method.name),
+    );
+    expect(answer.$typeName).toBe('api.v1.UpdateRoomWithPingResponse');
+    expect(answer).toMatchObject({ success: true });
+    expect(await api.rooms.getRoom(scheduler, 'room-1')).toMatchObject({ pingStatus: 'ready' });
   });
 
   it('answers INVALID_ARGUMENT for a ping whose status is not one of the four', async () => {

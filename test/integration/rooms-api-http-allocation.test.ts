@@ -1,7 +1,11 @@
 /**
  * The Rooms API over HTTP as rooms and matchmakers call it (test/support/rooms-api-http-fixture.ts):
- * room addresses, allocation and routing.
+ * room addresses, allocation, routing and the OpenAPI document of the routes.
  */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3_1 } from 'openapi-types';
+import { registerRoomsRoutes } from '../../src/api/rooms/http-routes';
+import { createHttpApp } from '../../src/api/shared/http-app';
 import { call, type RoomsApiHarness } from '../support/rooms-api-server';
 import { roomsApiOverHttp } from '../support/rooms-api-http-fixture';
 import { uniqueSuffix } from '../support/infra';
@@ -116,6 +120,48 @@ describe('Rooms API over HTTP', () => {
         status: 501,
         body: { code: 12, message: 'Method Not Allowed', details: [] },
       });
+    });
+  });
+
+  describe('GET /openapi.json', () => {
+    it('serves a valid OpenAPI 3.1 document listing exactly the routes the server registers', async () => {
+      const app = createHttpApp(api.deps.log);
+      const registered: string[] = [];
+      app.addHook('onRoute', (route) => {
+        for (const method of [route.method].flat()) registered.push(`${method} ${route.url}`);
+      });
+      registerRoomsRoutes(app, api.deps);
+      await app.ready();
+
+      const { status, body } = await call(api, 'GET', '/openapi.json');
+      await app.close();
+
+      expect(status).toBe(200);
+      const document = body as OpenAPIV3_1.Document;
+      await SwaggerParser.validate(structuredClone(document));
+      const documented = Object.entries(document.paths!).flatMap(([route, item]) =>
+        Object.keys(item!).map(
+          (method) => `${method.toUpperCase()} ${route.replace(/\{([^}]+)\}/g, ':$1')}`,
+        ),
+      );
+      expect(documented.sort()).toEqual(registered.sort());
+      expect(registered).toHaveLength(7);
+      expect(document.components?.securitySchemes).toBeUndefined();
+    });
+
+    it('answers an allocation with every property its OpenAPI schema requires and no other', async () => {
+      await createdRoom('room-1');
+      await ping('room-1', { status: 'ready' });
+      const { body } = await call(api, 'GET', '/openapi.json');
+      const schema = (body as OpenAPIV3_1.Document).components!.schemas![
+        'api.v1.AllocateRoomResponse'
+      ]!;
+
+      const allocated = await call(api, 'POST', `/scheduler/${scheduler}/rooms/allocate`, {});
+
+      const keys = Object.keys(allocated.body as object);
+      expect(keys.sort()).toEqual([...schema.required!].sort());
+      expect(Object.keys(schema.properties!).sort()).toEqual(keys.sort());
     });
   });
 

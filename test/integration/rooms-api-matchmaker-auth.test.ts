@@ -144,6 +144,29 @@ describe('Rooms API with matchmaker and room authentication on', () => {
     expect((await ping('room-1', roomBearer('room-1'))).status).toBe(200);
   });
 
+  it('documents the room token on room routes and the matchmaker credential on allocation in /openapi.json, served without either', async () => {
+    const { status, body } = await call(api, 'GET', '/openapi.json');
+
+    expect(status).toBe(200);
+    const document = body as {
+      paths: Record<string, Record<string, { security?: unknown; responses: object }>>;
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+    };
+    const rooms = '/scheduler/{scheduler_name}/rooms';
+    expect(document.paths[`${rooms}/{room_name}/ping`]?.['put']?.security).toEqual([
+      { roomToken: [] },
+    ]);
+    const allocate = document.paths[`${rooms}/allocate`]?.['post'];
+    expect(allocate?.security).toEqual([{ matchmakerCredential: [] }]);
+    expect(Object.keys(allocate?.responses ?? {})).toEqual(
+      expect.arrayContaining(['401', '403', '404', '429']),
+    );
+    expect(document.components.securitySchemes).toMatchObject({
+      roomToken: { type: 'http', scheme: 'bearer' },
+      matchmakerCredential: { type: 'http', scheme: 'bearer' },
+    });
+  });
+
   it('applies the same rule to AllocateRoom over native gRPC', async () => {
     await readyRoom('room-1');
     const rooms = grpcClient(RoomsService, api.grpcAddress);

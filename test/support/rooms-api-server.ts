@@ -42,6 +42,8 @@ import { createTestDatabase, sharedInfra, uniqueSuffix } from './infra';
 export { testScheduler } from './test-scheduler';
 
 export interface RoomsApiHarness {
+  /** What the API's HTTP app and gRPC server were built from. */
+  deps: RoomsApiDeps;
   baseUrl: string;
   grpcAddress: string;
   app: FastifyInstance;
@@ -130,6 +132,7 @@ export async function startRoomsApi(
   const forwarder = await startTestForwarder();
   await waitUntilSubscribed(cache);
   return {
+    deps,
     baseUrl,
     grpcAddress: `127.0.0.1:${grpcPort}`,
     app,

@@ -3,16 +3,16 @@
  * which Maestro only ever served through grpc-gateway: the same RPC implementations as HTTP, errors
  * through the same table. Built here, bound by the caller (see grpc-listen.ts).
  */
-import {
-  Server,
-  type ServerOptions,
-  type handleUnaryCall,
-  type sendUnaryData,
-} from '@grpc/grpc-js';
+import { Server, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import type { Message } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
+import {
+  addReflection,
+  DEFAULT_GRPC_SERVER_SETTINGS,
+  type GrpcServerSettings,
+} from '../shared/grpc-reflection';
 import {
   grpcCallContext,
   grpcErrorOf,
@@ -41,12 +41,12 @@ function unaryHandler(rpc: BoundMethod, log: Logger): handleUnaryCall<Buffer, Me
   };
 }
 
-/** A grpc-js server with both services registered, not yet bound. */
+/** A grpc-js server with both services (and server reflection on them) registered, not yet bound. */
 export function buildManagementGrpcServer(
   deps: ManagementApiDeps,
-  options?: ServerOptions,
+  settings: GrpcServerSettings = DEFAULT_GRPC_SERVER_SETTINGS,
 ): Server {
-  const server = new Server(options);
+  const server = new Server();
   const rpcs = managementMethods(deps);
   const services = [...new Set(rpcs.map((rpc) => rpc.service))];
   for (const service of services) {
@@ -57,5 +57,6 @@ export function buildManagementGrpcServer(
     );
     server.addService(grpcServerDefinition(service), handlers);
   }
+  if (settings.shouldServeReflection) addReflection(server, services);
   return server;
 }

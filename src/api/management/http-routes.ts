@@ -12,7 +12,8 @@ import { decodeHttpRequest, httpCallContext } from '../shared/http-request';
 import { toGatewayJson } from '../shared/gateway-json';
 import type { BoundMethod } from '../shared/unary-service';
 import { managementMethods, type ManagementApiDeps } from './management-service';
-import { buildOpenApiDocument, OPENAPI_PATH } from './openapi';
+import { OPENAPI_PATH } from '../shared/openapi-document';
+import { managementOpenApiDocument } from './openapi';
 
 interface Route {
   binding: HttpBinding;
@@ -22,7 +23,7 @@ interface Route {
 const routesOf = (rpcs: readonly BoundMethod[]): Route[] =>
   rpcs.map((rpc) => ({ rpc, binding: httpBindingOf(rpc.method) }));
 
-function addRoutes(app: FastifyInstance, routes: readonly Route[]): void {
+function addRoutes(app: FastifyInstance, routes: readonly Route[], deps: ManagementApiDeps): void {
   for (const { binding, rpc } of routes) {
     app.route({
       method: binding.verb,
@@ -34,7 +35,10 @@ function addRoutes(app: FastifyInstance, routes: readonly Route[]): void {
       },
     });
   }
-  const document = buildOpenApiDocument(routes.map((route) => route.binding));
+  const document = managementOpenApiDocument(
+    routes.map((route) => route.binding),
+    { isAuthRequired: deps.isAuthRequired ?? false, isRateLimited: deps.rateLimits !== undefined },
+  );
   app.get(OPENAPI_PATH, async (_request, reply) => reply.send(document));
 }
 
@@ -43,7 +47,7 @@ function addRoutes(app: FastifyInstance, routes: readonly Route[]): void {
  * path variables, so `GET /schedulers/info` is GetSchedulersInfo, never GetScheduler("info").
  */
 export function registerManagementRoutes(app: FastifyInstance, deps: ManagementApiDeps): void {
-  addRoutes(app, routesOf(managementMethods(deps)));
+  addRoutes(app, routesOf(managementMethods(deps)), deps);
 }
 
 /** The Management API's HTTP app (HTTPS when `https` is given), ready to `listen()`. */
@@ -58,6 +62,6 @@ export function buildManagementHttpApp(
     hasRouteForPath: (path) =>
       path === OPENAPI_PATH || routes.some(({ binding }) => binding.pathPattern.test(path)),
   });
-  addRoutes(app, routes);
+  addRoutes(app, routes, deps);
   return app;
 }

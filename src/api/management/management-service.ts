@@ -43,6 +43,8 @@ export interface ManagementApiDeps {
   log: Logger;
   /** Access control over every RPC (shared/access-control.ts); none: every call goes through. */
   guard?: MethodGuard;
+  /** True when `guard` demands credentials (MAESTRO_AUTH_REQUIRED), as /openapi.json then says. */
+  isAuthRequired?: boolean;
   /** Limits on the calls that change something, per caller (none when absent). */
   rateLimits?: RateLimitPolicy;
 }

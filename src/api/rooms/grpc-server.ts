@@ -3,15 +3,15 @@
  * grpc-gateway: the same RPC implementations as HTTP, the room token read from the
  * `authorization` metadata, errors through the same table. Built here, bound by the caller.
  */
-import {
-  Server,
-  type ServerOptions,
-  type handleUnaryCall,
-  type sendUnaryData,
-} from '@grpc/grpc-js';
+import { Server, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import type { Message } from '@bufbuild/protobuf';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
+import {
+  addReflection,
+  DEFAULT_GRPC_SERVER_SETTINGS,
+  type GrpcServerSettings,
+} from '../shared/grpc-reflection';
 import {
   grpcCallContext,
   grpcErrorOf,
@@ -44,12 +44,16 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
   };
 }
 
-/** A grpc-js server with `api.v1.RoomsService` registered, not yet bound. */
-export function buildRoomsGrpcServer(deps: RoomsApiDeps, options?: ServerOptions): Server {
-  const server = new Server(options);
+/** A grpc-js server with `api.v1.RoomsService` (and server reflection on it), not yet bound. */
+export function buildRoomsGrpcServer(
+  deps: RoomsApiDeps,
+  settings: GrpcServerSettings = DEFAULT_GRPC_SERVER_SETTINGS,
+): Server {
+  const server = new Server();
   const handlers = Object.fromEntries(
     roomsMethods(deps).map((rpc) => [rpc.method.localName, unaryHandler(rpc, deps)]),
   );
   server.addService(grpcServerDefinition(RoomsService), handlers);
+  if (settings.shouldServeReflection) addReflection(server, [RoomsService]);
   return server;
 }

@@ -14,9 +14,11 @@ import {
 } from '../../gen/api/v1/rooms_pb';
 import { createHttpApp } from '../shared/http-app';
 import { httpBindingOf, type HttpBinding } from '../shared/http-bindings';
+import { OPENAPI_PATH } from '../shared/openapi-document';
 import { decodeHttpRequest, httpCallContext } from '../shared/http-request';
 import { toGatewayJson } from '../shared/gateway-json';
 import type { BoundMethod } from '../shared/unary-service';
+import { roomsOpenApiDocument } from './openapi';
 import { RoomAuthenticator } from './room-auth';
 import { roomsMethods, type RoomsApiDeps } from './rooms-service';
 
@@ -31,8 +33,8 @@ const routesOf = (deps: RoomsApiDeps): Route[] =>
 type PathParams = { scheduler_name?: string; room_name?: string };
 
 /**
- * Adds every Rooms API route to `app`. The room's token is checked as soon as the route is known,
- * before the body is even read.
+ * Adds every Rooms API route and `GET /openapi.json` to `app`. The room's token is checked as soon
+ * as the route is known, before the body is even read.
  */
 export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): void {
   const authenticate = (
@@ -52,7 +54,8 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
       done(error as Error);
     }
   };
-  for (const { binding, rpc } of routesOf(deps)) {
+  const routes = routesOf(deps);
+  for (const { binding, rpc } of routes) {
     app.route({
       method: binding.verb,
       url: binding.routerPath,
@@ -74,6 +77,14 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
             },
     });
   }
+  const document = roomsOpenApiDocument(
+    routes.map((route) => route.binding),
+    {
+      isRoomTokenRequired: deps.auth.isRequired,
+      isMatchmakerCredentialRequired: deps.guard !== undefined,
+    },
+  );
+  app.get(OPENAPI_PATH, async (_request, reply) => reply.send(document));
 }
 
 /**
@@ -128,7 +139,8 @@ export function buildRoomsHttpApp(deps: RoomsApiDeps, https?: TlsOptions): Fasti
   const app = createHttpApp(deps.log, {
     ...(https && { https }),
     bindings,
-    hasRouteForPath: (path) => bindings.some((binding) => binding.pathPattern.test(path)),
+    hasRouteForPath: (path) =>
+      path === OPENAPI_PATH || bindings.some((binding) => binding.pathPattern.test(path)),
   });
   registerRoomsRoutes(app, deps);
   return app;

@@ -45,7 +45,12 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
           name,
           server: config.managementApi,
           app,
-          grpc: { server: buildManagementGrpcServer(api), address: config.managementApiGrpc },
+          grpc: {
+            server: buildManagementGrpcServer(api, {
+              shouldServeReflection: config.isGrpcReflectionOn,
+            }),
+            address: config.managementApiGrpc,
+          },
           checks: [checks.postgres(), checks.redis(), checks.temporal()],
           ...(tls && { tls }),
         },
@@ -184,6 +189,7 @@ function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps
     guard: managementAccessGuard(resources.config.access, schedulers, log, () =>
       resources.credentialVerifiers(),
     ),
+    isAuthRequired: resources.config.access.isRequired,
     ...(rateLimits && { rateLimits }),
   };
 }

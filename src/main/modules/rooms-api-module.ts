@@ -56,7 +56,10 @@ export function roomsApiModule(deps: ModuleDeps): Module {
       name: 'rooms-api',
       server: config.roomsApi,
       app: buildRoomsHttpApp(api, tls?.httpsOptions()),
-      grpc: { server: buildRoomsGrpcServer(api), address: config.roomsApiGrpc },
+      grpc: {
+        server: buildRoomsGrpcServer(api, { shouldServeReflection: config.isGrpcReflectionOn }),
+        address: config.roomsApiGrpc,
+      },
       checks: [checks.redis(), checks.postgres()],
       ...(tls && { tls }),
     },
