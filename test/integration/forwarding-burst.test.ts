@@ -110,7 +110,11 @@ describe.each<[string, ForwardingLimits | undefined, number]>([
     const { scheduler, burst } = await burstThrough(api);
     const total = await counts(api, scheduler);
 
-    expect(burst).toMatchObject({ recorded: CONNECTIONS * PINGS_PER_CONNECTION, refused: 0 });
+    expect(burst).toMatchObject({
+      recorded: CONNECTIONS * PINGS_PER_CONNECTION,
+      refused: 0,
+      refusals: {},
+    });
     expect(total).toMatchObject({
       failed: 0,
       dropped: 0,

@@ -12,8 +12,12 @@ export type PingedStatus = 'ready' | 'occupied';
 export interface BurstResult {
   /** Pings answered `success: true`. */
   recorded: number;
-  /** Pings answered anything else. */
+  /** Pings answered anything else (after repeating those answered 503). */
   refused: number;
+  /** The refusals by answer (`<HTTP status> <message or success:false>`), to say what went wrong. */
+  refusals: Record<string, number>;
+  /** Pings answered 503 (a dependency slow or down: the room is asked to retry) and repeated. */
+  repeated: number;
   /** Each room's last reported status. */
   lastStatus: Map<string, PingedStatus>;
 }
@@ -50,20 +54,40 @@ export async function pingBurst(
   rooms: string[],
   options: { connections: number; pingsPerConnection: number },
 ): Promise<BurstResult> {
-  const result: BurstResult = { recorded: 0, refused: 0, lastStatus: new Map() };
+  const result: BurstResult = {
+    recorded: 0,
+    refused: 0,
+    refusals: {},
+    repeated: 0,
+    lastStatus: new Map(),
+  };
   const loop = async (connection: number) => {
     const owned = rooms.filter((_, i) => i % options.connections === connection);
     for (let i = 0; i < options.pingsPerConnection; i += 1) {
       const room = owned[i % owned.length]!;
       const status: PingedStatus = Math.floor(i / owned.length) % 2 === 0 ? 'occupied' : 'ready';
-      const answer = await call(api, 'PUT', `/scheduler/${scheduler}/rooms/${room}/ping`, {
-        status,
-        metadata: { seq: i },
-        runningMatches: status === 'occupied' ? 1 : 0,
-      });
-      const isRecorded = (answer.body as { success?: boolean } | undefined)?.success === true;
+      const ping = () =>
+        call(api, 'PUT', `/scheduler/${scheduler}/rooms/${room}/ping`, {
+          status,
+          metadata: { seq: i },
+          runningMatches: status === 'occupied' ? 1 : 0,
+        });
+      let answer = await ping();
+      // 503 asks the room to ping again (a store slower than its deadline on a loaded machine),
+      // as game rooms do: a ping stores the latest report, so repeating it is harmless.
+      for (let attempt = 1; answer.status === 503 && attempt < 10; attempt += 1) {
+        result.repeated += 1;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        answer = await ping();
+      }
+      const body = answer.body as { success?: boolean; message?: string } | undefined;
+      const isRecorded = body?.success === true;
       if (isRecorded) result.lastStatus.set(room, status);
       result[isRecorded ? 'recorded' : 'refused'] += 1;
+      if (!isRecorded) {
+        const reason = `${answer.status} ${body?.message ?? 'success:false'}`;
+        result.refusals[reason] = (result.refusals[reason] ?? 0) + 1;
+      }
     }
   };
   await Promise.all(Array.from({ length: options.connections }, (_, i) => loop(i)));
