@@ -30,6 +30,10 @@ const moduleNameMapper = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // A test whose teardown timed out (a harness left a Temporal worker or a socket open) would keep
+  // jest alive after the run ("Jest did not exit one second after the test run has completed")
+  // until CI's time limit: once every test file and the global teardown are done, exit.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
