@@ -9,7 +9,10 @@ import { createMetricsActivities } from '../../../activities/metrics-activities'
 import { SupervisionSlots } from '../../../activities/supervision';
 import { createWatcherActivities } from '../../../activities/watcher-activities';
 import { TemporalHealthNudger } from '../../adapters/temporal/temporal-health-nudger';
+import { PrometheusOperationMetrics } from '../../adapters/metrics/prometheus-operation-metrics';
 import { PrometheusSchedulerMetrics } from '../../adapters/metrics/prometheus-scheduler-metrics';
+import { PrometheusWatcherMetrics } from '../../adapters/metrics/prometheus-watcher-metrics';
+import { operationMetricsSinks } from '../../adapters/temporal/operation-metrics-sinks';
 import { supervisionGauges } from '../../adapters/metrics/prometheus-supervision-metrics';
 import type { HealthTimeouts } from '../../domain/health/health-plan';
 import { OperationCommands } from '../../app/operation-commands';
@@ -56,6 +59,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
       return roomsApiModule(deps);
     case 'worker': {
       const { lifecycle, close } = createRoomLifecycle(resources, deps.registry, log);
+      const metrics = new PrometheusOperationMetrics(deps.registry);
       return temporalWorkerModule(
         {
           name,
@@ -72,7 +76,9 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             validationTimeoutMs: config.health.roomValidationTimeoutMs,
             schedulerDeletionTimeoutMs: config.health.schedulerDeletionTimeoutMs,
             outcomes: new TemporalOperationOutcomes(resources.temporalClient()),
+            metrics,
           }),
+          sinks: operationMetricsSinks(metrics),
           checks: [checks.postgres(), checks.redis()],
           stickyQueueScheduleToStartTimeoutMs: OPERATION_WORKER_STICKY_TIMEOUT_MS,
           close,
@@ -100,6 +106,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             runDurationMs: SUPERVISOR_RUN_MS,
             slots: supervisionSlots(deps, name),
             liveness: resources.processLiveness(),
+            metrics: new PrometheusWatcherMetrics(deps.registry),
           }),
           checks: [checks.postgres(), checks.redis()],
           maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),
