@@ -9,6 +9,7 @@ import { createMetricsActivities } from '../../../activities/metrics-activities'
 import { SupervisionSlots } from '../../../activities/supervision';
 import { createWatcherActivities } from '../../../activities/watcher-activities';
 import { TemporalHealthNudger } from '../../adapters/temporal/temporal-health-nudger';
+import { PrometheusHttpMetrics } from '../../adapters/metrics/prometheus-http-metrics';
 import { PrometheusOperationMetrics } from '../../adapters/metrics/prometheus-operation-metrics';
 import { PrometheusSchedulerMetrics } from '../../adapters/metrics/prometheus-scheduler-metrics';
 import { PrometheusWatcherMetrics } from '../../adapters/metrics/prometheus-watcher-metrics';
@@ -34,7 +35,10 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
   const { config, checks } = resources;
   switch (name) {
     case 'management-api': {
-      const api = managementApiDeps(resources, log.child({ module: name }));
+      const api = {
+        ...managementApiDeps(resources, log.child({ module: name })),
+        httpMetrics: new PrometheusHttpMetrics(deps.registry, name),
+      };
       const tls = apiTlsFor(config, log);
       const app = buildManagementHttpApp(api, tls?.httpsOptions());
       addCodecEndpoint(
