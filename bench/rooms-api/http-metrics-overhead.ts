@@ -18,7 +18,9 @@ function pingApp(isMeasured: boolean) {
   const app = createHttpApp(pino({ level: 'silent' }), {
     ...(isMeasured && { metrics: new PrometheusHttpMetrics(new Registry(), 'rooms-api') }),
   });
-  app.put('/scheduler/:scheduler_name/rooms/:room_name/ping', async () => ({ success: true }));
+  app.put('/scheduler/:scheduler_name/rooms/:room_name/ping', (_request, reply) =>
+    reply.send({ success: true }),
+  );
   return app;
 }
 
