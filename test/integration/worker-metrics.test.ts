@@ -64,12 +64,13 @@ describe('worker metrics on Temporal', () => {
   });
 
   it('counts the room left without a host port, the failed execution and its rollback when add_rooms fails', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // Two host ports for three rooms, outside the ranges of the harness's other schedulers.
+    const port = 60_000 + Math.floor(Math.random() * 5_000);
     const scheduler = await createdScheduler('no-ports', {
-      portRange: { start: port, end: port },
+      portRange: { start: port, end: port + 1 },
     });
 
-    const id = await harness.queue.enqueue(scheduler, 'add_rooms', { amount: 2 });
+    const id = await harness.queue.enqueue(scheduler, 'add_rooms', { amount: 3 });
     await harness.waitForOperation(scheduler, id, 'error');
 
     const labels = { game: 'tennis', scheduler, operation: 'add_rooms' };
