@@ -1,4 +1,5 @@
 import type { HealthTimeouts } from '../src/domain/health/health-plan';
+import type { OperationMetrics } from '../src/ports/operation-metrics';
 import type { OperationOutcomes } from '../src/ports/operation-outcomes';
 import type { PortAllocator } from '../src/ports/port-allocator';
 import type { RoomLifecycle } from '../src/ports/room-lifecycle';
@@ -28,6 +29,8 @@ export interface ActivityDeps {
   schedulerDeletionTimeoutMs: number;
   /** Where an operation tells its scheduler workflow its final status. */
   outcomes: OperationOutcomes;
+  /** Counts the failed attempts of add_rooms' and remove_rooms' steps. */
+  metrics: OperationMetrics;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 import { RoomStatus } from '../src/domain/game-room/status';
 import type { Scheduler } from '../src/domain/scheduler/scheduler';
 import { validateScheduler } from '../src/domain/scheduler/validation';
+import type { OperationMetrics } from '../src/ports/operation-metrics';
 import type { PortAllocator, PortRequest } from '../src/ports/port-allocator';
 import type { RoomLifecycle } from '../src/ports/room-lifecycle';
 import type { RoomStore } from '../src/ports/room-store';
@@ -27,6 +28,8 @@ export interface RoomActivityDeps {
   timeouts: HealthTimeouts;
   /** How long a validation room has to report ready (each attempt). */
   validationTimeoutMs: number;
+  /** Counts the failed attempts of add_rooms' and remove_rooms' steps. */
+  metrics: Pick<OperationMetrics, 'roomCreationFailed' | 'roomsDeletionFailed'>;
 }
 
 /** Rooms one activity creates or deletes at the same time. */
@@ -42,18 +45,25 @@ export function createRoomActivities(deps: RoomActivityDeps) {
     /**
      * Registers the rooms in room storage (so their first ping finds them), then creates them
      * (host ports, then the runtime instance) from the active version, or from `scheduler` for a
-     * validation room of a version not stored yet.
+     * validation room of a version not stored yet. `operation` names the operation whose step
+     * this is, for the failure counter (add_rooms passes it).
      */
     async createRooms(input: {
       schedulerName: string;
       roomIds: string[];
       scheduler?: unknown;
       isValidationRoom?: boolean;
+      operation?: string;
     }): Promise<void> {
       const scheduler = input.scheduler
         ? validateScheduler(input.scheduler)
         : await requireScheduler(schedulers, input.schedulerName);
-      await forEachConcurrently(input.roomIds, async (roomId) => {
+      const { operation } = input;
+      const counted = (error: unknown): never => {
+        if (operation) deps.metrics.roomCreationFailed({ scheduler: scheduler.name, operation });
+        throw error;
+      };
+      const createRoom = async (roomId: string) => {
         await lifecycle.roomCreating({
           id: roomId,
           scheduler: scheduler.name,
@@ -69,23 +79,27 @@ export function createRoomActivities(deps: RoomActivityDeps) {
           environment: deps.roomEnvironment(scheduler.name, roomId),
         });
         heartbeat();
-      });
+      };
+      await forEachConcurrently(input.roomIds, (roomId) => createRoom(roomId).catch(counted));
     },
 
     /**
      * Asks the runtime to stop the rooms and marks them terminating (forwarding `terminated`).
      * Their host ports stay held until the runtime watcher sees them gone. A room terminating for
      * longer than the deletion timeout is deleted without a grace period (it would never go).
+     * `operation` names the operation whose step this is, for the failure counter (remove_rooms
+     * passes it).
      */
     async deleteRooms(input: {
       schedulerName: string;
       roomIds: string[];
       reason: string;
+      operation?: string;
     }): Promise<void> {
       const now = new Date();
       const scheduler = await schedulers.getScheduler(input.schedulerName);
       const timeouts = scheduler ? withGracePeriod(deps.timeouts, scheduler) : deps.timeouts;
-      await forEachConcurrently(input.roomIds, async (roomId) => {
+      const deleteRoom = async (roomId: string) => {
         const room = await rooms.getRoom(input.schedulerName, roomId);
         const force = room !== undefined && isStuckTerminating(room, timeouts, now);
         await runtime.deleteRoom({
@@ -96,7 +110,14 @@ export function createRoomActivities(deps: RoomActivityDeps) {
         });
         await lifecycle.roomDeleting(input.schedulerName, roomId);
         heartbeat();
-      });
+      };
+      try {
+        await forEachConcurrently(input.roomIds, deleteRoom);
+      } catch (error) {
+        const { schedulerName: scheduler, operation } = input;
+        if (operation) deps.metrics.roomsDeletionFailed({ scheduler, operation });
+        throw error;
+      }
     },
 
     /**

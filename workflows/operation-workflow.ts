@@ -21,6 +21,8 @@ import {
   startOperationSignal,
   type EnqueueOperationRequest,
 } from './messages';
+import type { OperationLabels, OperationTiming } from '../src/ports/operation-metrics';
+import { operationMetrics } from './operation-metrics-sink';
 import { localActivityProxy } from './operations/activity-proxies';
 import type { OperationContext } from './operations/operation-executor';
 import { runnableOperation, type RunnableOperation } from './operations/registry';
@@ -30,6 +32,8 @@ export interface OperationWorkflowInput extends EnqueueOperationRequest {
   schedulerName: string;
   /** Its scheduler had nothing else to run: no need to wait for the turn signal. */
   startImmediately?: boolean;
+  /** Its scheduler's game, for its metrics (absent in operations queued before it was passed). */
+  game?: string;
 }
 
 /**
@@ -86,10 +90,14 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
   const isStatusKnown = isTold && input.startImmediately === true;
   setStatus(details, OperationStatus.IN_PROGRESS, new Date().toISOString(), !isStatusKnown);
   context.record('Starting operation');
-  let operation: RunnableOperation | undefined;
+  const labels = metricLabelsOf(input);
+  // Set once the input passed its check (an input that failed it ran no step).
+  const bound: { operation?: RunnableOperation } = {};
   try {
-    operation = runnableOperation(input.definitionName, input.input);
-    await operation.execute(context);
+    await measured(operationMetrics.operationExecuted, labels, async () => {
+      bound.operation = runnableOperation(input.definitionName, input.input);
+      await bound.operation.execute(context);
+    });
     await finish(details, OperationStatus.FINISHED, isTold);
     return details;
   } catch (error) {
@@ -97,7 +105,7 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
     if (isCanceled) recordCanceled('Operation canceled by the user');
     else context.record(`Operation execution failed: ${messageOf(error)}`);
     // An input that failed its check ran no step: there is nothing to roll back.
-    if (operation) await rollBack(operation, context);
+    if (bound.operation) await rollBack(bound.operation, context, labels);
     await finish(details, isCanceled ? OperationStatus.CANCELED : OperationStatus.ERROR, isTold);
     if (isCanceled) throw error; // the execution shows as canceled in Temporal too
     return details;
@@ -105,11 +113,17 @@ export async function operationWorkflow(input: OperationWorkflowInput): Promise<
 }
 
 /** Runs the rollback to its end even when this workflow is being canceled; records its outcome. */
-async function rollBack(operation: RunnableOperation, context: OperationContext) {
+async function rollBack(
+  operation: RunnableOperation,
+  context: OperationContext,
+  labels: OperationLabels,
+) {
   context.record('Starting operation rollback');
   await CancellationScope.nonCancellable(async () => {
     try {
-      await operation.rollback(context);
+      await measured(operationMetrics.operationRolledBack, labels, () =>
+        operation.rollback(context),
+      );
       context.record('Operation rollback flow execution finished with success');
     } catch (rollbackError) {
       context.record(
@@ -117,6 +131,31 @@ async function rollBack(operation: RunnableOperation, context: OperationContext)
       );
     }
   });
+}
+
+/** The operation's metric labels; its game as its scheduler workflow or its enqueuer knew it. */
+function metricLabelsOf(input: OperationWorkflowInput): OperationLabels {
+  const game = input.game ?? input.schedulerFacts?.game ?? '';
+  return { game, scheduler: input.schedulerName, operation: input.definitionName };
+}
+
+/**
+ * Runs `step` and reports its workflow-time duration and outcome to `report` (a sink: nothing is
+ * reported again when the workflow replays). Rethrows the step's error.
+ */
+async function measured(
+  report: (timing: OperationTiming) => void,
+  labels: OperationLabels,
+  step: () => Promise<void>,
+): Promise<void> {
+  const startedAt = Date.now();
+  try {
+    await step();
+  } catch (error) {
+    report({ ...labels, isSuccess: false, durationMs: Date.now() - startedAt });
+    throw error;
+  }
+  report({ ...labels, isSuccess: true, durationMs: Date.now() - startedAt });
 }
 
 /** Marks the change of `finish`'s order (see there); histories recorded before it replay the old one. */

@@ -44,6 +44,8 @@ import {
 } from './messages';
 import type { Activities } from '../activities';
 import type { HealthCheck } from '../activities/health-activities';
+import { EvictionReason } from '../src/ports/operation-metrics';
+import { operationMetrics } from './operation-metrics-sink';
 import { operationWorkflow } from './operation-workflow';
 import {
   operationActorKey,
@@ -207,7 +209,14 @@ async function enqueue(
     hasNoAction: false,
     ...(request.actor && { actor: request.actor }),
   };
+  const game = request.schedulerFacts?.game ?? input.game;
   if (!isOperationName(request.definitionName)) {
+    operationMetrics.operationEvicted({
+      game: game ?? '',
+      scheduler: input.schedulerName,
+      operation: request.definitionName,
+      reason: EvictionReason.NO_OPERATION_EXECUTOR_FOUND,
+    });
     return recordFinished(input, state, { ...summary, status: OperationStatus.EVICTED });
   }
   const about = described(input, request.definitionName, request);
@@ -232,7 +241,14 @@ async function enqueue(
       // User metadata: what the Temporal UI shows; no command changes, so histories replay.
       staticSummary: operationSummary(about),
       staticDetails: operationDetails(about),
-      args: [{ ...request, schedulerName: input.schedulerName, startImmediately: runsNow }],
+      args: [
+        {
+          ...request,
+          schedulerName: input.schedulerName,
+          startImmediately: runsNow,
+          ...(game !== undefined && { game }),
+        },
+      ],
       // Operations outlive this run's continue-as-new; an id is never reused for another operation.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -255,6 +271,7 @@ async function enqueue(
       operationId: request.id,
       error: String(error),
     });
+    operationMetrics.operationStartFailed({ game: game ?? '', scheduler: input.schedulerName });
   }
 }
 

@@ -7,6 +7,7 @@ import type { PortAllocator } from '../ports/port-allocator';
 import type { RoomLifecycle } from '../ports/room-lifecycle';
 import type { RoomStore } from '../ports/room-store';
 import type { Runtime } from '../ports/runtime';
+import type { WatcherMetrics } from '../ports/watcher-metrics';
 import type { SchedulerStore } from '../ports/scheduler-store';
 import type { SupervisedWorkOutcome } from './supervised-work';
 
@@ -21,6 +22,8 @@ export interface RuntimeWatchDeps {
   resyncIntervalMs: number;
   /** How often the disruption budget is recomputed. */
   disruptionIntervalMs: number;
+  /** Counts the instance changes applied or given up. */
+  metrics: WatcherMetrics;
 }
 
 /** What the last resync repaired (for logs and tests). */
@@ -147,13 +150,19 @@ export class RuntimeWatch {
   private dispatch(event: InstanceEvent): void {
     const { id } = event.instance;
     const previous = this.chains.get(id) ?? Promise.resolve();
+    const counted = (isSuccess: boolean) =>
+      this.deps.metrics.eventProcessed({ scheduler: this.scheduler, type: event.type, isSuccess });
     const next = previous
       .then(() => this.apply(event))
-      .catch((error: unknown) =>
-        this.deps.log.warn(
-          { err: error, scheduler: this.scheduler, roomId: id, event: event.type },
-          'instance change not applied; the next resync repairs it',
-        ),
+      .then(
+        () => counted(true),
+        (error: unknown) => {
+          counted(false);
+          this.deps.log.warn(
+            { err: error, scheduler: this.scheduler, roomId: id, event: event.type },
+            'instance change not applied; the next resync repairs it',
+          );
+        },
       )
       .finally(() => {
         if (this.chains.get(id) === next) this.chains.delete(id);

@@ -2,7 +2,12 @@ import type { Logger } from 'pino';
 import { sleep } from '../shared/sleep';
 import type { InstanceStatus } from '../domain/game-room/instance';
 import type { RoomStatus } from '../domain/game-room/status';
-import { sizeOf, type HealthTimeouts } from '../domain/health/health-plan';
+import {
+  isStuckTerminating,
+  sizeOf,
+  withGracePeriod,
+  type HealthTimeouts,
+} from '../domain/health/health-plan';
 import type { Scheduler } from '../domain/scheduler/scheduler';
 import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
@@ -21,6 +26,13 @@ export interface SchedulerMetricsSnapshot {
   fixedBuffer: number;
   desiredRooms: number;
   currentRooms: number;
+  /**
+   * Rooms terminating, silent, for longer than the deletion timeout (and the grace period): the
+   * health controller force-deletes them (Maestro's `rooms_with_termination_timeout`).
+   */
+  roomsWithTerminationTimeout: number;
+  /** Rooms that reported `terminated` and are not removed yet (`rooms_properly_terminated`). */
+  roomsProperlyTerminated: number;
 }
 
 /** Where the snapshots go (Prometheus gauges on the reporter's `/metrics`). */
@@ -42,22 +54,29 @@ export interface SchedulerMetricsDeps {
 /**
  * The snapshot of `scheduler` from its room counts, kept incrementally in room storage, and the
  * few rooms that may have expired (starting for longer than the initialization timeout, silent
- * for longer than the ping timeout): its cost does not grow with the scheduler's rooms. Same figures as counting every room and planning
- * (`planHealth`) on them.
+ * for longer than the ping or the deletion timeout): its cost does not grow with the scheduler's
+ * rooms. Same figures as counting every room and planning (`planHealth`) on them.
  */
 export async function snapshotOf(
   scheduler: Scheduler,
   rooms: RoomStore,
   timeouts: HealthTimeouts,
+  now = new Date(),
 ): Promise<SchedulerMetricsSnapshot> {
-  const now = new Date();
   const tally = await rooms.tallyRooms(scheduler.name);
+  const own = withGracePeriod(timeouts, scheduler);
   const candidates = await rooms.listExpiryCandidates(scheduler.name, {
     now,
-    pingTimeoutMs: timeouts.pingTimeoutMs,
+    // Silent terminating rooms too (the deletion timeout may be the shorter).
+    pingTimeoutMs: Math.min(timeouts.pingTimeoutMs, own.deletionTimeoutMs),
     initializationTimeoutMs: timeouts.initializationTimeoutMs,
   });
   const size = sizeOf(scheduler, tally, candidates, timeouts, now);
+  const stuck = new Set(
+    candidates
+      .filter((room) => !room.isValidationRoom && isStuckTerminating(room, own, now))
+      .map((room) => room.id),
+  );
   const parameters = scheduler.autoscaling?.policy.parameters;
   return {
     scheduler: scheduler.name,
@@ -70,6 +89,8 @@ export async function snapshotOf(
     fixedBuffer: parameters?.fixedBuffer?.amount ?? 0,
     desiredRooms: size.desired,
     currentRooms: size.available,
+    roomsWithTerminationTimeout: stuck.size,
+    roomsProperlyTerminated: tally.statuses.terminated,
   };
 }
 

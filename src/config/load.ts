@@ -84,6 +84,11 @@ export interface Config {
   supervision: { schedulersPerProcess: number; leaseTtlMs: number };
   /** Workflows each Temporal worker of the process keeps cached (the SDK's `maxCachedWorkflows`). */
   workflowCacheSize: number;
+  /**
+   * The Temporal SDK's worker metrics on /metrics: served by the native core on this loopback port
+   * (0: a free one) and included in every internal /metrics of the process; absent: off.
+   */
+  temporalSdkMetrics?: { port: number };
 }
 
 /** What the scheduler workflows are started with (see `SchedulerWorkflowInput`). */
@@ -293,5 +298,8 @@ function toConfig(env: Environment, temporal: TemporalConnectionSettings): Confi
       leaseTtlMs: env.MAESTRO_SUPERVISION_LEASE_TTL_MS,
     },
     workflowCacheSize: env.MAESTRO_WORKFLOW_CACHE_SIZE,
+    ...(env.MAESTRO_TEMPORAL_SDK_METRICS === 'true' && {
+      temporalSdkMetrics: { port: env.MAESTRO_TEMPORAL_SDK_METRICS_PORT },
+    }),
   };
 }

@@ -520,6 +520,16 @@ export const environmentSchema = z
       .describe(
         'Workflows each Temporal worker (worker, runtime-watcher, metrics-reporter) keeps in memory between their tasks, about 1 MB each; an evicted one is replayed from its history when it next wakes (docs/temporal.md).',
       ),
+    MAESTRO_TEMPORAL_SDK_METRICS: boolean()
+      .default('true')
+      .describe(
+        "The Temporal SDK's worker metrics (`temporal_*`: polls, task slots, latencies) on the /metrics of processes that run a Temporal worker (worker, runtime-watcher, metrics-reporter).",
+      ),
+    MAESTRO_TEMPORAL_SDK_METRICS_PORT: port()
+      .default(0)
+      .describe(
+        "Loopback port where the SDK's native core serves those metrics for /metrics to include; 0: a free one chosen at start.",
+      ),
   })
   .strict();
 

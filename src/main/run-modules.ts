@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { installTemporalRuntime } from '../adapters/temporal/runtime';
+import { TemporalSdkMetrics } from '../adapters/temporal/temporal-sdk-metrics';
 import type { Config, ModuleName } from '../config/load';
 import { startSystem, type System } from './system';
 
@@ -26,7 +27,8 @@ export async function runModules(
   log: Logger,
   options: RunModulesOptions = {},
 ) {
-  installTemporalRuntime(log);
+  const sdkMetrics = await temporalSdkMetricsFor(names, config, log);
+  installTemporalRuntime(log, sdkMetrics?.bindAddress);
   let isShuttingDown = false;
   let exitCode = 0;
   let requestShutdown!: (reason: string) => void;
@@ -47,7 +49,14 @@ export async function runModules(
     });
   }
 
-  const system = startSystem(names, config, log, fail, options.serveInternal ?? true);
+  const system = startSystem(
+    names,
+    config,
+    log,
+    fail,
+    options.serveInternal ?? true,
+    sdkMetrics && (() => sdkMetrics.text()),
+  );
   options.onSystem?.(system);
   system.started.catch((error: unknown) => fail(error));
   const reason = await shutdownRequested;
@@ -62,4 +71,22 @@ export async function runModules(
   await system.stop();
   log.info({ exitCode }, 'stopped');
   process.exit(exitCode);
+}
+
+/** The modules that run a Temporal worker (the others only use the client, which has no metrics). */
+const TEMPORAL_WORKER_MODULES: readonly ModuleName[] = [
+  'worker',
+  'runtime-watcher',
+  'metrics-reporter',
+];
+
+/** The SDK's worker metrics, when enabled and some module of this process runs a worker. */
+async function temporalSdkMetricsFor(
+  names: readonly ModuleName[],
+  config: Config,
+  log: Logger,
+): Promise<TemporalSdkMetrics | undefined> {
+  const settings = config.temporalSdkMetrics;
+  if (!settings || !names.some((name) => TEMPORAL_WORKER_MODULES.includes(name))) return undefined;
+  return TemporalSdkMetrics.onPort(settings.port, log.child({ component: 'temporal' }));
 }

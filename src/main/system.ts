@@ -34,6 +34,8 @@ export function startSystem(
   onFail: (error: unknown) => void,
   /** False in a Rooms API cluster worker: its primary serves the internal port. */
   serveInternal = true,
+  /** Metrics from elsewhere in the process every internal /metrics includes (the SDK's). */
+  externalMetrics?: () => Promise<string>,
 ): System {
   const resources = new Resources(config, log);
   const registry = createMetricsRegistry();
@@ -56,6 +58,7 @@ export function startSystem(
       registry,
       readinessTimeoutMs: config.readinessTimeoutMs,
       isAcceptingTraffic: () => system.isAcceptingTraffic,
+      ...(externalMetrics && { externalMetrics }),
     }),
   );
   system.started = startAll(modules, internalServers, config, log);

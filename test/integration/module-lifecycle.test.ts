@@ -112,6 +112,21 @@ describe('maestro start all', () => {
     }
   });
 
+  it("includes the Temporal SDK's worker metrics, once each, on the internal /metrics", async () => {
+    const text = await waitFor(
+      () => fetch(`http://127.0.0.1:${ports.worker}/metrics`).then((response) => response.text()),
+      (body) => body.includes(`task_queue="it-${suffix}-operations"`),
+      30_000,
+    );
+
+    expect(text).toMatch(
+      new RegExp(`^temporal_\\w+\\{[^}]*task_queue="it-${suffix}-operations"`, 'm'),
+    );
+    expect(text).toContain('process_cpu_user_seconds_total');
+    const families = [...text.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]);
+    expect(families.length).toBe(new Set(families).size);
+  });
+
   it('drains the workers, closes everything and exits 0 when sent SIGTERM', async () => {
     maestro.child.kill('SIGTERM');
     const exit = await maestro.exited;

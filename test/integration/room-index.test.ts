@@ -233,4 +233,27 @@ describe('the metrics snapshot from the index', () => {
     });
     expect(snapshot.currentRooms).toBe(3);
   });
+
+  it('counts a terminating room silent past the deletion timeout and grace period, not before', async () => {
+    await variedRooms();
+    const timeouts = {
+      pingTimeoutMs: 600_000,
+      initializationTimeoutMs: 600_000,
+      deletionTimeoutMs: 60_000,
+    };
+    const definition = testScheduler(scheduler, { roomsReplicas: 9 });
+
+    const now = await snapshotOf(definition, store, timeouts);
+    const inTwoMinutes = await snapshotOf(
+      definition,
+      store,
+      timeouts,
+      new Date(Date.now() + 120_000),
+    );
+
+    expect(now.roomsWithTerminationTimeout).toBe(0);
+    // Only leaving-1: the deletion timeout is shorter than the ping timeout, yet it is seen.
+    expect(inTwoMinutes.roomsWithTerminationTimeout).toBe(1);
+    expect(inTwoMinutes.currentRooms).toBe(now.currentRooms);
+  });
 });

@@ -4,6 +4,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Activities } from '../../activities';
 import { createOperationActivities } from '../../activities/operation-activities';
+import { operationMetricsSinks } from '../../src/adapters/temporal/operation-metrics-sinks';
 import { TemporalOperationOutcomes } from '../../src/adapters/temporal/temporal-operation-outcomes';
 import type { OperationDetails } from '../../src/domain/operations/operation';
 import { maestroSearchAttributes } from '../../workflows/search-attributes';
@@ -15,6 +16,7 @@ import type {
   schedulerStandInWorkflow,
 } from './workflows/operation-executors';
 import { schedulerSignalsQuery } from './workflows/operation-executors';
+import { RecordingOperationMetrics } from './recording-operation-metrics';
 
 /** The activities operation executors call; a test stubs those its operation reaches. */
 export type OperationActivities = Pick<
@@ -57,6 +59,8 @@ export interface OperationRun {
   calls: ActivityCall[];
   /** What the scheduler workflow was told: follow-up operations and the finish. */
   signals: SchedulerSignals;
+  /** What the operation reported through its metrics sink (this run's operation only). */
+  metrics: RecordingOperationMetrics['calls'];
 }
 
 /**
@@ -72,6 +76,7 @@ export class OperationExecutorHarness {
     private readonly worker: Worker,
     private readonly taskQueue: string,
     private readonly activities: StubbedActivities,
+    private readonly metrics: RecordingOperationMetrics,
   ) {}
 
   static async start(): Promise<OperationExecutorHarness> {
@@ -84,7 +89,9 @@ export class OperationExecutorHarness {
     });
     const taskQueue = `operation-executors-${randomUUID()}`;
     const activities = new StubbedActivities();
+    const metrics = new RecordingOperationMetrics();
     const worker = await Worker.create({
+      sinks: operationMetricsSinks(metrics),
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('./workflows/operation-executors'),
@@ -94,7 +101,7 @@ export class OperationExecutorHarness {
         ...createOperationActivities({ outcomes: new TemporalOperationOutcomes(env.client) }),
       },
     });
-    const harness = new OperationExecutorHarness(env, worker, taskQueue, activities);
+    const harness = new OperationExecutorHarness(env, worker, taskQueue, activities, metrics);
     harness.running = worker.run();
     return harness;
   }
@@ -129,7 +136,10 @@ export class OperationExecutorHarness {
     });
     const signals = await scheduler.query(schedulerSignalsQuery);
     await scheduler.terminate();
-    return { details, calls, signals };
+    const metrics = this.metrics.calls.filter(
+      ({ event }) => (event as { scheduler?: string }).scheduler === schedulerName,
+    );
+    return { details, calls, signals, metrics };
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,7 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import * as workflows from '../../workflows';
+import { operationMetricsSinks } from '../../src/adapters/temporal/operation-metrics-sinks';
+import { RecordingOperationMetrics } from '../support/recording-operation-metrics';
 import { loadHistoryFixtures } from '../support/workflow-history-fixtures';
 
 /**
@@ -18,11 +20,12 @@ describe('recorded workflow histories', () => {
     expect([...recorded].sort()).toEqual(Object.keys(workflows).sort());
   });
 
-  it('replay on the current workflow code without non-determinism', async () => {
+  it('replay on the current workflow code without non-determinism, counting no metric again', async () => {
     const failures: string[] = [];
+    const metrics = new RecordingOperationMetrics();
 
     const results = Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../../workflows') },
+      { workflowsPath: require.resolve('../../workflows'), sinks: operationMetricsSinks(metrics) },
       fixtures.map((fixture) => ({ workflowId: fixture.name, history: fixture.history })),
     );
     for await (const result of results) {
@@ -31,5 +34,6 @@ describe('recorded workflow histories', () => {
 
     expect(failures).toEqual([]);
     expect(fixtures.length).toBeGreaterThan(20);
+    expect(metrics.calls).toEqual([]);
   }, 120_000);
 });

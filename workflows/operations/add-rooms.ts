@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { OperationName } from '../../src/domain/operations/definitions';
+import { OperationName } from '../../src/domain/operations/definitions';
 import { activityProxy } from './activity-proxies';
 import type { OperationExecutor } from './operation-executor';
 import { chunk, newRoomId } from './room-ids';
@@ -21,7 +21,11 @@ export const addRooms: OperationExecutor<typeof OperationName.ADD_ROOMS> = {
     );
     const outcomes = await Promise.allSettled(
       chunk(roomIds, ADD_ROOMS_BATCH_SIZE).map((batch) =>
-        activityProxy.createRooms({ schedulerName, roomIds: batch }),
+        activityProxy.createRooms({
+          schedulerName,
+          roomIds: batch,
+          operation: OperationName.ADD_ROOMS,
+        }),
       ),
     );
     const failures = outcomes.filter((outcome) => outcome.status === 'rejected');

@@ -46,6 +46,16 @@ export class PrometheusSchedulerMetrics implements SchedulerGauges {
       ['fixed_buffer', 'The fixedBuffer policy amount (0 without it).', snapshot.fixedBuffer],
       ['desired_rooms', 'Rooms the health controller aims for.', snapshot.desiredRooms],
       ['current_rooms', 'Rooms that count toward the scheduler size.', snapshot.currentRooms],
+      [
+        'rooms_with_termination_timeout',
+        'Rooms terminating, silent, past the deletion timeout and grace period (force-deleted).',
+        snapshot.roomsWithTerminationTimeout,
+      ],
+      [
+        'rooms_properly_terminated',
+        'Rooms that reported terminated and are not removed yet.',
+        snapshot.roomsProperlyTerminated,
+      ],
     ];
     for (const [name, help, value] of values) this.gauge(name, help).set(labels, value);
   }

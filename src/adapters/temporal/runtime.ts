@@ -10,12 +10,18 @@ import type { Logger } from 'pino';
  * Installs the process-wide Temporal runtime once: the SDK's logs, the native core's included
  * (by default the core prints its own unstructured lines to the console, such as a retry warning
  * per poll while the server is down), go to pino as JSON; and the runtime does not grab
- * SIGINT/SIGTERM, because each module drains its worker in its own shutdown sequence.
+ * SIGINT/SIGTERM, because each module drains its worker in its own shutdown sequence. With
+ * `sdkMetricsAddress`, the core serves its worker metrics there (see `TemporalSdkMetrics`).
  */
-export function installTemporalRuntime(log: Logger): void {
+export function installTemporalRuntime(log: Logger, sdkMetricsAddress?: string): void {
   Runtime.install({
     logger: toTemporalLogger(log.child({ component: 'temporal' })),
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(sdkMetricsAddress !== undefined && {
+        metrics: { prometheus: { bindAddress: sdkMetricsAddress } },
+      }),
+    },
     shutdownSignals: [],
   });
 }

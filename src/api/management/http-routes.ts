@@ -58,6 +58,7 @@ export function buildManagementHttpApp(
   const routes = routesOf(managementMethods(deps));
   const app = createHttpApp(deps.log, {
     ...(https && { https }),
+    ...(deps.httpMetrics && { metrics: deps.httpMetrics }),
     bindings: routes.map(({ binding }) => binding),
     hasRouteForPath: (path) =>
       path === OPENAPI_PATH || routes.some(({ binding }) => binding.pathPattern.test(path)),

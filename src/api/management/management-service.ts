@@ -4,6 +4,7 @@
  * its request to a use case and the result back, nothing else. HTTP (http-routes.ts) and native
  * gRPC (grpc-server.ts) both serve exactly these implementations.
  */
+import type { HttpRequestMetrics } from '../../ports/http-metrics';
 import type { Logger } from 'pino';
 import type { OperationCommands } from '../../app/operation-commands';
 import type { SchedulerCommands } from '../../app/scheduler-commands';
@@ -47,6 +48,8 @@ export interface ManagementApiDeps {
   isAuthRequired?: boolean;
   /** Limits on the calls that change something, per caller (none when absent). */
   rateLimits?: RateLimitPolicy;
+  /** Where the HTTP requests are measured (none: unmeasured). */
+  httpMetrics?: HttpRequestMetrics;
 }
 
 /** An empty query parameter or proto3 string is "no filter". */

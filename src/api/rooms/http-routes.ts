@@ -138,6 +138,7 @@ export function buildRoomsHttpApp(deps: RoomsApiDeps, https?: TlsOptions): Fasti
   const bindings = routesOf(deps).map((route) => route.binding);
   const app = createHttpApp(deps.log, {
     ...(https && { https }),
+    ...(deps.httpMetrics && { metrics: deps.httpMetrics }),
     bindings,
     hasRouteForPath: (path) =>
       path === OPENAPI_PATH || bindings.some((binding) => binding.pathPattern.test(path)),

@@ -3,6 +3,7 @@
  * calls its use case and maps the result back. HTTP (http-routes.ts) and native gRPC
  * (grpc-server.ts) serve exactly these implementations.
  */
+import type { HttpRequestMetrics } from '../../ports/http-metrics';
 import type { Logger } from 'pino';
 import {
   parseReportedPingStatus,
@@ -36,6 +37,8 @@ export interface RoomsApiDeps {
   guard?: MethodGuard;
   /** Limits on AllocateRoom per caller (none when absent). */
   rateLimits?: RateLimitPolicy;
+  /** Where the HTTP requests are measured (none: unmeasured). */
+  httpMetrics?: HttpRequestMetrics;
 }
 
 const invalid = (field: string, message: string) => new MalformedRequestError([{ field, message }]);

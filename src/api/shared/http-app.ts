@@ -3,7 +3,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { gatewayErrorBody, GrpcStatus, toWireError } from './error-mapping';
 import { clientErrorHandler, routerErrorHandler } from './framework-errors';
+import type { HttpRequestMetrics } from '../../ports/http-metrics';
 import type { HttpBinding } from './http-bindings';
+import { measureHttpRequests } from './http-request-metrics';
 import { MalformedRequestError } from './malformed-request-error';
 import { parseQueryString } from './query-string';
 import { MAX_TEXT_LENGTH } from './request-text';
@@ -18,6 +20,8 @@ export interface HttpAppOptions {
   bindings?: readonly HttpBinding[];
   /** Serve HTTPS with these options (HTTP/1.1, as Maestro's clients speak). */
   https?: TlsOptions;
+  /** Where every request is measured (see `measureHttpRequests`); none: unmeasured. */
+  metrics?: HttpRequestMetrics;
 }
 
 /** grpc-gateway accepts as much as gRPC does by default (4 MiB messages). */
@@ -44,6 +48,7 @@ export function createHttpApp(log: Logger, options: HttpAppOptions = {}): Fastif
     // grpc-gateway has no HEAD routes: HEAD on a GET path is "Method Not Allowed".
     exposeHeadRoutes: false,
   });
+  if (options.metrics) measureHttpRequests(app, options.metrics);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');

@@ -8,6 +8,8 @@ export interface InternalServerDeps {
   readinessTimeoutMs: number;
   /** False once shutdown began, so load balancers stop routing before servers close. */
   isAcceptingTraffic: () => boolean;
+  /** Metrics in Prometheus text from elsewhere in the process (the Temporal SDK's), appended. */
+  externalMetrics?: () => Promise<string>;
 }
 
 /**
@@ -33,8 +35,14 @@ export function buildInternalServer(deps: InternalServerDeps): FastifyInstance {
       checks: report.checks,
     });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
-  );
+  app.get('/metrics', async (_request, reply) => {
+    const [own, external] = await Promise.all([
+      deps.registry.metrics(),
+      deps.externalMetrics?.() ?? '',
+    ]);
+    return reply
+      .type(deps.registry.contentType)
+      .send(external === '' ? own : `${own}\n${external}`);
+  });
   return app;
 }

@@ -9,7 +9,11 @@ import { createMetricsActivities } from '../../../activities/metrics-activities'
 import { SupervisionSlots } from '../../../activities/supervision';
 import { createWatcherActivities } from '../../../activities/watcher-activities';
 import { TemporalHealthNudger } from '../../adapters/temporal/temporal-health-nudger';
+import { PrometheusHttpMetrics } from '../../adapters/metrics/prometheus-http-metrics';
+import { PrometheusOperationMetrics } from '../../adapters/metrics/prometheus-operation-metrics';
 import { PrometheusSchedulerMetrics } from '../../adapters/metrics/prometheus-scheduler-metrics';
+import { PrometheusWatcherMetrics } from '../../adapters/metrics/prometheus-watcher-metrics';
+import { operationMetricsSinks } from '../../adapters/temporal/operation-metrics-sinks';
 import { supervisionGauges } from '../../adapters/metrics/prometheus-supervision-metrics';
 import type { HealthTimeouts } from '../../domain/health/health-plan';
 import { OperationCommands } from '../../app/operation-commands';
@@ -31,7 +35,10 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
   const { config, checks } = resources;
   switch (name) {
     case 'management-api': {
-      const api = managementApiDeps(resources, log.child({ module: name }));
+      const api = {
+        ...managementApiDeps(resources, log.child({ module: name })),
+        httpMetrics: new PrometheusHttpMetrics(deps.registry, name),
+      };
       const tls = apiTlsFor(config, log);
       const app = buildManagementHttpApp(api, tls?.httpsOptions());
       addCodecEndpoint(
@@ -61,6 +68,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
       return roomsApiModule(deps);
     case 'worker': {
       const { lifecycle, close } = createRoomLifecycle(resources, deps.registry, log);
+      const metrics = new PrometheusOperationMetrics(deps.registry);
       return temporalWorkerModule(
         {
           name,
@@ -77,7 +85,9 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             validationTimeoutMs: config.health.roomValidationTimeoutMs,
             schedulerDeletionTimeoutMs: config.health.schedulerDeletionTimeoutMs,
             outcomes: new TemporalOperationOutcomes(resources.temporalClient()),
+            metrics,
           }),
+          sinks: operationMetricsSinks(metrics),
           checks: [checks.postgres(), checks.redis()],
           stickyQueueScheduleToStartTimeoutMs: OPERATION_WORKER_STICKY_TIMEOUT_MS,
           close,
@@ -105,6 +115,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             runDurationMs: SUPERVISOR_RUN_MS,
             slots: supervisionSlots(deps, name),
             liveness: resources.processLiveness(),
+            metrics: new PrometheusWatcherMetrics(deps.registry),
           }),
           checks: [checks.postgres(), checks.redis()],
           maxHeartbeatThrottleIntervalMs: supervisionThrottle(config),

@@ -1,3 +1,4 @@
+import { PrometheusHttpMetrics } from '../../adapters/metrics/prometheus-http-metrics';
 import { buildRoomsGrpcServer } from '../../api/rooms/grpc-server';
 import { buildRoomsHttpApp } from '../../api/rooms/http-routes';
 import { RoomAuthenticator } from '../../api/rooms/room-auth';
@@ -47,6 +48,7 @@ export function roomsApiModule(deps: ModuleDeps): Module {
     auth: new RoomAuthenticator(config.rooms.auth),
     log,
     guard: roomsAccessGuard(config.access, schedulers, log, () => resources.credentialVerifiers()),
+    httpMetrics: new PrometheusHttpMetrics(registry, 'rooms-api'),
   };
   const rateLimits = rateLimitsFor(resources, log);
   if (rateLimits) api.rateLimits = rateLimits;

@@ -1,8 +1,9 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type InjectedSinks, type NativeConnection } from '@temporalio/worker';
 import { TemporalRefusalError } from '../../adapters/temporal/connection-diagnosis';
 import { dataConverterOf } from '../../adapters/temporal/payload-data-converter';
 import { sleep } from '../../shared/sleep';
 import type { ModuleName } from '../../config/load';
+import type { OperationMetricsSinks } from '../../../workflows/operation-metrics-sink';
 import type { ReadinessCheck } from '../infra/readiness';
 import type { Module, ModuleDeps } from './module';
 
@@ -27,6 +28,8 @@ export interface TemporalWorkerModuleOptions {
   stickyQueueScheduleToStartTimeoutMs?: number;
   /** Releases what the activities hold, after the worker drained. */
   close?: () => void;
+  /** Where the workflows' sinks (their metrics) lead. */
+  sinks?: InjectedSinks<OperationMetricsSinks>;
 }
 
 /**
@@ -67,6 +70,7 @@ export function temporalWorkerModule(
       taskQueue: options.taskQueue,
       workflowBundle: await resources.workflowBundle(),
       activities: options.activities,
+      ...(options.sinks && { sinks: options.sinks }),
       shutdownGraceTime: '10s',
       // Workflow cache: sized by MAESTRO_WORKFLOW_CACHE_SIZE, not by the SDK's default (which
       // follows the host's memory). Fewer in-flight workflow tasks than cached workflows, as the

@@ -14,7 +14,7 @@ describe('room operations (stubbed activities)', () => {
   it('creates `amount` distinct rooms in batches when add_rooms runs', async () => {
     const amount = ADD_ROOMS_BATCH_SIZE + 5;
 
-    const { details, calls } = await harness.run(
+    const { details, calls, metrics } = await harness.run(
       'add_rooms',
       { amount },
       {
@@ -31,6 +31,23 @@ describe('room operations (stubbed activities)', () => {
     ]);
     expect(new Set(batches.flat()).size).toBe(amount);
     expect(details.executionHistory.map((line) => line.event)).toContain(`added ${amount} rooms`);
+    // Its steps name their operation, for the failed-rooms counter.
+    expect(calls.map((call) => (call.input as { operation?: string }).operation)).toEqual([
+      'add_rooms',
+      'add_rooms',
+    ]);
+    expect(metrics).toEqual([
+      {
+        method: 'operationExecuted',
+        event: {
+          game: '',
+          scheduler: details.schedulerName,
+          operation: 'add_rooms',
+          isSuccess: true,
+          durationMs: expect.any(Number) as number,
+        },
+      },
+    ]);
   });
 
   it('creates at most the limit when add_rooms asks for more', async () => {
@@ -48,7 +65,7 @@ describe('room operations (stubbed activities)', () => {
 
   it('ends in error naming the failed batches when a creation step fails', async () => {
     let attempt = 0;
-    const { details } = await harness.run(
+    const { details, metrics } = await harness.run(
       'add_rooms',
       { amount: ADD_ROOMS_BATCH_SIZE * 2 },
       {
@@ -62,6 +79,17 @@ describe('room operations (stubbed activities)', () => {
     expect(details.executionHistory.map((line) => line.event)).toContain(
       'Operation execution failed: 1 of 2 batches of rooms failed, first error: no ports left',
     );
+    const labels = { game: '', scheduler: details.schedulerName, operation: 'add_rooms' };
+    expect(metrics.map(({ method, event }) => ({ method, event }))).toEqual([
+      {
+        method: 'operationExecuted',
+        event: { ...labels, isSuccess: false, durationMs: expect.any(Number) as number },
+      },
+      {
+        method: 'operationRolledBack',
+        event: { ...labels, isSuccess: true, durationMs: expect.any(Number) as number },
+      },
+    ]);
   });
 
   it('removes the listed rooms, then `amount` chosen ones besides them', async () => {
@@ -76,13 +104,18 @@ describe('room operations (stubbed activities)', () => {
 
     expect(details.status).toBe('finished');
     const steps = calls.map(({ name, input }) => {
-      const { roomIds, amount, exclude, reason } = input as Record<string, unknown>;
-      return { name, roomIds, amount, exclude, reason };
+      const { roomIds, amount, exclude, reason, operation } = input as Record<string, unknown>;
+      return { name, roomIds, amount, exclude, reason, operation };
     });
     expect(steps).toEqual([
-      { name: 'deleteRooms', roomIds: ['room-a'], reason: 'scale_down' },
+      { name: 'deleteRooms', roomIds: ['room-a'], reason: 'scale_down', operation: 'remove_rooms' },
       { name: 'pickRoomsToRemove', amount: 2, exclude: ['room-a'] },
-      { name: 'deleteRooms', roomIds: ['room-b', 'room-c'], reason: 'scale_down' },
+      {
+        name: 'deleteRooms',
+        roomIds: ['room-b', 'room-c'],
+        reason: 'scale_down',
+        operation: 'remove_rooms',
+      },
     ]);
   });
 
