@@ -126,7 +126,7 @@ describe('Management API over HTTP', () => {
       ),
     );
     expect(documented.sort()).toEqual(registered.sort());
-    expect(registered).toHaveLength(13);
+    expect(registered).toHaveLength(14);
     await app.close();
   });
 
