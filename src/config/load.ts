@@ -13,12 +13,14 @@ import { environmentSchema, type Environment, type EnvironmentVariable } from '.
 import { ignoredServiceLinkVariables } from './service-links';
 import { resolvePayloadEncryption, type PayloadEncryptionConfig } from './payload-encryption';
 import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal';
+import { resolveTracing, type TracingConfig } from './tracing';
 
 export { ConfigError, type ConfigProblem } from './problems';
 export type { AccessConfig, ApiKeysConfig, OidcConfig } from './access';
 export type { ApiTlsConfig, RateLimitsConfig } from './api-security';
 export type { PemSource, TemporalConnectionSettings, TemporalTlsSettings } from './temporal';
 export type { PayloadEncryptionConfig, PayloadKey } from './payload-encryption';
+export type { TracingConfig } from './tracing';
 
 export const MODULE_NAMES = [
   'management-api',
@@ -82,6 +84,8 @@ export interface Config {
   supervision: { schedulersPerProcess: number; leaseTtlMs: number };
   /** Workflows each Temporal worker of the process keeps cached (the SDK's `maxCachedWorkflows`). */
   workflowCacheSize: number;
+  /** OpenTelemetry tracing; absent: off. */
+  tracing?: TracingConfig;
 }
 
 /** What the scheduler workflows are started with (see `SchedulerWorkflowInput`). */
@@ -134,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!parsed.success) throw new ConfigError(toProblems(parsed.error));
   const temporal = resolveTemporalConnection(env, parsed.data);
   const encryption = resolvePayloadEncryption(parsed.data);
+  const tracing = resolveTracing(parsed.data, env);
   const problems = [
     ...crossCheck(parsed.data),
     ...checkRedisSettings(parsed.data, new Set(Object.keys(variables))),
@@ -141,10 +146,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...checkApiTls(parsed.data),
     ...temporal.problems,
     ...encryption.problems,
+    ...tracing.problems,
   ];
   if (problems.length > 0 || !temporal.settings) throw new ConfigError(problems);
   const config = toConfig(parsed.data, temporal.settings);
   if (encryption.settings) config.temporal.payloadEncryption = encryption.settings;
+  if (tracing.settings) config.tracing = tracing.settings;
   return config;
 }
 

@@ -13,6 +13,7 @@ import type { Message } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
+import { grpcStatusOf, traceGrpcCall } from '../shared/request-tracing';
 import {
   grpcCallContext,
   grpcErrorOf,
@@ -30,11 +31,16 @@ function unaryHandler(rpc: BoundMethod, log: Logger): handleUnaryCall<Buffer, Me
     callback(grpcErrorOf(wire));
   };
   return (call, callback) => {
-    Promise.resolve()
-      .then(() =>
-        rpc.invoke(decodeBinaryMessage(rpc.method.input, call.request), grpcCallContext(call)),
-      )
-      .then(
+    traceGrpcCall(
+      path,
+      call.metadata,
+      undefined,
+      () =>
+        Promise.resolve().then(() =>
+          rpc.invoke(decodeBinaryMessage(rpc.method.input, call.request), grpcCallContext(call)),
+        ),
+      grpcStatusOf,
+    ).then(
         (response) => callback(null, response),
         (error: unknown) => fail(callback, error),
       );

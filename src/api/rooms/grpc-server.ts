@@ -12,6 +12,7 @@ import {
 import type { Message } from '@bufbuild/protobuf';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
+import { grpcStatusOf, SamplingClass, traceGrpcCall } from '../shared/request-tracing';
 import {
   grpcCallContext,
   grpcErrorOf,
@@ -24,20 +25,27 @@ import { roomsMethods, type RoomsApiDeps } from './rooms-service';
 
 function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buffer, Message> {
   const path = grpcMethodPath(rpc.service, rpc.method.name);
+  const samplingClass =
+    rpc.method === RoomsService.method.updateRoomWithPing ? SamplingClass.PING : undefined;
   const fail = (callback: sendUnaryData<Message>, error: unknown) => {
     const wire = toWireError(error);
     if (wire.isUnexpected) deps.log.error({ err: error, rpc: path }, 'rpc failed');
     callback(grpcErrorOf(wire));
   };
   return (call, callback) => {
-    Promise.resolve()
-      .then(() => {
-        const request = decodeBinaryMessage(rpc.method.input, call.request);
-        const context = grpcCallContext(call);
-        deps.auth.checkMessage(rpc.method, request, context.authorization);
-        return rpc.invoke(request, context);
-      })
-      .then(
+    traceGrpcCall(
+      path,
+      call.metadata,
+      samplingClass,
+      () =>
+        Promise.resolve().then(() => {
+          const request = decodeBinaryMessage(rpc.method.input, call.request);
+          const context = grpcCallContext(call);
+          deps.auth.checkMessage(rpc.method, request, context.authorization);
+          return rpc.invoke(request, context);
+        }),
+      grpcStatusOf,
+    ).then(
         (response) => callback(null, response),
         (error: unknown) => fail(callback, error),
       );

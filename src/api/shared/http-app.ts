@@ -7,6 +7,7 @@ import type { HttpBinding } from './http-bindings';
 import { MalformedRequestError } from './malformed-request-error';
 import { parseQueryString } from './query-string';
 import { MAX_TEXT_LENGTH } from './request-text';
+import { traceHttpRequests, type HttpTracingOptions } from './request-tracing';
 
 export interface HttpAppOptions {
   /**
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   bindings?: readonly HttpBinding[];
   /** Serve HTTPS with these options (HTTP/1.1, as Maestro's clients speak). */
   https?: TlsOptions;
+  /** How requests are traced (each is a server span when tracing is on). */
+  tracing?: HttpTracingOptions;
 }
 
 /** grpc-gateway accepts as much as gRPC does by default (4 MiB messages). */
@@ -44,6 +47,7 @@ export function createHttpApp(log: Logger, options: HttpAppOptions = {}): Fastif
     // grpc-gateway has no HEAD routes: HEAD on a GET path is "Method Not Allowed".
     exposeHeadRoutes: false,
   });
+  traceHttpRequests(app, options.tracing);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
