@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import type { Metadata } from '@grpc/grpc-js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { maestroTracer } from '../../shared/tracing';
 import { toWireError } from './error-mapping';
 
 /**
@@ -21,10 +22,7 @@ export const SAMPLING_CLASS_ATTRIBUTE = 'maestro.sampling.class';
 export const SamplingClass = { PING: 'ping' } as const;
 export type SamplingClass = (typeof SamplingClass)[keyof typeof SamplingClass];
 
-/** The name every maestro span is made under (instrumentation scope). */
-export const TRACER_NAME = 'maestro';
-
-const tracer = () => trace.getTracer(TRACER_NAME);
+const tracer = maestroTracer;
 
 export interface HttpTracingOptions {
   /** The sampling class of the route with this pattern and method, if it has one. */
