@@ -9,9 +9,7 @@ const { bundleWorkflowCode } = require('@temporalio/worker');
 
 const dist = path.join(__dirname, '..', 'dist');
 const workflowsPath = path.join(dist, 'workflows', 'index.js');
-const tracingInterceptors = require.resolve(
-  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
-);
+const tracingInterceptors = path.join(dist, 'workflows', 'tracing-interceptors.js');
 
 async function write(file, options) {
   const { code } = await bundleWorkflowCode({ workflowsPath, ...options });

@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { TRACING_WORKFLOW_INTERCEPTORS } from '../../src/adapters/temporal/workflow-bundle';
 import * as workflows from '../../workflows';
 import { loadHistoryFixtures } from '../support/workflow-history-fixtures';
 
@@ -18,11 +19,15 @@ describe('recorded workflow histories', () => {
     expect([...recorded].sort()).toEqual(Object.keys(workflows).sort());
   });
 
-  it('replay on the current workflow code without non-determinism', async () => {
+  it.each([
+    ['the current workflow code', []],
+    // Turning tracing on deploys the bundle with the OpenTelemetry workflow interceptors.
+    ['the current workflow code with the tracing interceptors', [TRACING_WORKFLOW_INTERCEPTORS]],
+  ])('replay on %s without non-determinism', async (_name, workflowModules) => {
     const failures: string[] = [];
 
     const results = Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../../workflows') },
+      { workflowsPath: require.resolve('../../workflows'), interceptors: { workflowModules } },
       fixtures.map((fixture) => ({ workflowId: fixture.name, history: fixture.history })),
     );
     for await (const result of results) {

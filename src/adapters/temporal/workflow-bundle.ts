@@ -14,12 +14,12 @@ const PREBUILT_BUNDLES = {
   traced: path.join(ROOT, 'workflow-bundle-traced.js'),
 };
 /**
- * The OpenTelemetry workflow interceptors a traced bundle includes: they make spans of the
- * workflow's run, its signals, activities and child workflows, and carry the trace in their
- * headers. Only bundled when tracing is on: a bundle without them makes no spans at all.
+ * The OpenTelemetry workflow interceptors a traced bundle includes (workflows/tracing-interceptors):
+ * they make spans of the workflow's run, its signals, activities and child workflows, and carry
+ * the trace in their headers. Only bundled when tracing is on: without them, no spans at all.
  */
 export const TRACING_WORKFLOW_INTERCEPTORS = require.resolve(
-  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+  '../../../workflows/tracing-interceptors',
 );
 const WORKFLOWS_ENTRY = require.resolve('../../../workflows');
 /** What a bundle made from the sources is made of: the code and the locked dependencies. */

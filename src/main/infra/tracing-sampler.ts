@@ -6,7 +6,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
   type SamplingResult,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace-node';
 import { SAMPLING_CLASS_ATTRIBUTE, SamplingClass } from '../../api/shared/request-tracing';
 import type { TracingConfig } from '../../config/load';
 
