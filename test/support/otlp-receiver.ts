@@ -63,7 +63,12 @@ export interface ReceivedSpan {
 
 interface WireKeyValue {
   key: string;
-  value?: { string_value?: string; bool_value?: boolean; int_value?: number; double_value?: number };
+  value?: {
+    string_value?: string;
+    bool_value?: boolean;
+    int_value?: number;
+    double_value?: number;
+  };
 }
 interface WireSpan {
   trace_id: Uint8Array;

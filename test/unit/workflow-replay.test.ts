@@ -23,18 +23,22 @@ describe('recorded workflow histories', () => {
     ['the current workflow code', []],
     // Turning tracing on deploys the bundle with the OpenTelemetry workflow interceptors.
     ['the current workflow code with the tracing interceptors', [TRACING_WORKFLOW_INTERCEPTORS]],
-  ])('replay on %s without non-determinism', async (_name, workflowModules) => {
-    const failures: string[] = [];
+  ])(
+    'replay on %s without non-determinism',
+    async (_name, workflowModules) => {
+      const failures: string[] = [];
 
-    const results = Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../../workflows'), interceptors: { workflowModules } },
-      fixtures.map((fixture) => ({ workflowId: fixture.name, history: fixture.history })),
-    );
-    for await (const result of results) {
-      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
-    }
+      const results = Worker.runReplayHistories(
+        { workflowsPath: require.resolve('../../workflows'), interceptors: { workflowModules } },
+        fixtures.map((fixture) => ({ workflowId: fixture.name, history: fixture.history })),
+      );
+      for await (const result of results) {
+        if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+      }
 
-    expect(failures).toEqual([]);
-    expect(fixtures.length).toBeGreaterThan(20);
-  }, 120_000);
+      expect(failures).toEqual([]);
+      expect(fixtures.length).toBeGreaterThan(20);
+    },
+    120_000,
+  );
 });

@@ -1,4 +1,9 @@
-import { Client, Connection, type ClientInterceptors, type ConnectionOptions } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  type ClientInterceptors,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import type { PayloadEncryptionConfig } from '../../config/load';
 import { watchedChannelCredentials } from './client-credentials';

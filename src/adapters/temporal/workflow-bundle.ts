@@ -18,9 +18,8 @@ const PREBUILT_BUNDLES = {
  * they make spans of the workflow's run, its signals, activities and child workflows, and carry
  * the trace in their headers. Only bundled when tracing is on: without them, no spans at all.
  */
-export const TRACING_WORKFLOW_INTERCEPTORS = require.resolve(
-  '../../../workflows/tracing-interceptors',
-);
+export const TRACING_WORKFLOW_INTERCEPTORS =
+  require.resolve('../../../workflows/tracing-interceptors');
 const WORKFLOWS_ENTRY = require.resolve('../../../workflows');
 /** What a bundle made from the sources is made of: the code and the locked dependencies. */
 const BUNDLE_INPUTS = ['src', 'workflows', 'package.json', 'package-lock.json'];

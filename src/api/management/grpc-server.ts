@@ -41,9 +41,9 @@ function unaryHandler(rpc: BoundMethod, log: Logger): handleUnaryCall<Buffer, Me
         ),
       grpcStatusOf,
     ).then(
-        (response) => callback(null, response),
-        (error: unknown) => fail(callback, error),
-      );
+      (response) => callback(null, response),
+      (error: unknown) => fail(callback, error),
+    );
   };
 }
 

@@ -46,9 +46,9 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
         }),
       grpcStatusOf,
     ).then(
-        (response) => callback(null, response),
-        (error: unknown) => fail(callback, error),
-      );
+      (response) => callback(null, response),
+      (error: unknown) => fail(callback, error),
+    );
   };
 }
 
