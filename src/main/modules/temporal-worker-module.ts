@@ -64,7 +64,8 @@ export function temporalWorkerModule(
   const createWorker = async (connection: NativeConnection): Promise<Worker> => {
     const created = await Worker.create({
       ...(dataConverter && { dataConverter }),
-      ...tracing,
+      ...(tracing && { interceptors: tracing.interceptors }),
+      sinks: { ...tracing?.sinks },
       connection,
       namespace: resources.config.temporal.namespace,
       taskQueue: options.taskQueue,
