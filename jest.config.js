@@ -17,12 +17,18 @@ const esmPackages = [
   // swagger-parser's (test/unit/openapi-document.test.ts)
   '@apidevtools/json-schema-ref-parser',
 ];
+/**
+ * CommonJS packages that load Node builtins with a dynamic `import()`, which jest's module system
+ * refuses without --experimental-vm-modules: the same transformer turns it into `require`.
+ */
+const dynamicImportPackages = ['@opentelemetry/otlp-exporter-base'];
+const transformedPackages = [...esmPackages, ...dynamicImportPackages];
 
 const transform = {
   '^.+\\.ts$': swc('typescript'),
-  [`node_modules/(${esmPackages.join('|')})/.+\\.js$`]: swc('ecmascript'),
+  [`node_modules/(${transformedPackages.join('|')})/.+\\.js$`]: swc('ecmascript'),
 };
-const transformIgnorePatterns = [`/node_modules/(?!(${esmPackages.join('|')})/)`];
+const transformIgnorePatterns = [`/node_modules/(?!(${transformedPackages.join('|')})/)`];
 /** The workspace packages from their sources, as tsconfig.json's `paths` say. */
 const moduleNameMapper = {
   '^@maestro/management-client$': '<rootDir>/packages/management-client/src/index.ts',

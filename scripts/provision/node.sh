@@ -5,7 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 marker=node_modules/.package-lock.json
-if [ -f "$marker" ] && [ "$marker" -nt package-lock.json ] && [ -f dist/workflow-bundle.js ]; then
+if [ -f "$marker" ] && [ "$marker" -nt package-lock.json ] && [ -f dist/workflow-bundle.js ] && [ -f dist/workflow-bundle-traced.js ]; then
   say "node dependencies: up to date"
   exit 0
 fi

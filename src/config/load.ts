@@ -13,12 +13,14 @@ import { environmentSchema, type Environment, type EnvironmentVariable } from '.
 import { ignoredServiceLinkVariables } from './service-links';
 import { resolvePayloadEncryption, type PayloadEncryptionConfig } from './payload-encryption';
 import { resolveTemporalConnection, type TemporalConnectionSettings } from './temporal';
+import { resolveTracing, type TracingConfig } from './tracing';
 
 export { ConfigError, type ConfigProblem } from './problems';
 export type { AccessConfig, ApiKeysConfig, OidcConfig } from './access';
 export type { ApiTlsConfig, RateLimitsConfig } from './api-security';
 export type { PemSource, TemporalConnectionSettings, TemporalTlsSettings } from './temporal';
 export type { PayloadEncryptionConfig, PayloadKey } from './payload-encryption';
+export type { TracingConfig } from './tracing';
 
 export const MODULE_NAMES = [
   'management-api',
@@ -89,6 +91,8 @@ export interface Config {
    * (0: a free one) and included in every internal /metrics of the process; absent: off.
    */
   temporalSdkMetrics?: { port: number };
+  /** OpenTelemetry tracing; absent: off. */
+  tracing?: TracingConfig;
 }
 
 /** What the scheduler workflows are started with (see `SchedulerWorkflowInput`). */
@@ -141,6 +145,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (!parsed.success) throw new ConfigError(toProblems(parsed.error));
   const temporal = resolveTemporalConnection(env, parsed.data);
   const encryption = resolvePayloadEncryption(parsed.data);
+  const tracing = resolveTracing(parsed.data, env);
   const problems = [
     ...crossCheck(parsed.data),
     ...checkRedisSettings(parsed.data, new Set(Object.keys(variables))),
@@ -148,10 +153,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...checkApiTls(parsed.data),
     ...temporal.problems,
     ...encryption.problems,
+    ...tracing.problems,
   ];
   if (problems.length > 0 || !temporal.settings) throw new ConfigError(problems);
   const config = toConfig(parsed.data, temporal.settings);
   if (encryption.settings) config.temporal.payloadEncryption = encryption.settings;
+  if (tracing.settings) config.tracing = tracing.settings;
   return config;
 }
 

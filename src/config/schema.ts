@@ -12,6 +12,12 @@ const integer = (min: number, max: number) =>
 
 const port = () => integer(0, 65535);
 
+const ratio = () =>
+  z.coerce
+    .number({ error: 'must be a number from 0 to 1' })
+    .min(0, { error: 'must be a number from 0 to 1' })
+    .max(1, { error: 'must be a number from 0 to 1' });
+
 const url = (protocols: readonly string[]) =>
   z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
     error: (issue) =>
@@ -529,6 +535,17 @@ export const environmentSchema = z
       .default(0)
       .describe(
         "Loopback port where the SDK's native core serves those metrics for /metrics to include; 0: a free one chosen at start.",
+      ),
+    MAESTRO_TRACING_ENABLED: boolean()
+      .default('false')
+      .transform((value) => value === 'true')
+      .describe(
+        'Export OpenTelemetry traces over OTLP/HTTP (protobuf) to `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT` (default http://localhost:4318). Setting either endpoint also turns tracing on; `OTEL_SDK_DISABLED=true` turns it off (docs/observability.md).',
+      ),
+    MAESTRO_TRACING_PING_SAMPLE_RATIO: ratio()
+      .default(0.01)
+      .describe(
+        'Share of Rooms API pings traced when tracing is on (0 to 1); every other request follows `OTEL_TRACES_SAMPLER` (default: all).',
       ),
   })
   .strict();

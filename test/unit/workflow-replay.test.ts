@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { TRACING_WORKFLOW_INTERCEPTORS } from '../../src/adapters/temporal/workflow-bundle';
 import * as workflows from '../../workflows';
 import { operationMetricsSinks } from '../../src/adapters/temporal/operation-metrics-sinks';
 import { RecordingOperationMetrics } from '../support/recording-operation-metrics';
@@ -20,20 +21,32 @@ describe('recorded workflow histories', () => {
     expect([...recorded].sort()).toEqual(Object.keys(workflows).sort());
   });
 
-  it('replay on the current workflow code without non-determinism, counting no metric again', async () => {
-    const failures: string[] = [];
-    const metrics = new RecordingOperationMetrics();
+  it.each([
+    ['the current workflow code', []],
+    // Turning tracing on deploys the bundle with the OpenTelemetry workflow interceptors.
+    ['the current workflow code with the tracing interceptors', [TRACING_WORKFLOW_INTERCEPTORS]],
+  ])(
+    'replay on %s without non-determinism, counting no metric again',
+    async (_name, workflowModules) => {
+      const failures: string[] = [];
+      const metrics = new RecordingOperationMetrics();
 
-    const results = Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../../workflows'), sinks: operationMetricsSinks(metrics) },
-      fixtures.map((fixture) => ({ workflowId: fixture.name, history: fixture.history })),
-    );
-    for await (const result of results) {
-      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
-    }
+      const results = Worker.runReplayHistories(
+        {
+          workflowsPath: require.resolve('../../workflows'),
+          interceptors: { workflowModules },
+          sinks: operationMetricsSinks(metrics),
+        },
+        fixtures.map((fixture) => ({ workflowId: fixture.name, history: fixture.history })),
+      );
+      for await (const result of results) {
+        if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+      }
 
-    expect(failures).toEqual([]);
-    expect(fixtures.length).toBeGreaterThan(20);
-    expect(metrics.calls).toEqual([]);
-  }, 120_000);
+      expect(failures).toEqual([]);
+      expect(fixtures.length).toBeGreaterThan(20);
+      expect(metrics.calls).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -41,6 +41,10 @@ import {
   REMOVE_ROOM,
   UPDATE_INSTANCE,
 } from './room-scripts';
+import { inClientSpan } from '../../shared/tracing';
+
+/** Span attribute: the scheduler a call is about. */
+const SCHEDULER = 'maestro.scheduler';
 
 export interface RedisRoomStoreOptions {
   /** How long an allocated room is held back from `ready` (Maestro's roomAllocationTTLMillis). */
@@ -93,14 +97,22 @@ export class RedisRoomStore implements RoomStore {
 
   async ping(report: PingReport): Promise<PingResult> {
     const keys = schedulerKeys(report.scheduler);
-    const reply = (await PING.run(this.redis, wholeRoomKeys(keys, report.roomId), [
-      report.roomId,
-      report.pingStatus,
-      JSON.stringify(report.metadata),
-      report.runningMatches,
-      report.maxMatches,
-      this.options.allocationTtlMs,
-    ])) as [string, ...unknown[]];
+    const reply = await inClientSpan(
+      'redis room ping',
+      { 'db.system.name': 'redis', 'db.operation.name': 'EVALSHA', [SCHEDULER]: report.scheduler },
+      async (span) => {
+        const result = (await PING.run(this.redis, wholeRoomKeys(keys, report.roomId), [
+          report.roomId,
+          report.pingStatus,
+          JSON.stringify(report.metadata),
+          report.runningMatches,
+          report.maxMatches,
+          this.options.allocationTtlMs,
+        ])) as [string, ...unknown[]];
+        span.setAttribute('maestro.ping.outcome', String(result[0]));
+        return result;
+      },
+    );
     const [outcome, previous, status, isValidationRoom, instance] = reply;
     if (outcome === 'room_not_found') return { outcome };
     if (outcome === 'invalid_transition') {

@@ -1,4 +1,9 @@
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  type ClientInterceptors,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import type { PayloadEncryptionConfig } from '../../config/load';
 import { watchedChannelCredentials } from './client-credentials';
@@ -34,6 +39,7 @@ export type TemporalServices = Pick<Connection, 'workflowService' | 'operatorSer
 export function createTemporalClient(
   config: TemporalConnectionConfig,
   tls?: TlsMaterialWatcher,
+  interceptors?: ClientInterceptors,
 ): Client {
   const connection = Connection.lazy(clientConnectionOptions(config, tls));
   const dataConverter = dataConverterOf(config.payloadEncryption);
@@ -41,6 +47,7 @@ export function createTemporalClient(
     connection,
     namespace: config.namespace,
     ...(dataConverter && { dataConverter }),
+    ...(interceptors && { interceptors }),
   });
 }
 

@@ -8,8 +8,18 @@ import type { Logger } from 'pino';
 import { toTemporalLogger } from './runtime';
 
 const ROOT = path.resolve(__dirname, '../../..');
-/** Written by `npm run build` next to the compiled code (dist/). */
-const PREBUILT_BUNDLE = path.join(ROOT, 'workflow-bundle.js');
+/** Written by `npm run build` next to the compiled code (dist/), without and with tracing. */
+const PREBUILT_BUNDLES = {
+  plain: path.join(ROOT, 'workflow-bundle.js'),
+  traced: path.join(ROOT, 'workflow-bundle-traced.js'),
+};
+/**
+ * The OpenTelemetry workflow interceptors a traced bundle includes (workflows/tracing-interceptors):
+ * they make spans of the workflow's run, its signals, activities and child workflows, and carry
+ * the trace in their headers. Only bundled when tracing is on: without them, no spans at all.
+ */
+export const TRACING_WORKFLOW_INTERCEPTORS =
+  require.resolve('../../../workflows/tracing-interceptors');
 const WORKFLOWS_ENTRY = require.resolve('../../../workflows');
 /** What a bundle made from the sources is made of: the code and the locked dependencies. */
 const BUNDLE_INPUTS = ['src', 'workflows', 'package.json', 'package-lock.json'];
@@ -17,25 +27,31 @@ const BUNDLE_INPUTS = ['src', 'workflows', 'package.json', 'package-lock.json'];
 const KEPT_BUNDLES = 8;
 
 /**
- * The workflow code every maestro worker runs: the bundle prebuilt by `npm run build` when running
+ * The workflow code every maestro worker runs (`isTraced`: with the OpenTelemetry workflow
+ * interceptors): the bundle prebuilt by `npm run build` when running
  * from dist/, otherwise a bundle of the sources (development, tests). Bundling takes seconds of
  * CPU, so a bundle of the sources is kept under the user's cache directory, named by a hash of
  * the sources, the lock file and the checkout's path: every later worker started from the same
  * sources (a restart of `npm run dev`, each test file's worker) loads it instead.
  */
-export async function loadWorkflowBundle(log: Logger): Promise<WorkflowBundleOption> {
-  if (existsSync(PREBUILT_BUNDLE)) {
-    log.debug({ path: PREBUILT_BUNDLE }, 'using prebuilt workflow bundle');
-    return { codePath: PREBUILT_BUNDLE };
+export async function loadWorkflowBundle(
+  log: Logger,
+  { isTraced = false }: { isTraced?: boolean } = {},
+): Promise<WorkflowBundleOption> {
+  const prebuilt = isTraced ? PREBUILT_BUNDLES.traced : PREBUILT_BUNDLES.plain;
+  if (existsSync(prebuilt)) {
+    log.debug({ path: prebuilt }, 'using prebuilt workflow bundle');
+    return { codePath: prebuilt };
   }
-  const cached = path.join(bundleCacheDir(), `${sourcesDigest()}.js`);
+  const cached = path.join(bundleCacheDir(), `${sourcesDigest()}${isTraced ? '-traced' : ''}.js`);
   if (existsSync(cached)) {
     log.debug({ path: cached }, 'using cached workflow bundle');
     return { codePath: cached };
   }
-  log.info({ entry: WORKFLOWS_ENTRY }, 'bundling workflow code');
+  log.info({ entry: WORKFLOWS_ENTRY, isTraced }, 'bundling workflow code');
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_ENTRY,
+    ...(isTraced && { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] }),
     logger: toTemporalLogger(log.child({ component: 'workflow-bundler' })),
   });
   storeBundle(cached, code, log);

@@ -8,6 +8,7 @@ import type { Message } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
+import { grpcStatusOf, traceGrpcCall } from '../shared/request-tracing';
 import {
   addReflection,
   DEFAULT_GRPC_SERVER_SETTINGS,
@@ -30,14 +31,19 @@ function unaryHandler(rpc: BoundMethod, log: Logger): handleUnaryCall<Buffer, Me
     callback(grpcErrorOf(wire));
   };
   return (call, callback) => {
-    Promise.resolve()
-      .then(() =>
-        rpc.invoke(decodeBinaryMessage(rpc.method.input, call.request), grpcCallContext(call)),
-      )
-      .then(
-        (response) => callback(null, response),
-        (error: unknown) => fail(callback, error),
-      );
+    traceGrpcCall(
+      path,
+      call.metadata,
+      undefined,
+      () =>
+        Promise.resolve().then(() =>
+          rpc.invoke(decodeBinaryMessage(rpc.method.input, call.request), grpcCallContext(call)),
+        ),
+      grpcStatusOf,
+    ).then(
+      (response) => callback(null, response),
+      (error: unknown) => fail(callback, error),
+    );
   };
 }
 

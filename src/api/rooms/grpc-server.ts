@@ -7,6 +7,7 @@ import { Server, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js'
 import type { Message } from '@bufbuild/protobuf';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
+import { grpcStatusOf, SamplingClass, traceGrpcCall } from '../shared/request-tracing';
 import {
   addReflection,
   DEFAULT_GRPC_SERVER_SETTINGS,
@@ -24,23 +25,30 @@ import { roomsMethods, type RoomsApiDeps } from './rooms-service';
 
 function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buffer, Message> {
   const path = grpcMethodPath(rpc.service, rpc.method.name);
+  const samplingClass =
+    rpc.method === RoomsService.method.updateRoomWithPing ? SamplingClass.PING : undefined;
   const fail = (callback: sendUnaryData<Message>, error: unknown) => {
     const wire = toWireError(error);
     if (wire.isUnexpected) deps.log.error({ err: error, rpc: path }, 'rpc failed');
     callback(grpcErrorOf(wire));
   };
   return (call, callback) => {
-    Promise.resolve()
-      .then(() => {
-        const request = decodeBinaryMessage(rpc.method.input, call.request);
-        const context = grpcCallContext(call);
-        deps.auth.checkMessage(rpc.method, request, context.authorization);
-        return rpc.invoke(request, context);
-      })
-      .then(
-        (response) => callback(null, response),
-        (error: unknown) => fail(callback, error),
-      );
+    traceGrpcCall(
+      path,
+      call.metadata,
+      samplingClass,
+      () =>
+        Promise.resolve().then(() => {
+          const request = decodeBinaryMessage(rpc.method.input, call.request);
+          const context = grpcCallContext(call);
+          deps.auth.checkMessage(rpc.method, request, context.authorization);
+          return rpc.invoke(request, context);
+        }),
+      grpcStatusOf,
+    ).then(
+      (response) => callback(null, response),
+      (error: unknown) => fail(callback, error),
+    );
   };
 }
 

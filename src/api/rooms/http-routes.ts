@@ -13,6 +13,7 @@ import {
   type UpdateRoomWithPingResponse,
 } from '../../gen/api/v1/rooms_pb';
 import { createHttpApp } from '../shared/http-app';
+import { SamplingClass } from '../shared/request-tracing';
 import { httpBindingOf, type HttpBinding } from '../shared/http-bindings';
 import { OPENAPI_PATH } from '../shared/openapi-document';
 import { decodeHttpRequest, httpCallContext } from '../shared/http-request';
@@ -135,13 +136,21 @@ function plainPingRequest(request: FastifyRequest): Message | undefined {
 
 /** The Rooms API's HTTP app, ready to `listen()` (tests `inject()` or listen on port 0). */
 export function buildRoomsHttpApp(deps: RoomsApiDeps, https?: TlsOptions): FastifyInstance {
-  const bindings = routesOf(deps).map((route) => route.binding);
+  const routes = routesOf(deps);
+  const bindings = routes.map((route) => route.binding);
+  const ping = routes.find(({ rpc }) => rpc.method === RoomsService.method.updateRoomWithPing);
   const app = createHttpApp(deps.log, {
     ...(https && { https }),
     ...(deps.httpMetrics && { metrics: deps.httpMetrics }),
     bindings,
     hasRouteForPath: (path) =>
       path === OPENAPI_PATH || bindings.some((binding) => binding.pathPattern.test(path)),
+    tracing: {
+      samplingClassOf: (method, route) =>
+        method === ping?.binding.verb && route === ping.binding.routerPath
+          ? SamplingClass.PING
+          : undefined,
+    },
   });
   registerRoomsRoutes(app, deps);
   return app;

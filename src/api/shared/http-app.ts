@@ -9,6 +9,7 @@ import { measureHttpRequests } from './http-request-metrics';
 import { MalformedRequestError } from './malformed-request-error';
 import { parseQueryString } from './query-string';
 import { MAX_TEXT_LENGTH } from './request-text';
+import { traceHttpRequests, type HttpTracingOptions } from './request-tracing';
 
 export interface HttpAppOptions {
   /**
@@ -22,6 +23,8 @@ export interface HttpAppOptions {
   https?: TlsOptions;
   /** Where every request is measured (see `measureHttpRequests`); none: unmeasured. */
   metrics?: HttpRequestMetrics;
+  /** How requests are traced (each is a server span when tracing is on). */
+  tracing?: HttpTracingOptions;
 }
 
 /** grpc-gateway accepts as much as gRPC does by default (4 MiB messages). */
@@ -49,6 +52,7 @@ export function createHttpApp(log: Logger, options: HttpAppOptions = {}): Fastif
     exposeHeadRoutes: false,
   });
   if (options.metrics) measureHttpRequests(app, options.metrics);
+  traceHttpRequests(app, options.tracing);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');

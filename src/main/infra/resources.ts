@@ -35,6 +35,7 @@ import type { SchedulerCache, SchedulerCacheInvalidator } from '../../ports/sche
 import type { Config } from '../../config/load';
 import type { ReadinessCheck } from './readiness';
 import { TemporalResources } from './temporal-resources';
+import { Tracing } from './tracing';
 
 /** How the Management API starts scheduler workflows, from the configuration. */
 export function operationQueueConfig(config: Config): TemporalOperationQueueConfig {
@@ -67,6 +68,8 @@ export class Resources {
   private activeSchedulers?: RedisSchedulerCache;
   private liveness?: ProcessLiveness;
   private verifiers?: readonly CredentialVerifier[];
+  /** The process's OpenTelemetry tracing, when configured (MAESTRO_TRACING_ENABLED, OTEL_*). */
+  readonly tracing?: Tracing;
   /** Aborted on shutdown so a connection still being retried gives up. */
   readonly shutdownSignal: AbortSignal;
   private readonly shutdownController = new AbortController();
@@ -76,11 +79,18 @@ export class Resources {
     readonly log: Logger,
   ) {
     this.shutdownSignal = this.shutdownController.signal;
+    if (config.tracing) {
+      const tracing = new Tracing(config.tracing);
+      this.tracing = tracing;
+      // First in, last closed: the spans of everything closing before it are exported.
+      this.closers.push({ name: 'tracing', close: () => tracing.shutdown() });
+    }
     this.temporal = new TemporalResources(
       config.temporal,
       log.child({ component: 'temporal' }),
       this.shutdownSignal,
       this.closers,
+      this.tracing?.clientInterceptors(),
     );
   }
 
@@ -119,7 +129,9 @@ export class Resources {
   }
 
   workflowBundle(): Promise<WorkflowBundleOption> {
-    this.bundle ??= loadWorkflowBundle(this.log.child({ component: 'temporal' }));
+    this.bundle ??= loadWorkflowBundle(this.log.child({ component: 'temporal' }), {
+      isTraced: this.tracing !== undefined,
+    });
     return this.bundle;
   }
 

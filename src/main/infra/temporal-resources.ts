@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { Client, ClientInterceptors } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createTemporalClient, pingTemporal } from '../../adapters/temporal/connection';
 import { TlsMaterialWatcher } from '../../adapters/temporal/tls-material';
@@ -21,11 +21,13 @@ export class TemporalResources {
     private readonly log: Logger,
     private readonly shutdownSignal: AbortSignal,
     private readonly closers: Closer[],
+    /** The API client's interceptors (tracing). */
+    private readonly interceptors?: ClientInterceptors,
   ) {}
 
   apiClient(): Client {
     if (!this.client) {
-      const client = createTemporalClient(this.config, this.tlsWatcher());
+      const client = createTemporalClient(this.config, this.tlsWatcher(), this.interceptors);
       this.client = client;
       this.closers.push({ name: 'temporal client', close: () => client.connection.close() });
     }

@@ -62,9 +62,13 @@ export function temporalWorkerModule(
 
   // The same converter as every client's: payloads are sealed when keys are configured.
   const dataConverter = dataConverterOf(resources.config.temporal.payloadEncryption);
+  // Tracing: activity interceptors and the workflow interceptors' span sink (traced bundle).
+  const tracing = resources.tracing?.workerOptions();
   const createWorker = async (connection: NativeConnection): Promise<Worker> => {
     const created = await Worker.create({
       ...(dataConverter && { dataConverter }),
+      ...(tracing && { interceptors: tracing.interceptors }),
+      sinks: { ...tracing?.sinks },
       connection,
       namespace: resources.config.temporal.namespace,
       taskQueue: options.taskQueue,

@@ -17,6 +17,12 @@ import { DomainError, ErrorCode } from '../../../domain/errors';
 import { backoffDelay, sleep, type BackoffPolicy } from './backoff';
 import { describeFailure, KubernetesError, type KubeFailure } from './kube-errors';
 import { TokenBucket } from './token-bucket';
+import { inClientSpan } from '../../../shared/tracing';
+
+/** Span attributes of a Kubernetes API request. */
+const OPERATION = 'maestro.kubernetes.operation';
+const ATTEMPTS = 'maestro.kubernetes.attempts';
+const OUTCOME = 'maestro.kubernetes.outcome';
 
 /** How maestro reaches the API server. */
 export interface KubeClientConfig {
@@ -89,8 +95,25 @@ export class KubeClient {
     send: (options: ConfigurationOptions) => Promise<T>,
     options: RequestOptions = {},
   ): Promise<KubeResult<T>> {
+    // One span per request, its retries included: `kubernetes create pod`.
+    return inClientSpan(`kubernetes ${operation}`, { [OPERATION]: operation }, async (span) => {
+      const result = await this.sendWithRetries(operation, send, options, (attempt) =>
+        span.setAttribute(ATTEMPTS, attempt),
+      );
+      span.setAttribute(OUTCOME, result.outcome);
+      return result;
+    });
+  }
+
+  private async sendWithRetries<T>(
+    operation: string,
+    send: (options: ConfigurationOptions) => Promise<T>,
+    options: RequestOptions,
+    onAttempt: (attempt: number) => void,
+  ): Promise<KubeResult<T>> {
     const { signal, attempts = DEFAULT_ATTEMPTS } = options;
     for (let attempt = 1; ; attempt++) {
+      onAttempt(attempt);
       await this.bucket.take(signal);
       this.count(operation);
       try {
