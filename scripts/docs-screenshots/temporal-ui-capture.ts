@@ -1,8 +1,9 @@
 /**
  * Screenshots of the Temporal Web UI showing what maestro tells it: the workflow list of one
- * scheduler, and the pages of an operation and of the scheduler workflow. A headless Chromium
- * (Debian's, driven by playwright-core: no browser download) waits for the texts it shows to
- * render, never for a fixed time.
+ * scheduler, and the User Metadata tabs of an operation and of the scheduler workflow. A headless
+ * Chromium (Debian's, driven by playwright-core: no browser download) waits for the texts it shows
+ * to render, never for a fixed time. The local-storage key and the frame order below are those of
+ * Temporal UI 2.42.1 (Temporal CLI 1.5.1): a newer UI may need them changed.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -30,11 +31,9 @@ const RENDER_TIMEOUT_MS = 30_000;
 const LIST_COLUMNS = [
   { label: 'Status', pinned: true },
   { label: 'Workflow ID', pinned: true },
-  { label: 'Type', pinned: false },
   { label: 'MaestroOperationDefinition', pinned: false },
   { label: 'MaestroOperationStatus', pinned: false },
   { label: 'MaestroActor', pinned: false },
-  { label: 'Start', pinned: false },
 ];
 
 /** A script run before each page loads: sets the list's columns where the UI keeps them. */
@@ -68,6 +67,7 @@ export async function captureTemporalUi(
 async function captureList(page: Page, demo: DemoScheduler, options: CaptureOptions) {
   const query = `MaestroScheduler = "${demo.name}"`;
   await page.goto(`${namespaceUrl(options)}/workflows?query=${encodeURIComponent(query)}`);
+  await page.getByRole('button', { name: 'Collapse saved views' }).click();
   await page.getByText(`scheduler:${demo.name}`, { exact: true }).waitFor();
   for (const operation of demo.operations) {
     await page.getByText(operation.id, { exact: true }).waitFor();
@@ -75,29 +75,46 @@ async function captureList(page: Page, demo: DemoScheduler, options: CaptureOpti
   return screenshot(page, 'temporal-ui-workflows.png', options);
 }
 
-/** The page of the demo's last `add_rooms` (the rooms its new version added). */
+/** The user metadata of the demo's last `add_rooms` (the rooms its new version added). */
 async function captureOperation(page: Page, demo: DemoScheduler, options: CaptureOptions) {
   const operation = demo.operations.findLast((o) => o.definitionName === 'add_rooms');
   if (!operation) throw new Error(`${demo.name} ran no add_rooms operation`);
-  await openWorkflow(page, operation.id, options);
-  await page.getByText(`→ scheduler ${demo.name}`).first().waitFor();
-  await page.getByText(operation.id).first().waitFor();
+  await openUserMetadata(page, operation.id, options);
+  await markdown(page, MarkdownBox.Summary).getByText(`→ scheduler ${demo.name}`).waitFor();
+  await markdown(page, MarkdownBox.Details).getByText(operation.id).waitFor();
   return screenshot(page, 'temporal-ui-operation.png', options);
 }
 
-/** The scheduler workflow's page: its summary, details and current details. */
+/**
+ * The scheduler workflow's user metadata, scrolled down to its last child: its summary, details
+ * and current details, and the summary of each child it started.
+ */
 async function captureScheduler(page: Page, demo: DemoScheduler, options: CaptureOptions) {
-  await openWorkflow(page, `scheduler:${demo.name}`, options);
-  await page.getByText(`scheduler ${demo.name}: execution worker`).first().waitFor();
+  await openUserMetadata(page, `scheduler:${demo.name}`, options);
+  const worker = `scheduler ${demo.name}: execution worker`;
+  await markdown(page, MarkdownBox.Summary).getByText(worker).waitFor();
+  await markdown(page, MarkdownBox.CurrentDetails).getByText(worker).waitFor();
+  const children = demo.operations.length + 2; // the operations, the watcher and the reporter
+  const lastChild = page.getByText('Child Workflow', { exact: true }).nth(children - 1);
+  await lastChild.scrollIntoViewIfNeeded();
   return screenshot(page, 'temporal-ui-scheduler.png', options);
 }
 
-/** Opens a workflow's page from the list, as a user does: a click on its id. */
-async function openWorkflow(page: Page, workflowId: string, options: CaptureOptions) {
+/** Opens a workflow's page from the list, as a user does (a click on its id), at User Metadata. */
+async function openUserMetadata(page: Page, workflowId: string, options: CaptureOptions) {
   const query = `WorkflowId = "${workflowId}"`;
   await page.goto(`${namespaceUrl(options)}/workflows?query=${encodeURIComponent(query)}`);
   await page.getByRole('link', { name: workflowId, exact: true }).first().click();
-  await page.waitForURL(/\/history/);
+  await page.getByText('User Metadata', { exact: true }).click();
+  await page.waitForURL(/\/user-metadata$/);
+}
+
+/** The UI renders each markdown text in a frame of its own, in this order. */
+const MarkdownBox = { Summary: 0, Details: 1, CurrentDetails: 2 } as const;
+type MarkdownBox = (typeof MarkdownBox)[keyof typeof MarkdownBox];
+
+function markdown(page: Page, box: MarkdownBox) {
+  return page.locator('iframe[title="output"]').nth(box).contentFrame();
 }
 
 async function screenshot(page: Page, file: string, options: CaptureOptions) {
