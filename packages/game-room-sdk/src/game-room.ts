@@ -86,7 +86,6 @@ export class GameRoom extends EventEmitter<GameRoomEvents> {
   private readonly log: GameRoomLogger;
   private readonly settings: ShutdownSettings;
   private readonly signals: NodeJS.Signals[];
-  private hasSignalHandlers = false;
   private isStopped = false;
   private shuttingDown: Promise<void> | undefined;
 
@@ -116,6 +115,8 @@ export class GameRoom extends EventEmitter<GameRoomEvents> {
       schedule,
       (report, failures, nextInMs) => this.settled(report, failures, nextInMs),
     );
+    // From the start, so that a room still loading also leaves gracefully; `stop()` removes them.
+    for (const signal of this.signals) process.on(signal, this.onSignal);
   }
 
   /** The status the room reports; undefined until the first transition. */
@@ -203,14 +204,7 @@ export class GameRoom extends EventEmitter<GameRoomEvents> {
   private transition(status: RoomStatus): Promise<PingReport> {
     if (this.isStopped) return Promise.reject(new Error('the game room is stopped'));
     this.currentStatus = status;
-    this.handleSignals();
     return this.loop.now();
-  }
-
-  private handleSignals(): void {
-    if (this.hasSignalHandlers) return;
-    this.hasSignalHandlers = true;
-    for (const signal of this.signals) process.on(signal, this.onSignal);
   }
 
   private readonly onSignal = (signal: NodeJS.Signals): void => {
