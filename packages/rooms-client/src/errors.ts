@@ -88,8 +88,15 @@ export class RoomsConnectionError extends Error {
   }
 }
 
+/** `message (cause's message)`, read by shape: errors of `fetch` may come from another realm. */
 function describe(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const inner = (cause as { cause?: unknown }).cause;
-  return inner instanceof Error ? `${cause.message} (${inner.message})` : cause.message;
+  const message = messageOf(cause) ?? String(cause);
+  const inner = messageOf((cause as { cause?: unknown } | undefined)?.cause);
+  return inner === undefined ? message : `${message} (${inner})`;
+}
+
+function messageOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const message = (value as { message?: unknown }).message;
+  return typeof message === 'string' ? message : undefined;
 }
