@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { PlayerEventType } from '@maestro/rooms-client';
 import {
-  PlayerEventType,
   RoomsClient,
   RoomStatus,
   type ForwardResult,
