@@ -185,7 +185,8 @@ export class GameRoom extends EventEmitter<GameRoomEvents> {
   shutdown(reason = 'shutdown'): Promise<void> {
     this.shuttingDown ??= runShutdown(reason, this.settings, this.log, {
       started: () => this.emit('shutdown', reason),
-      reportTerminating: () => this.ping(),
+      // The loop pings even once stopped (a last report) and never rejects.
+      reportTerminating: () => this.loop.now(),
       stop: () => this.stop(),
       setTerminating: () => void (this.currentStatus = RoomStatus.TERMINATING),
     });

@@ -21,12 +21,12 @@ export interface ShutdownSteps {
   stop(): Promise<void>;
 }
 
-type Ending = 'clean' | 'hook failed' | 'grace period over';
+type Ending = 'clean' | 'hook failed' | 'failed' | 'grace period over';
 
 /**
  * Reports `terminating`, stops pinging, runs the hook and exits: 0 when all of it finished within
- * the grace period, 1 when the hook threw or the grace period ran out (then at that moment,
- * whatever is still running).
+ * the grace period, 1 when something threw or the grace period ran out (then at that moment,
+ * whatever is still running). It always reaches `exit`.
  */
 export async function runShutdown(
   reason: string,
@@ -40,7 +40,11 @@ export async function runShutdown(
   });
   steps.started();
   log.info('shutting down', { reason, gracePeriodMs: settings.gracePeriodMs });
-  const ending = await Promise.race([leave(reason, settings, log, steps), graceOver]);
+  const left = leave(reason, settings, log, steps).catch((error: unknown): Ending => {
+    log.warn('shutdown failed', { reason, error: String(error) });
+    return 'failed';
+  });
+  const ending = await Promise.race([left, graceOver]);
   clearTimeout(timer);
   if (ending === 'grace period over') {
     log.warn('shutdown grace period over, exiting', { gracePeriodMs: settings.gracePeriodMs });

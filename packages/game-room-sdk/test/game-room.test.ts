@@ -275,6 +275,18 @@ describe('GameRoom', () => {
       answerLate(true); // (a real client's timeout ends it) so that stop() can finish
     });
 
+    it('still reports terminating and exits 0 after stop()', async () => {
+      const exit = jest.fn();
+      const gameRoom = room({ exit });
+      await gameRoom.ready();
+      await gameRoom.stop();
+
+      await gameRoom.shutdown();
+
+      expect(api.pings.map((p) => p.status)).toEqual(['ready', 'terminating']);
+      expect(exit).toHaveBeenCalledWith(0);
+    });
+
     it('runs once however often it is asked', async () => {
       const exit = jest.fn();
       const hook = jest.fn();
