@@ -1,10 +1,5 @@
-export {
-  GameRoom,
-  type GameRoomEvents,
-  type GameRoomOptions,
-  type PingFailure,
-  type PingReport,
-} from './game-room';
+export { GameRoom, type GameRoomOptions } from './game-room';
+export type { GameRoomEvents, PingFailure, PingReport } from './events';
 export {
   DEFAULT_ROOMS_API_ADDRESS,
   GameRoomConfigError,

@@ -81,10 +81,15 @@ export class HttpTransport implements RoomsTransport {
     });
     const url = `${this.base}${path.join('/')}`;
     const text = await this.send(url, route.verb, route.verb === 'GET' ? undefined : body, options);
-    const json = (text === '' ? {} : JSON.parse(text)) as JsonValue;
-    return fromJson(method.output, json, { ignoreUnknownFields: true }) as MessageShape<
-      M['output']
-    >;
+    try {
+      const json = (text === '' ? {} : JSON.parse(text)) as JsonValue;
+      return fromJson(method.output, json, { ignoreUnknownFields: true }) as MessageShape<
+        M['output']
+      >;
+    } catch (error) {
+      const message = `unreadable answer from ${url}: ${String(error)}`;
+      throw new RoomsApiError({ transport: 'http', code: INTERNAL, message });
+    }
   }
 
   close(): void {
@@ -126,6 +131,7 @@ export class HttpTransport implements RoomsTransport {
 }
 
 const CLOSED = new Error('the client is closed');
+const INTERNAL = 13;
 
 /** Every field, zero values too: a ping says `"runningMatches": 0` as rooms always have. */
 const ALL_FIELDS = { alwaysEmitImplicit: true } as const;
