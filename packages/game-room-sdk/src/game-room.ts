@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { PlayerEventType } from '@maestro/rooms-client';
 import {
   RoomsClient,
   RoomStatus,
   type ForwardResult,
+  type PlayerEventType,
   type RoomMetadata,
 } from '@maestro/rooms-client';
 import { DEFAULT_PING_SCHEDULE } from './backoff';
@@ -79,6 +79,11 @@ export class GameRoom extends EventEmitter<GameRoomEvents> {
       initialBackoffMs: options.backoff?.initialMs ?? DEFAULT_PING_SCHEDULE.initialBackoffMs,
       maxBackoffMs: options.backoff?.maxMs ?? DEFAULT_PING_SCHEDULE.maxBackoffMs,
     };
+    requirePositive({
+      ...schedule,
+      gracePeriodMs: this.settings.gracePeriodMs,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
     this.loop = new PingLoop(
       () => this.attempt(),
       schedule,
@@ -205,12 +210,23 @@ export class GameRoom extends EventEmitter<GameRoomEvents> {
   }
 }
 
+const DEFAULT_TIMEOUT_MS = 3_000;
+
+/** Throws RangeError naming each duration that is not a positive number of milliseconds. */
+function requirePositive(durations: Record<string, number>): void {
+  const wrong = Object.entries(durations).filter(([, ms]) => !(Number.isFinite(ms) && ms > 0));
+  if (wrong.length > 0) {
+    const list = wrong.map(([name, ms]) => `${name} (${ms})`).join(', ');
+    throw new RangeError(`not a positive number of milliseconds: ${list}`);
+  }
+}
+
 function clientFor(identity: RoomIdentity, options: GameRoomOptions): RoomsClient {
   return new RoomsClient({
     address: identity.roomsApiAddress,
     transport: options.transport ?? 'http',
     ...(identity.roomToken !== undefined && { roomToken: identity.roomToken }),
-    timeoutMs: options.timeoutMs ?? 3_000,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     // The ping loop retries with its own backoff; events are not repeated once sent.
     retries: 0,
   });

@@ -319,6 +319,12 @@ describe('GameRoom', () => {
       ]);
     });
 
+    it('refuses durations that are not positive', () => {
+      expect(() => room({ pingIntervalMs: Number('soon'), gracePeriodMs: 0 })).toThrow(
+        'not a positive number of milliseconds: intervalMs (NaN), gracePeriodMs (0)',
+      );
+    });
+
     it('names every variable maestro should have set when they are missing', () => {
       expect(() => new GameRoom({ env: {}, signals: [] })).toThrow(
         new GameRoomConfigError(['MAESTRO_SCHEDULER_NAME', 'MAESTRO_ROOM_ID']),
