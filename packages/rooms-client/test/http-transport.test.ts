@@ -234,6 +234,24 @@ describe('RoomsClient over HTTP', () => {
     ]);
   });
 
+  it('sends a Maestro v9 status report to …/status, once even when it fails', async () => {
+    answer = apiError(503, 14, 'Redis is unavailable', '0');
+
+    await expect(
+      client().updateStatus('arena', 'r1', { status: 'terminated', timestamp: 8 }),
+    ).rejects.toMatchObject({ isUnavailable: true });
+
+    expect(seen).toEqual([
+      {
+        method: 'PUT',
+        url: '/scheduler/arena/rooms/r1/status',
+        authorization: 'Bearer room-token',
+        contentType: 'application/json',
+        body: '{"status":"terminated","timestamp":8,"runningMatches":0}',
+      },
+    ]);
+  });
+
   it('sends no authorization without credentials, and reads a body that is not the API error', async () => {
     answer = { status: 502, body: 'Bad Gateway' };
 
