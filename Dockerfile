@@ -9,6 +9,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # npm ci links the workspace packages: their manifests must be there first.
 COPY packages/management-client/package.json packages/management-client/
+COPY packages/rooms-client/package.json packages/rooms-client/
+COPY packages/game-room-sdk/package.json packages/game-room-sdk/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY packages packages
@@ -29,7 +31,8 @@ RUN bash --version >/dev/null \
  && chown node:node /var/lib/maestro
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
-# node_modules/@maestro/* are links into packages/ (npm workspaces), built there.
+# node_modules/@maestro/* are links into packages/ (npm workspaces), built there; the sample game
+# room in examples/ requires @maestro/game-room-sdk through them.
 COPY --from=build /app/packages packages
 COPY --from=build /app/bin bin
 COPY --from=build /app/dist dist

@@ -50,6 +50,7 @@ export default tseslint.config(
       'coverage/',
       '.maestro/',
       'src/gen/',
+      'packages/*/src/gen/',
       '**/*.js',
       '**/*.mjs',
     ],

@@ -32,6 +32,8 @@ const transformIgnorePatterns = [`/node_modules/(?!(${transformedPackages.join('
 /** The workspace packages from their sources, as tsconfig.json's `paths` say. */
 const moduleNameMapper = {
   '^@maestro/management-client$': '<rootDir>/packages/management-client/src/index.ts',
+  '^@maestro/rooms-client$': '<rootDir>/packages/rooms-client/src/index.ts',
+  '^@maestro/game-room-sdk$': '<rootDir>/packages/game-room-sdk/src/index.ts',
 };
 
 /** @type {import('jest').Config} */

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// A sample game room for maestro: what a dedicated game server does to live under maestro.
+// A sample game room for maestro: what a dedicated game server does to live under maestro, written
+// with @maestro/game-room-sdk (packages/game-room-sdk).
 //
 // It reads its identity from the environment maestro gives every room, serves a tiny HTTP control
 // endpoint on its host port, and reports its state to the Rooms API: `ready` once it listens, then
-// `occupied` or `ready` when told, and `terminating` when it stops. Plain Node, no dependencies.
+// `occupied` or `ready` when told, and `terminating` when it stops.
 //
 //   MAESTRO_SCHEDULER_NAME, MAESTRO_ROOM_ID   set by maestro
 //   MAESTRO_HOST_PORT_<NAME>                  the port to listen on (local runtime), e.g. _GAME
@@ -15,16 +16,15 @@
 // Control: GET /status, POST /occupy, POST /free, POST /exit?code=N; SIGUSR1 toggles occupied.
 'use strict';
 const http = require('node:http');
+const { GameRoom } = require('@maestro/game-room-sdk');
 
 const scheduler = required('MAESTRO_SCHEDULER_NAME');
 const roomId = required('MAESTRO_ROOM_ID');
-const roomsApi = (process.env.ROOMS_API_ADDRESS || 'http://127.0.0.1:8070').replace(/\/$/, '');
 const portName = (process.env.GAME_PORT_NAME || 'game').toUpperCase().replace(/[^A-Z0-9]/g, '_');
 const port = Number(process.env[`MAESTRO_HOST_PORT_${portName}`] || process.env.PORT || 0);
-const pingIntervalMs = Number(process.env.PING_INTERVAL_MS || 5000);
 
 let status = 'ready';
-let pings = { sent: 0, failed: 0 };
+const pings = { sent: 0, failed: 0 };
 
 function log(msg, fields = {}) {
   process.stdout.write(
@@ -41,36 +41,33 @@ function required(name) {
   return value;
 }
 
-async function ping(pingStatus) {
-  const url = `${roomsApi}/scheduler/${scheduler}/rooms/${roomId}/ping`;
-  const headers = { 'content-type': 'application/json' };
-  if (process.env.MAESTRO_ROOM_TOKEN)
-    headers.authorization = `Bearer ${process.env.MAESTRO_ROOM_TOKEN}`;
-  const body = JSON.stringify({
-    status: pingStatus,
-    timestamp: Math.floor(Date.now() / 1000),
-    runningMatches: pingStatus === 'occupied' ? 1 : 0,
-  });
-  try {
-    const response = await fetch(url, {
-      method: 'PUT',
-      headers,
-      body,
-      signal: AbortSignal.timeout(2000),
-    });
-    pings.sent++;
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  } catch (error) {
-    pings.failed++;
-    log('ping failed', { status: pingStatus, error: String(error.message || error) });
-  }
-}
+// Identity, ROOMS_API_ADDRESS and MAESTRO_ROOM_TOKEN come from the environment; a ready room
+// reports runningMatches 0, an occupied one 1. After a failed ping the next one comes within the
+// interval (the backoff is capped at it). SIGTERM: the `signal` listener below, then a
+// `terminating` ping, then exit 0.
+const pingIntervalMs = Number(process.env.PING_INTERVAL_MS || 5000);
+const room = new GameRoom({
+  pingIntervalMs,
+  backoff: { initialMs: pingIntervalMs, maxMs: pingIntervalMs },
+  timeoutMs: 2000,
+});
+room.on('ping', (report) => {
+  if (report.error === undefined || report.error.name === 'RoomsApiError') pings.sent++;
+  if (report.error !== undefined) pings.failed++;
+});
+room.on('pingFailed', (error, failure) =>
+  log('ping failed', { status: failure.status, error: String(error.message || error) }),
+);
+room.on('signal', (signal) => {
+  log(`${signal} received, terminating`);
+  server.close();
+});
 
 function setStatus(next) {
   if (next === status) return;
   status = next;
   log('status changed', { status });
-  void ping(status);
+  void (status === 'occupied' ? room.occupied() : room.ready());
 }
 
 const server = http.createServer((request, response) => {
@@ -93,17 +90,9 @@ const server = http.createServer((request, response) => {
   return reply(404, { error: 'not found' });
 });
 
-const ticker = setInterval(() => void ping(status), pingIntervalMs);
 process.on('SIGUSR1', () => setStatus(status === 'occupied' ? 'ready' : 'occupied'));
-process.on('SIGTERM', async () => {
-  log('SIGTERM received, terminating');
-  clearInterval(ticker);
-  server.close();
-  await ping('terminating');
-  process.exit(0);
-});
 
 server.listen(port, () => {
   log('listening', { port: server.address().port, scheduler });
-  void ping('ready');
+  void room.ready();
 });

@@ -81,6 +81,18 @@ describe('the Docker image, its files assembled as the Dockerfile says', () => {
     expect(existsSync(path.join(app, 'dist/workflow-bundle.js'))).toBe(true);
   });
 
+  it('has the built game-room SDK the example game room requires', async () => {
+    const script = `const { GameRoom } = require('@maestro/game-room-sdk');
+      process.stdout.write(require.resolve('@maestro/game-room-sdk') + ' ' + typeof GameRoom);`;
+
+    const { stdout } = await run(process.execPath, ['-e', script], {
+      cwd: path.join(app, 'examples/game-room'),
+      env,
+    });
+
+    expect(stdout).toMatch(/packages\/game-room-sdk\/dist\/index\.js function$/);
+  });
+
   it('runs its entrypoint with the stage environment', async () => {
     const entrypoint = JSON.parse(argsOf(stage, 'ENTRYPOINT').at(-1)!) as string[];
     const [command, ...args] = entrypoint;
