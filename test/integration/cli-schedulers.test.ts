@@ -72,7 +72,14 @@ describe('the maestro CLI against a running maestro', () => {
     await maestro.waitForReadiness(['management-api', 'worker'], 200);
     // A system that has finished a create_scheduler answers the CLI within its timeouts.
     await createdScheduler(maestro, `warm-up-${uniqueSuffix()}`);
-    cli = (...args) => maestroCli([...args, '--server', maestro.managementApiUrl]);
+    cli = (...args) =>
+      maestroCli([
+        ...args,
+        '--server',
+        maestro.managementApiUrl,
+        '--rooms-server',
+        maestro.roomsApiUrl,
+      ]);
   }, 240_000);
 
   afterAll(async () => {
@@ -217,6 +224,16 @@ describe('the maestro CLI against a running maestro', () => {
       );
       const ready = await cli('rooms', 'list', roomful, '--status', 'ready');
       expect(ready.stdout.split('\n')).toHaveLength(1);
+      const address = await cli('rooms', 'address', roomful, rooms[0]!.id, '-o', 'json');
+      expect([address.code, address.stderr]).toEqual([0, '']);
+      expect(json(address)).toEqual({
+        host: expect.any(String) as unknown,
+        ports: [expect.objectContaining({ name: 'game', protocol: 'UDP' }) as unknown],
+      });
+      // Its room never pings ready: nothing to allocate, and the API says so.
+      const allocated = await cli('rooms', 'allocate', roomful);
+      expect(allocated.code).toBe(1);
+      expect(allocated.stderr).toMatch(/^maestro: .*no ready rooms? .*\(HTTP \d+\)$/m);
       const invalid = await cli('rooms', 'list', roomful, '--status', 'bogus');
       expect(invalid.code).toBe(2);
       expect((await cli('rooms', 'list', `${name}-missing`)).code).toBe(1);

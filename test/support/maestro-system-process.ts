@@ -18,6 +18,7 @@ export interface Readiness {
 /** A `maestro start <target>` child process on free ports, and how to reach it. */
 export interface MaestroSystemProcess extends MaestroProcess {
   managementApiUrl: string;
+  roomsApiUrl: string;
   readiness(module: ModuleName): Promise<Readiness>;
   /** Polls the modules' /readyz until every one answers `status` (or the time is up). */
   waitForReadiness(modules: readonly ModuleName[], status: number): Promise<Readiness[]>;
@@ -43,6 +44,7 @@ export async function startMaestroProcess(
   const ports = {} as Record<ModuleName, number>;
   for (const module of MODULE_NAMES) ports[module] = await freePort();
   const apiPort = await freePort();
+  const roomsPort = await freePort();
   const maestro = runMaestro(['start', target], {
     MAESTRO_LOG_LEVEL: 'info',
     MAESTRO_BIND_HOST: '127.0.0.1',
@@ -51,7 +53,7 @@ export async function startMaestroProcess(
     MAESTRO_REDIS_KEY_PREFIX: `it-${suffix}:`,
     MAESTRO_TEMPORAL_TASK_QUEUE_PREFIX: `it-${suffix}`,
     MAESTRO_MANAGEMENT_API_PORT: String(apiPort),
-    MAESTRO_ROOMS_API_PORT: String(await freePort()),
+    MAESTRO_ROOMS_API_PORT: String(roomsPort),
     MAESTRO_MANAGEMENT_API_GRPC_PORT: String(await freePort()),
     MAESTRO_ROOMS_API_GRPC_PORT: String(await freePort()),
     ...Object.fromEntries(MODULE_NAMES.map((m) => [INTERNAL_PORT_VARIABLE[m], String(ports[m])])),
@@ -64,6 +66,7 @@ export async function startMaestroProcess(
   return {
     ...maestro,
     managementApiUrl: `http://127.0.0.1:${apiPort}`,
+    roomsApiUrl: `http://127.0.0.1:${roomsPort}`,
     readiness,
     waitForReadiness: (modules, status) =>
       waitFor(

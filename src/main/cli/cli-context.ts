@@ -1,4 +1,5 @@
 import type { ManagementClient } from '@maestro/management-client';
+import type { RoomsClient } from '@maestro/rooms-client';
 import { clientContext, type ClientContext } from './client-context';
 import { describeFailure, ExitCode } from './exit-codes';
 import { render, type CliIo, type Column, type OutputFormat } from './output';
@@ -37,6 +38,12 @@ export class CliContext {
   client(): ManagementClient {
     this.connection ??= clientContext(this.options, this.env);
     return this.connection.management;
+  }
+
+  /** The Rooms API client (`--rooms-server`); `roomToken` for the calls about one room. */
+  roomsClient(roomToken?: string): RoomsClient {
+    this.connection ??= clientContext(this.options, this.env);
+    return this.connection.rooms(roomToken);
   }
 
   format(): OutputFormat {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { load } from 'js-yaml';
 import { ManagementClient } from '@maestro/management-client';
+import { RoomsClient } from '@maestro/rooms-client';
 import {
   parseProfilesFile,
   profilesFilePath,
@@ -10,10 +11,12 @@ import {
   type ClientSettings,
 } from '../../config/cli-settings';
 
-/** The client commands' connection: settings resolved once, the Management API client. */
+/** The client commands' connection: settings resolved once, the two APIs' clients. */
 export interface ClientContext {
   settings: ClientSettings;
   management: ManagementClient;
+  /** The Rooms API over HTTP; `roomToken` is sent on the calls about one room. */
+  rooms: (roomToken?: string) => RoomsClient;
 }
 
 /** Flags, else `MAESTRO_SERVER`/`MAESTRO_TOKEN`/…, else the profile, else the defaults. */
@@ -29,5 +32,11 @@ export function clientContext(
   return {
     settings,
     management: new ManagementClient({ server: settings.server, token: settings.token }),
+    rooms: (roomToken) =>
+      new RoomsClient({
+        address: settings.roomsServer,
+        ...(settings.token && { token: settings.token }),
+        ...(roomToken && { roomToken }),
+      }),
   };
 }

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { ApiError, ConnectionError } from '@maestro/management-client';
+import { RoomsApiError, RoomsConnectionError } from '@maestro/rooms-client';
 import { ClientSettingsError } from '../../config/cli-settings';
 import { DomainError } from '../../domain/errors';
 import { DefinitionFileError } from './definition-file';
@@ -24,6 +25,13 @@ export function describeFailure(error: unknown): { message: string; code: ExitCo
     return { message: error.message, code: ExitCode.UNREACHABLE };
   if (error instanceof ApiError) {
     return { message: `${error.message} (HTTP ${error.status})`, code: ExitCode.FAILED };
+  }
+  if (error instanceof RoomsConnectionError)
+    return { message: error.message, code: ExitCode.UNREACHABLE };
+  if (error instanceof RoomsApiError) {
+    const status =
+      error.httpStatus === undefined ? `gRPC ${error.code}` : `HTTP ${error.httpStatus}`;
+    return { message: `${error.message} (${status})`, code: ExitCode.FAILED };
   }
   if (
     error instanceof CommanderError ||

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ROOM_STATUSES, type Room, type RoomStatus } from '@maestro/management-client';
+import type { AllocatedRoom, RoomAddress } from '@maestro/rooms-client';
 import type { CliContext } from './cli-context';
 import { shortTime, type Column } from './output';
 
@@ -22,7 +23,16 @@ const COLUMNS: Column<Room>[] = [
   { heading: 'ADDRESS', value: address },
 ];
 
-/** `maestro rooms …`: list (Management API). */
+const ADDRESS_COLUMNS: Column<RoomAddress & Partial<Pick<AllocatedRoom, 'roomId'>>>[] = [
+  { heading: 'ROOM', value: (r) => r.roomId },
+  { heading: 'HOST', value: (r) => r.host },
+  {
+    heading: 'PORTS',
+    value: (r) => r.ports.map((p) => `${p.name}:${p.port}/${p.protocol}`).join(' '),
+  },
+];
+
+/** `maestro rooms …`: list (Management API), allocate and address (Rooms API). */
 export function registerRoomCommands(program: Command, cli: CliContext): void {
   const rooms = program
     .command('rooms')
@@ -36,6 +46,32 @@ export function registerRoomCommands(program: Command, cli: CliContext): void {
       cli.run(async (scheduler: string, options: { status?: RoomStatus }) => {
         const list = await cli.client().listRooms(scheduler, { status: options.status });
         cli.print({ rooms: list }, list, COLUMNS);
+      }),
+    );
+
+  rooms
+    .command('allocate <scheduler>')
+    .description(
+      'take a ready room for a match, as a matchmaker does (Rooms API; --token: a matchmaker credential when required)',
+    )
+    .action(
+      cli.run(async (scheduler: string) => {
+        const room = await cli.roomsClient().allocate(scheduler);
+        cli.print(room, [room], ADDRESS_COLUMNS);
+      }),
+    );
+
+  rooms
+    .command('address <scheduler> <room>')
+    .description("a room's public host and ports (Rooms API)")
+    .option(
+      '--room-token <token>',
+      "the room's token (its MAESTRO_ROOM_TOKEN), when the Rooms API requires room tokens",
+    )
+    .action(
+      cli.run(async (scheduler: string, room: string, options: { roomToken?: string }) => {
+        const found = await cli.roomsClient(options.roomToken).address(scheduler, room);
+        cli.print(found, [{ roomId: room, ...found }], ADDRESS_COLUMNS);
       }),
     );
 }
