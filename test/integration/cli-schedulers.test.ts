@@ -223,7 +223,7 @@ describe('the maestro CLI against a running maestro', () => {
         new RegExp(`^${rooms[0]!.id}\\s+(pending|unready)\\s+v1\\.0\\.0\\s`, 'm'),
       );
       const ready = await cli('rooms', 'list', roomful, '--status', 'ready');
-      expect(ready.stdout.split('\n')).toHaveLength(1);
+      expect(ready.stdout.trimEnd().split('\n')).toHaveLength(1);
       const address = await cli('rooms', 'address', roomful, rooms[0]!.id, '-o', 'json');
       expect([address.code, address.stderr]).toEqual([0, '']);
       expect(json(address)).toEqual({
