@@ -68,13 +68,13 @@ export function temporalWorkerModule(
     const created = await Worker.create({
       ...(dataConverter && { dataConverter }),
       ...(tracing && { interceptors: tracing.interceptors }),
-      sinks: { ...tracing?.sinks },
+      // One sinks object: the workflows' span exporter (tracing on) beside their metrics.
+      sinks: { ...tracing?.sinks, ...options.sinks },
       connection,
       namespace: resources.config.temporal.namespace,
       taskQueue: options.taskQueue,
       workflowBundle: await resources.workflowBundle(),
       activities: options.activities,
-      ...(options.sinks && { sinks: options.sinks }),
       shutdownGraceTime: '10s',
       // Workflow cache: sized by MAESTRO_WORKFLOW_CACHE_SIZE, not by the SDK's default (which
       // follows the host's memory). Fewer in-flight workflow tasks than cached workflows, as the
