@@ -1,7 +1,7 @@
 /**
  * The Management API over native gRPC, through a grpc-js client built from the same descriptors:
  * the same use cases as HTTP on real PostgreSQL and Temporal (worker running), errors through the
- * same table; server reflection describes both services to generic clients.
+ * same table; server reflection describes the services to generic clients.
  */
 import path from 'node:path';
 import { create, toBinary, toJson, type JsonValue, type Message } from '@bufbuild/protobuf';
@@ -254,7 +254,7 @@ describe('Management API over native gRPC', () => {
     expect(unknown.code).toBe(status.UNIMPLEMENTED);
   });
 
-  it('describes both services over server reflection, enough for a client with no .proto to call them', async () => {
+  it('describes its services over server reflection, enough for a client with no .proto to call them', async () => {
     const scheduler = name('reflected');
     await schedulers.call('createScheduler', createRequest(scheduler));
     const [list] = await reflect(api.grpcAddress, [
@@ -273,6 +273,7 @@ describe('Management API over native gRPC', () => {
 
     expect(servicesOf(list).sort()).toEqual([
       'api.v1.OperationsService',
+      'api.v1.SchedulerRoomsService',
       'api.v1.SchedulersService',
       'grpc.reflection.v1.ServerReflection',
       'grpc.reflection.v1alpha.ServerReflection',
