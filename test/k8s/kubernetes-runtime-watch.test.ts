@@ -49,11 +49,19 @@ describe('kubernetes runtime', () => {
     expect(terminating).toBeGreaterThan(ready);
   });
 
-  it('reports, at the next resync, a deletion its hung watch connection never delivered, and nothing twice', async () => {
+  // Freezing hangs the watch and the pool's kept-alive connections alike: the resync's list times
+  // out on one of them (3 s here), the pool's idle connections are retired with it, and the retry
+  // lists over a fresh connection.
+  it('reports, at the next resync, a deletion its hung connections never delivered, and nothing twice', async () => {
     const proxy = await startFreezableProxy(new URL(kubeConfig.getCurrentCluster()!.server));
     const server = `https://127.0.0.1:${proxy.port}`;
     const resyncing = new KubernetesRuntime(
-      { ...config, kubeconfigPath: writeKubeconfig({ server }), resyncIntervalMs: 1_000 },
+      {
+        ...config,
+        kubeconfigPath: writeKubeconfig({ server }),
+        resyncIntervalMs: 1_000,
+        requestTimeoutMs: 3_000,
+      },
       pino({ level: 'silent' }),
     );
     await create('steady');
@@ -94,7 +102,7 @@ async function startFreezableProxy(target: URL) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
-    /** Freezes the connections open for `minAgeMs` or more (not a request in flight); says how many. */
+    /** Freezes the connections open for `minAgeMs` or more (watches and idle kept-alive ones); says how many. */
     freeze: (minAgeMs: number) => {
       let count = 0;
       for (const [client, { upstream, openedAt }] of open) {

@@ -33,6 +33,8 @@ export interface KubeClientConfig {
   /** Requests per second after the burst (client-go's QPS); 0 for no limit. */
   qps: number;
   burst: number;
+  /** How long one request may take before it is abandoned and retried (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -72,11 +74,13 @@ export class KubeClient {
   private readonly bucket: TokenBucket;
   private readonly sent = new Map<string, number>();
   private readonly connections: KeptAliveConnections;
+  private readonly requestTimeoutMs: number;
 
   constructor(
     config: KubeClientConfig,
     private readonly log: Logger,
   ) {
+    this.requestTimeoutMs = config.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     const kubeConfig = loadKubeConfig(config);
     this.connections = new KeptAliveConnections(kubeConfig);
     const apiConfiguration = createConfiguration({
@@ -116,9 +120,14 @@ export class KubeClient {
       onAttempt(attempt);
       await this.bucket.take(signal);
       this.count(operation);
+      const timeout = AbortSignal.timeout(this.requestTimeoutMs);
       try {
-        return { outcome: 'ok', value: await send(perRequestOptions(signal)) };
+        return { outcome: 'ok', value: await send(perRequestOptions(signal, timeout)) };
       } catch (error) {
+        // A connection that swallowed a request whole (a dead NAT entry, a hung load balancer)
+        // rarely died alone: its idle siblings in the pool took the same path, and reusing them
+        // would cost a timeout each.
+        if (timeout.aborted && !signal?.aborted) this.connections.retireIdle();
         const failure = describeFailure(error);
         if (failure.status === 404) return { outcome: 'not_found' };
         if (failure.status === 409 && failure.reason === 'AlreadyExists')
@@ -215,6 +224,12 @@ class KeptAliveConnections implements SecurityAuthentication {
     }
     context.setAgent(this.agent);
   }
+
+  /** Closes the pool's idle connections, so the next requests open fresh ones. */
+  retireIdle() {
+    for (const sockets of Object.values(this.agent?.freeSockets ?? {}))
+      for (const socket of sockets ?? []) socket.destroy();
+  }
 }
 
 function sameTls(a: https.AgentOptions, b: https.AgentOptions): boolean {
@@ -251,11 +266,13 @@ function loadKubeConfig(config: KubeClientConfig): KubeConfig {
   return kubeConfig;
 }
 
-/** Bounds each request in time, and ties it to the caller's signal. */
-function perRequestOptions(signal: AbortSignal | undefined): ConfigurationOptions {
+/** Bounds a request in time (`timeout`), and ties it to the caller's signal. */
+function perRequestOptions(
+  signal: AbortSignal | undefined,
+  timeout: AbortSignal,
+): ConfigurationOptions {
   const middleware: ObservableMiddleware = {
     pre: (context) => {
-      const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
       context.setSignal(signal ? AbortSignal.any([signal, timeout]) : timeout);
       return new Observable(Promise.resolve(context));
     },
