@@ -21,19 +21,22 @@ export interface SupervisionRun {
   slots: SupervisionSlots;
   /** The process's liveness lease, under which each attempt is registered for fast failover. */
   liveness: SupervisorRegistry;
+  /** Aborted when this process begins to stop: its supervisors hand over at once. */
+  shutdown: AbortSignal;
 }
 
 /**
  * Runs a supervisor's long-running work under the process's liveness lease (a peer hands the
  * attempt back to Temporal within about the lease TTL if this process dies), heartbeating rarely
  * (so Temporal still notices a dead process if leases fail, and delivers cancellation); stopped
- * when the run is up (`rotated`), the activity is canceled (rethrown as the cancellation) or the
- * process lost its lease (a retryable failure: Temporal runs it again, wherever a slot is free);
- * `scheduler_deleted` when the work found its scheduler gone.
+ * when the run is up (`rotated`), the activity is canceled (rethrown as the cancellation), the
+ * process lost its lease or began to stop (retryable failures: Temporal runs it again, wherever a
+ * slot is free, without waiting for the worker's shutdown grace time); `scheduler_deleted` when
+ * the work found its scheduler gone.
  */
 export async function superviseActivity(
   context: Context,
-  { runDurationMs, slots, liveness }: SupervisionRun,
+  { runDurationMs, slots, liveness, shutdown }: SupervisionRun,
   work: (signal: AbortSignal) => Promise<SupervisedWorkOutcome>,
 ): Promise<SupervisionOutcome> {
   const { workflowExecution, activityId, base64TaskToken } = context.info;
@@ -46,10 +49,16 @@ export async function superviseActivity(
   const rotate = setTimeout(() => rotation.abort(), runDurationMs);
   const beat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
   try {
-    const stop = AbortSignal.any([context.cancellationSignal, rotation.signal, hold.lost]);
+    const stop = AbortSignal.any([
+      context.cancellationSignal,
+      rotation.signal,
+      hold.lost,
+      shutdown,
+    ]);
     const outcome = await work(stop);
     if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
     if (hold.lost.aborted) throw leaseLost(hold.lost.reason);
+    if (shutdown.aborted) throw handedOver();
     return outcome === 'scheduler_deleted' ? 'scheduler_deleted' : 'rotated';
   } finally {
     clearTimeout(rotate);
@@ -64,6 +73,13 @@ const leaseLost = (reason: unknown) =>
     message: reason instanceof Error ? reason.message : 'this process lost its liveness lease',
     type: 'ProcessLeaseLost',
     nextRetryDelay: '1 second', // not the grown backoff of an attempt that was handed over before
+  });
+
+const handedOver = () =>
+  ApplicationFailure.create({
+    message: 'this process is stopping: the supervisor runs again on another one',
+    type: 'ProcessStopping',
+    nextRetryDelay: '1 second',
   });
 
 /**
