@@ -26,8 +26,13 @@ describe('the maestro CLI against a running maestro', () => {
   let dropDatabase: () => Promise<void>;
   let cli: (...args: string[]) => Promise<CliRun>;
 
-  /** The scheduler file, in Maestro's shape as its docs write it (YAML). */
-  const file = (overrides: { roomsReplicas?: number; image?: string; name?: string } = {}) => {
+  /**
+   * The scheduler file, in Maestro's shape as its docs write it (YAML). Its rooms run the sample
+   * game room, which pings this maestro's Rooms API; `isSilent` rooms run `sleep` and never do.
+   */
+  const file = (
+    overrides: { roomsReplicas?: number; image?: string; name?: string; isSilent?: boolean } = {},
+  ) => {
     const target = path.join(dir, `scheduler-${Math.random().toString(36).slice(2)}.yaml`);
     const definition = {
       name: overrides.name ?? name,
@@ -42,9 +47,15 @@ describe('the maestro CLI against a running maestro', () => {
             name: 'game',
             image: overrides.image ?? 'tennis:1',
             imagePullPolicy: 'IfNotPresent',
-            command: ['sleep', '600'],
+            command: overrides.isSilent
+              ? ['sleep', '600']
+              : ['node', 'examples/game-room/index.js'],
+            environment: [
+              { name: 'ROOMS_API_ADDRESS', value: maestro.roomsApiUrl },
+              { name: 'PING_INTERVAL_MS', value: '1000' },
+            ],
             requests: { cpu: '10m', memory: '16Mi' },
-            limits: { cpu: '10m', memory: '16Mi' },
+            limits: { cpu: '10m', memory: '64Mi' },
             ports: [{ name: 'game', protocol: 'udp', port: 7000 }],
           },
         ],
@@ -147,6 +158,8 @@ describe('the maestro CLI against a running maestro', () => {
       expect(applied.code).toBe(0);
       expect(applied.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
       expect(applied.stderr).toMatch(/create_new_scheduler_version [0-9a-f-]+: finished/);
+      // A minor version keeps the rooms; --wait ends once the new room is ready.
+      expect(applied.stderr.trimEnd().split('\n').at(-1)).toBe('  rooms at v1.1.0: 1 ready on it');
       expect(await versionsOf()).toEqual(['v1.1.0*', 'v1.0.0']);
 
       const switched = await cli(
@@ -162,6 +175,50 @@ describe('the maestro CLI against a running maestro', () => {
       expect(switched.stderr).toMatch(/switch_active_version [0-9a-f-]+: finished/);
       const active = json(await cli('schedulers', 'get', name, '-o', 'json'));
       expect(active).toMatchObject({ name, spec: { version: 'v1.0.0' }, roomsReplicas: 0 });
+      // Back to no rooms: --wait ended once the room was gone.
+      expect(switched.stderr.trimEnd().split('\n').at(-1)).toBe('  rooms at v1.0.0: 0 ready on it');
+      expect(json(await cli('rooms', 'list', name, '-o', 'json'))['rooms']).toEqual([]);
+    },
+    WAITS,
+  );
+
+  it(
+    'follows a major version with --wait until the rolling update has replaced the rooms',
+    async () => {
+      const rolled = `${name}-rolled`;
+      const created = await cli(
+        'schedulers',
+        'apply',
+        '-f',
+        file({ name: rolled, roomsReplicas: 2 }),
+        '--wait',
+        '--timeout',
+        '150s',
+      );
+      expect(created.code).toBe(0);
+      expect(created.stderr.trimEnd().split('\n').at(-1)).toBe('  rooms at v1.0.0: 2 ready on it');
+
+      const applied = await cli(
+        'schedulers',
+        'apply',
+        '-f',
+        file({ name: rolled, roomsReplicas: 2, image: 'tennis:2' }),
+        '--wait',
+        '--timeout',
+        '150s',
+      );
+      expect(applied.code).toBe(0);
+      expect(applied.stderr).toContain('will make a major version: v1.0.0 → v2.0.0');
+      expect(applied.stderr).toMatch(/^ {2}rooms at v2\.0\.0: \d+ ready on it, \d+ to replace/m);
+      expect(applied.stderr.trimEnd().split('\n').at(-1)).toBe('  rooms at v2.0.0: 2 ready on it');
+      const rooms = json(await cli('rooms', 'list', rolled, '-o', 'json'))['rooms'] as {
+        status: string;
+        version: string;
+      }[];
+      expect(rooms.map(({ status, version }) => `${status} ${version}`)).toEqual([
+        'ready v2.0.0',
+        'ready v2.0.0',
+      ]);
     },
     WAITS,
   );
@@ -197,13 +254,22 @@ describe('the maestro CLI against a running maestro', () => {
     "lists a scheduler's rooms as a table or JSON, filtered by status",
     async () => {
       const roomful = `${name}-rooms`;
+      // --wait: the operations end, but the room never gets ready.
       const applied = await cli(
         'schedulers',
         'apply',
         '-f',
-        file({ name: roomful, roomsReplicas: 1 }),
+        file({ name: roomful, roomsReplicas: 1, isSilent: true }),
+        '--wait',
+        '--timeout',
+        '20s',
       );
-      expect(applied.code).toBe(0);
+      expect(applied.code).toBe(1);
+      expect(applied.stderr).toMatch(/add_rooms [0-9a-f-]+: finished/);
+      expect(applied.stderr).toContain('rooms at v1.0.0: 0 ready on it, 1 starting or stopping');
+      expect(applied.stderr.trimEnd().split('\n').at(-1)).toBe(
+        'rooms still rolling out after 20 s (--timeout)',
+      );
       let rooms: { id: string; status: string; version: string }[] = [];
       for (const deadline = Date.now() + 120_000; rooms.length === 0 && Date.now() < deadline;) {
         const listed = await cli('rooms', 'list', roomful, '-o', 'json');

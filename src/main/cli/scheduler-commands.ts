@@ -4,6 +4,7 @@ import type { CliContext } from './cli-context';
 import { readDefinitionFile } from './definition-file';
 import { ExitCode } from './exit-codes';
 import { watchOperations } from './operation-watch';
+import { watchRollout } from './rollout-watch';
 import { shortTime, type Column } from './output';
 import { planScheduler, type SchedulerPlan } from './scheduler-plan';
 import { parseDuration } from './durations';
@@ -36,7 +37,9 @@ const INFO_COLUMNS: Column<SchedulerInfo>[] = [
   },
 ];
 
-const WAIT_HELP = 'follow the resulting operations until they end; exit 1 if one fails';
+const WAIT_HELP =
+  'follow the resulting operations until they end, then the rooms until every ready room runs the active version; exit 1 if an operation fails or --timeout passes';
+const DELETE_WAIT_HELP = 'follow the deletion until the scheduler is gone; exit 1 if it fails';
 const TIMEOUT_HELP = 'how long --wait follows them (e.g. 90s, 10m)';
 
 /** `maestro schedulers …`: list, get, versions, info, apply, diff, switch, delete. */
@@ -147,7 +150,7 @@ export function registerSchedulerCommands(program: Command, cli: CliContext): vo
   schedulers
     .command('delete <name>')
     .description('delete the scheduler, its rooms and versions (queues delete_scheduler)')
-    .option('--wait', WAIT_HELP)
+    .option('--wait', DELETE_WAIT_HELP)
     .option('--timeout <duration>', TIMEOUT_HELP, '10m')
     .action(
       cli.run(async (name: string, options: { wait?: boolean; timeout: string }) => {
@@ -215,6 +218,7 @@ async function waitFor(
   timeoutMs: number,
   isDeletion = false,
 ): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
   const result = await watchOperations(cli.client(), scheduler, ids, cli.io, {
     followUpsSince: since,
     timeoutMs,
@@ -227,5 +231,10 @@ async function waitFor(
   for (const operation of failed) {
     cli.io.err(`${operation.definitionName} ${operation.id} ended ${operation.status}`);
   }
-  return result.isSuccess ? ExitCode.OK : ExitCode.FAILED;
+  if (!result.isSuccess) return ExitCode.FAILED;
+  if (isDeletion) return ExitCode.OK;
+  // The operations are done; a rolling update, and new rooms becoming ready, take longer.
+  if (await watchRollout(cli.client(), scheduler.name, cli.io, { deadline })) return ExitCode.OK;
+  cli.io.err(`rooms still rolling out after ${timeoutMs / 1000} s (--timeout)`);
+  return ExitCode.FAILED;
 }
