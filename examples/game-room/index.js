@@ -14,6 +14,8 @@
 //   MAESTRO_ROOM_TOKEN                        sent as a bearer token when maestro sets it
 //
 // Control: GET /status, POST /occupy, POST /free, POST /exit?code=N; SIGUSR1 toggles occupied.
+// Players: PUT /players/<id> (joins: a `playerJoin` event, and the room is occupied), DELETE
+// /players/<id> (leaves: `playerLeft`, and the room is ready again once empty).
 'use strict';
 const http = require('node:http');
 const { GameRoom } = require('@maestro/game-room-sdk');
@@ -25,6 +27,7 @@ const port = Number(process.env[`MAESTRO_HOST_PORT_${portName}`] || process.env.
 
 let status = 'ready';
 const pings = { sent: 0, failed: 0 };
+const players = new Set();
 
 function log(msg, fields = {}) {
   process.stdout.write(
@@ -77,7 +80,19 @@ const server = http.createServer((request, response) => {
     response.end(JSON.stringify(body));
   };
   if (request.method === 'GET' && url.pathname === '/status')
-    return reply(200, { roomId, scheduler, status, pings });
+    return reply(200, { roomId, scheduler, status, pings, players: [...players] });
+  const player = /^\/players\/([^/]+)$/.exec(url.pathname)?.[1];
+  if (player !== undefined && (request.method === 'PUT' || request.method === 'DELETE')) {
+    const playerId = decodeURIComponent(player);
+    const isJoin = request.method === 'PUT';
+    if (isJoin) players.add(playerId);
+    else players.delete(playerId);
+    setStatus(players.size > 0 ? 'occupied' : 'ready');
+    return room.playerEvent(isJoin ? 'playerJoin' : 'playerLeft', playerId).then(
+      () => reply(200, { status, players: [...players] }),
+      (error) => reply(502, { error: String(error.message || error) }),
+    );
+  }
   if (request.method === 'POST' && url.pathname === '/occupy')
     return (setStatus('occupied'), reply(200, { status }));
   if (request.method === 'POST' && url.pathname === '/free')

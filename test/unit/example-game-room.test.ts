@@ -83,6 +83,7 @@ describe('examples/game-room', () => {
       scheduler: 'arena',
       status: 'occupied',
       pings: { sent: 2, failed: 0 },
+      players: [],
     });
     room.kill('SIGTERM');
 
@@ -98,6 +99,39 @@ describe('examples/game-room', () => {
           runningMatches: pingStatus === 'occupied' ? 1 : 0,
         },
       ]),
+    );
+  }, 20_000);
+
+  it('forwards a player joining and leaving, occupied while it has players', async () => {
+    const { output } = start({
+      MAESTRO_SCHEDULER_NAME: 'arena',
+      MAESTRO_ROOM_ID: 'arena-1',
+      MAESTRO_HOST_PORT_GAME: '0',
+      PING_INTERVAL_MS: '60000',
+    });
+    await until(() => pings.length === 1 && output().includes('"listening"'), 'the first ping');
+    const port = (JSON.parse(output().split('\n')[0]!) as { port: number }).port;
+
+    const joined = await fetch(`http://127.0.0.1:${port}/players/alice`, { method: 'PUT' });
+    expect(await joined.json()).toEqual({ status: 'occupied', players: ['alice'] });
+    const left = await fetch(`http://127.0.0.1:${port}/players/alice`, { method: 'DELETE' });
+    expect(await left.json()).toEqual({ status: 'ready', players: [] });
+    await until(() => pings.length === 5, 'two pings and two player events');
+
+    const sent = (suffix: string) =>
+      pings.filter(({ url }) => url.endsWith(suffix)).map(({ body }) => body as unknown);
+    expect(sent('/ping').map((body) => (body as Ping['body']).status)).toEqual([
+      'ready',
+      'occupied',
+      'ready',
+    ]);
+    // Maestro's wire: the player's id travels in the event's metadata.
+    expect(sent('/playerevent')).toEqual(
+      ['playerJoin', 'playerLeft'].map((event) => ({
+        event,
+        metadata: { playerId: 'alice' },
+        timestamp: expect.any(Number) as unknown,
+      })),
     );
   }, 20_000);
 
