@@ -1,8 +1,9 @@
 /**
  * Tracing's cost per ping (`npm run bench:tracing`): the Rooms API's HTTP app (createHttpApp with
  * the ping route's sampling class) answering pings whose handler makes the Redis client span, in
- * three modes — tracing off, on with the default ping ratio (0.01), on with every ping traced —
- * exported over OTLP/HTTP to a local sink. Requests go through fastify's `inject` (no sockets), so
+ * three modes — tracing off (built as the composition root then builds it: no request hooks, no
+ * Redis span), on with the default ping ratio (0.01), on with every ping traced — exported over
+ * OTLP/HTTP to a local sink. Requests go through fastify's `inject` (no sockets), so
  * the figure is the CPU tracing adds to a ping, not a ping's latency. Modes alternate in rounds
  * and each mode's median round is kept (the machine is shared). Writes
  * bench/results/tracing-ping-overhead.json.
@@ -25,17 +26,19 @@ const MODES = [
   { name: 'on, every ping', pingSampleRatio: 1 },
 ] as const;
 
-function pingApp() {
+function pingApp(isTraced: boolean) {
   const app = createHttpApp(pino({ level: 'silent' }), {
-    tracing: {
-      samplingClassOf: (method, route) =>
-        method === 'PUT' && route === PING_ROUTE ? SamplingClass.PING : undefined,
-    },
+    ...(isTraced && {
+      tracing: {
+        samplingClassOf: (method: string, route: string) =>
+          method === 'PUT' && route === PING_ROUTE ? SamplingClass.PING : undefined,
+      },
+    }),
   });
-  app.put(PING_ROUTE, () =>
-    inClientSpan('redis room ping', { 'db.system.name': 'redis' }, () =>
-      Promise.resolve({ success: true }),
-    ),
+  const write = () => Promise.resolve({ success: true });
+  app.put(
+    PING_ROUTE,
+    isTraced ? () => inClientSpan('redis room ping', { 'db.system.name': 'redis' }, write) : write,
   );
   return app;
 }
@@ -50,7 +53,7 @@ async function round_(pingSampleRatio: number | undefined): Promise<number> {
           sampler: { name: 'parentbased_always_on', ratio: 1 },
           pingSampleRatio,
         });
-  const app = pingApp();
+  const app = pingApp(tracing !== undefined);
   await app.ready();
   const started = process.hrtime.bigint();
   for (let i = 0; i < REQUESTS_PER_ROUND; i++) {

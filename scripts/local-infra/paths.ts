@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { maestroCacheDir } from '../../src/shared/cache-dir';
 
 /** Where scripts/provision.sh caches what it builds (kept in step with scripts/provision/lib.sh). */
-export const cacheDir =
-  process.env['MAESTRO_CACHE_DIR'] ??
-  path.join(process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'), 'maestro');
+export const cacheDir = maestroCacheDir();
 export const binDir = path.join(cacheDir, 'bin');
 
 function provisioned(file: string, hint: string): string {

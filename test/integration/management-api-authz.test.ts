@@ -11,7 +11,7 @@ import type { Grant } from '../../src/domain/access/principal';
 import { OperationsService } from '../../src/gen/api/v1/operations_pb';
 import { SchedulersService, type ListSchedulersResponse } from '../../src/gen/api/v1/schedulers_pb';
 import { grpcClient } from '../support/management-api-grpc-client';
-import { GAME_ROOM } from '../support/management-api-http-fixture';
+import { maestroSchedulerBody } from '../support/management-api-http-fixture';
 import { bearer, signingKey } from '../support/oidc-provider';
 import { OperationsHarness } from '../support/operations-harness';
 import {
@@ -175,13 +175,13 @@ describe('Management API with access control on', () => {
         'POST',
         '/schedulers',
         bearer(admin),
-        schedulerBody(`new-${harness.suffix}`, gameA),
+        maestroSchedulerBody(harness, { name: `new-${harness.suffix}`, game: gameA }),
       );
       const refused = await http(
         'POST',
         '/schedulers',
         bearer(admin),
-        schedulerBody(`other-${harness.suffix}`, gameB),
+        maestroSchedulerBody(harness, { name: `other-${harness.suffix}`, game: gameB }),
       );
 
       expect(created.status).toBe(200);
@@ -360,28 +360,4 @@ describe('Management API with access control on', () => {
       }
     });
   });
-
-  function schedulerBody(name: string, game: string) {
-    return {
-      name,
-      game,
-      maxSurge: '25%',
-      roomsReplicas: 0,
-      portRange: harness.schedulerInput(name).portRange,
-      spec: {
-        terminationGracePeriod: '5s',
-        containers: [
-          {
-            name: 'game',
-            image: 'sample-game-room',
-            imagePullPolicy: 'IfNotPresent',
-            command: ['node', GAME_ROOM],
-            requests: { cpu: '10m', memory: '32Mi' },
-            limits: { cpu: '100m', memory: '64Mi' },
-            ports: [{ name: 'game', protocol: 'tcp', port: 7777 }],
-          },
-        ],
-      },
-    };
-  }
 });

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { freePort } from '../../scripts/local-infra/paths';
 import { loadConfig } from '../../src/config/load';
 import { startSystem, type System } from '../../src/main/system';
-import { GAME_ROOM } from '../support/management-api-http-fixture';
+import { maestroSchedulerBody } from '../support/management-api-http-fixture';
 import { OperationsHarness } from '../support/operations-harness';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { eventually } from '../support/runtime-contract';
@@ -80,27 +80,7 @@ describe('OpenTelemetry traces exported over OTLP', () => {
     const created = await fetch(`${apiUrl}/schedulers`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: scheduler,
-        game: 'tennis',
-        maxSurge: '25%',
-        roomsReplicas: 0,
-        portRange: harness.schedulerInput(scheduler).portRange,
-        spec: {
-          terminationGracePeriod: '5s',
-          containers: [
-            {
-              name: 'game',
-              image: 'sample-game-room',
-              imagePullPolicy: 'IfNotPresent',
-              command: ['node', GAME_ROOM],
-              requests: { cpu: '10m', memory: '32Mi' },
-              limits: { cpu: '100m', memory: '64Mi' },
-              ports: [{ name: 'game', protocol: 'tcp', port: 7777 }],
-            },
-          ],
-        },
-      }),
+      body: JSON.stringify(maestroSchedulerBody(harness, { name: scheduler, game: 'tennis' })),
     });
     expect(created.status).toBe(200);
 

@@ -23,6 +23,39 @@ export const match = {
 export const GAME_ROOM = path.resolve(__dirname, '../../examples/game-room/index.js');
 
 /**
+ * A scheduler as Maestro's POST /schedulers takes it, in lowerCamelCase as Maestro's docs write
+ * one: the sample game room, no rooms, the harness's port range for `name`, and the container's
+ * `environment` when given.
+ */
+export function maestroSchedulerBody(
+  harness: OperationsHarness,
+  { name, game, environment }: { name: string; game: string; environment?: Json[] },
+): Json {
+  return {
+    name,
+    game,
+    maxSurge: '25%',
+    roomsReplicas: 0,
+    portRange: harness.schedulerInput(name).portRange,
+    spec: {
+      terminationGracePeriod: '5s',
+      containers: [
+        {
+          name: 'game',
+          image: 'sample-game-room',
+          imagePullPolicy: 'IfNotPresent',
+          command: ['node', GAME_ROOM],
+          ...(environment && { environment }),
+          requests: { cpu: '10m', memory: '32Mi' },
+          limits: { cpu: '100m', memory: '64Mi' },
+          ports: [{ name: 'game', protocol: 'tcp', port: 7777 }],
+        },
+      ],
+    },
+  };
+}
+
+/**
  * Starts the harness and the API before the file's tests and stops them after; every test also
  * checks that the API logged no unexpected failure. Call it in a `describe` body.
  */
@@ -33,36 +66,18 @@ export function managementApiOverHttp() {
   const game = `game-${harness.suffix}`;
   const http = (method: string, route: string, body?: unknown) => call(api, method, route, body);
 
-  /** A scheduler as Maestro's docs write one, in lowerCamelCase. */
-  const camelBody = (scheduler: string, overrides: Json = {}): Json => {
-    const input = harness.schedulerInput(scheduler);
-    return {
+  /** The file's game's scheduler, its rooms pinging the harness's Rooms API every second. */
+  const camelBody = (scheduler: string, overrides: Json = {}): Json => ({
+    ...maestroSchedulerBody(harness, {
       name: scheduler,
       game,
-      maxSurge: '25%',
-      roomsReplicas: 0,
-      portRange: input.portRange,
-      spec: {
-        terminationGracePeriod: '5s',
-        containers: [
-          {
-            name: 'game',
-            image: 'sample-game-room',
-            imagePullPolicy: 'IfNotPresent',
-            command: ['node', GAME_ROOM],
-            environment: [
-              { name: 'ROOMS_API_ADDRESS', value: harness.roomsApiAddress },
-              { name: 'PING_INTERVAL_MS', value: '1000' },
-            ],
-            requests: { cpu: '10m', memory: '32Mi' },
-            limits: { cpu: '100m', memory: '64Mi' },
-            ports: [{ name: 'game', protocol: 'tcp', port: 7777 }],
-          },
-        ],
-      },
-      ...overrides,
-    };
-  };
+      environment: [
+        { name: 'ROOMS_API_ADDRESS', value: harness.roomsApiAddress },
+        { name: 'PING_INTERVAL_MS', value: '1000' },
+      ],
+    }),
+    ...overrides,
+  });
 
   const finished = (scheduler: string, operationId: string) =>
     harness.waitForOperation(scheduler, operationId, 'finished');

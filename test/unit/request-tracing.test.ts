@@ -145,6 +145,20 @@ describe('request tracing exported over OTLP', () => {
     });
   });
 
+  it('exports no span for a request when its app is built without tracing', async () => {
+    await start();
+    const untraced = createHttpApp(pino({ level: 'silent' }));
+    untraced.get('/schedulers/:name', () => ({ ok: true }));
+    const untracedUrl = await untraced.listen({ host: '127.0.0.1', port: 0 });
+
+    const response = await fetch(`${untracedUrl}/schedulers/s`);
+    await untraced.close();
+    await tracing.flush();
+
+    expect(response.status).toBe(200);
+    expect(receiver.spans).toEqual([]);
+  });
+
   it("continues a caller's sampled trace (traceparent) even for pings", async () => {
     await start({ pingSampleRatio: 0 });
 

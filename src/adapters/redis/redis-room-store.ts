@@ -49,10 +49,15 @@ const SCHEDULER = 'maestro.scheduler';
 export interface RedisRoomStoreOptions {
   /** How long an allocated room is held back from `ready` (Maestro's roomAllocationTTLMillis). */
   allocationTtlMs: number;
+  /** True when the process traces: each ping's script is then a client span; else no span path. */
+  isTraced?: boolean;
 }
 
 /** Room hashes read per pipeline round trip by `listRooms`. */
 const LIST_BATCH = 1_000;
+
+/** The ping script's reply: `[outcome, previous, status, isValidationRoom, instance]`. */
+type PingReply = [string, ...unknown[]];
 
 const statusOf = (code: unknown) => roomStatusOfCode(Number(code)) ?? RoomStatus.PENDING;
 
@@ -96,23 +101,9 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async ping(report: PingReport): Promise<PingResult> {
-    const keys = schedulerKeys(report.scheduler);
-    const reply = await inClientSpan(
-      'redis room ping',
-      { 'db.system.name': 'redis', 'db.operation.name': 'EVALSHA', [SCHEDULER]: report.scheduler },
-      async (span) => {
-        const result = (await PING.run(this.redis, wholeRoomKeys(keys, report.roomId), [
-          report.roomId,
-          report.pingStatus,
-          JSON.stringify(report.metadata),
-          report.runningMatches,
-          report.maxMatches,
-          this.options.allocationTtlMs,
-        ])) as [string, ...unknown[]];
-        span.setAttribute('maestro.ping.outcome', String(result[0]));
-        return result;
-      },
-    );
+    const reply = this.options.isTraced
+      ? await this.tracedPing(report)
+      : await this.runPing(report);
     const [outcome, previous, status, isValidationRoom, instance] = reply;
     if (outcome === 'room_not_found') return { outcome };
     if (outcome === 'invalid_transition') {
@@ -124,6 +115,31 @@ export class RedisRoomStore implements RoomStore {
       status: statusOf(status),
       room: snapshotOf(isValidationRoom, decodeInstance(String(instance))),
     };
+  }
+
+  private runPing(report: PingReport): Promise<PingReply> {
+    const keys = schedulerKeys(report.scheduler);
+    return PING.run(this.redis, wholeRoomKeys(keys, report.roomId), [
+      report.roomId,
+      report.pingStatus,
+      JSON.stringify(report.metadata),
+      report.runningMatches,
+      report.maxMatches,
+      this.options.allocationTtlMs,
+    ]) as Promise<PingReply>;
+  }
+
+  /** `runPing` in a Redis client span that records the ping's outcome. */
+  private tracedPing(report: PingReport): Promise<PingReply> {
+    return inClientSpan(
+      'redis room ping',
+      { 'db.system.name': 'redis', 'db.operation.name': 'EVALSHA', [SCHEDULER]: report.scheduler },
+      async (span) => {
+        const result = await this.runPing(report);
+        span.setAttribute('maestro.ping.outcome', String(result[0]));
+        return result;
+      },
+    );
   }
 
   async updateInstance(

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { maestroCacheDir } from '../../shared/cache-dir';
 import { toTemporalLogger } from './runtime';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -30,9 +30,10 @@ const KEPT_BUNDLES = 8;
  * The workflow code every maestro worker runs (`isTraced`: with the OpenTelemetry workflow
  * interceptors): the bundle prebuilt by `npm run build` when running
  * from dist/, otherwise a bundle of the sources (development, tests). Bundling takes seconds of
- * CPU, so a bundle of the sources is kept under the user's cache directory, named by a hash of
- * the sources, the lock file and the checkout's path: every later worker started from the same
- * sources (a restart of `npm run dev`, each test file's worker) loads it instead.
+ * CPU, so a bundle of the sources is kept in `workflow-bundles/` of maestro's cache directory
+ * (`MAESTRO_CACHE_DIR`, default `~/.cache/maestro`), named by a hash of the sources, the lock file
+ * and the checkout's path: every later worker started from the same sources (a restart of
+ * `npm run dev`, each test file's worker) loads it instead.
  */
 export async function loadWorkflowBundle(
   log: Logger,
@@ -59,7 +60,7 @@ export async function loadWorkflowBundle(
 }
 
 function bundleCacheDir(): string {
-  return path.join(os.homedir(), '.cache', 'maestro', 'workflow-bundles');
+  return path.join(maestroCacheDir(), 'workflow-bundles');
 }
 
 /** sha256 over the checkout's path and every input file's path and contents, in a fixed order. */

@@ -8,7 +8,7 @@ import type { Message } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
-import { grpcStatusOf, traceGrpcCall } from '../shared/request-tracing';
+import { grpcCallRunner } from '../shared/request-tracing';
 import {
   addReflection,
   DEFAULT_GRPC_SERVER_SETTINGS,
@@ -23,23 +23,23 @@ import {
 import type { BoundMethod } from '../shared/unary-service';
 import { managementMethods, type ManagementApiDeps } from './management-service';
 
-function unaryHandler(rpc: BoundMethod, log: Logger): handleUnaryCall<Buffer, Message> {
+function unaryHandler(
+  rpc: BoundMethod,
+  log: Logger,
+  isTraced: boolean,
+): handleUnaryCall<Buffer, Message> {
   const path = grpcMethodPath(rpc.service, rpc.method.name);
+  const run = grpcCallRunner(path, undefined, isTraced);
   const fail = (callback: sendUnaryData<Message>, error: unknown) => {
     const wire = toWireError(error);
     if (wire.isUnexpected) log.error({ err: error, rpc: path }, 'rpc failed');
     callback(grpcErrorOf(wire));
   };
   return (call, callback) => {
-    traceGrpcCall(
-      path,
-      call.metadata,
-      undefined,
-      () =>
-        Promise.resolve().then(() =>
-          rpc.invoke(decodeBinaryMessage(rpc.method.input, call.request), grpcCallContext(call)),
-        ),
-      grpcStatusOf,
+    run(call.metadata, () =>
+      Promise.resolve().then(() =>
+        rpc.invoke(decodeBinaryMessage(rpc.method.input, call.request), grpcCallContext(call)),
+      ),
     ).then(
       (response) => callback(null, response),
       (error: unknown) => fail(callback, error),
@@ -59,7 +59,7 @@ export function buildManagementGrpcServer(
     const handlers = Object.fromEntries(
       rpcs
         .filter((rpc) => rpc.service === service)
-        .map((rpc) => [rpc.method.localName, unaryHandler(rpc, deps.log)]),
+        .map((rpc) => [rpc.method.localName, unaryHandler(rpc, deps.log, deps.isTraced ?? false)]),
     );
     server.addService(grpcServerDefinition(service), handlers);
   }

@@ -62,6 +62,7 @@ export function buildManagementHttpApp(
     bindings: routes.map(({ binding }) => binding),
     hasRouteForPath: (path) =>
       path === OPENAPI_PATH || routes.some(({ binding }) => binding.pathPattern.test(path)),
+    ...(deps.isTraced && { tracing: {} }),
   });
   addRoutes(app, routes, deps);
   return app;

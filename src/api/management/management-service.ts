@@ -50,6 +50,8 @@ export interface ManagementApiDeps {
   rateLimits?: RateLimitPolicy;
   /** Where the HTTP requests are measured (none: unmeasured). */
   httpMetrics?: HttpRequestMetrics;
+  /** True when the process traces: every HTTP request and gRPC call is then a server span. */
+  isTraced?: boolean;
 }
 
 /** An empty query parameter or proto3 string is "no filter". */

@@ -7,7 +7,7 @@ import { Server, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js'
 import type { Message } from '@bufbuild/protobuf';
 import { decodeBinaryMessage } from '../shared/binary-request';
 import { toWireError } from '../shared/error-mapping';
-import { grpcStatusOf, SamplingClass, traceGrpcCall } from '../shared/request-tracing';
+import { grpcCallRunner, SamplingClass } from '../shared/request-tracing';
 import {
   addReflection,
   DEFAULT_GRPC_SERVER_SETTINGS,
@@ -27,24 +27,20 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
   const path = grpcMethodPath(rpc.service, rpc.method.name);
   const samplingClass =
     rpc.method === RoomsService.method.updateRoomWithPing ? SamplingClass.PING : undefined;
+  const run = grpcCallRunner(path, samplingClass, deps.isTraced ?? false);
   const fail = (callback: sendUnaryData<Message>, error: unknown) => {
     const wire = toWireError(error);
     if (wire.isUnexpected) deps.log.error({ err: error, rpc: path }, 'rpc failed');
     callback(grpcErrorOf(wire));
   };
   return (call, callback) => {
-    traceGrpcCall(
-      path,
-      call.metadata,
-      samplingClass,
-      () =>
-        Promise.resolve().then(() => {
-          const request = decodeBinaryMessage(rpc.method.input, call.request);
-          const context = grpcCallContext(call);
-          deps.auth.checkMessage(rpc.method, request, context.authorization);
-          return rpc.invoke(request, context);
-        }),
-      grpcStatusOf,
+    run(call.metadata, () =>
+      Promise.resolve().then(() => {
+        const request = decodeBinaryMessage(rpc.method.input, call.request);
+        const context = grpcCallContext(call);
+        deps.auth.checkMessage(rpc.method, request, context.authorization);
+        return rpc.invoke(request, context);
+      }),
     ).then(
       (response) => callback(null, response),
       (error: unknown) => fail(callback, error),

@@ -145,12 +145,14 @@ export function buildRoomsHttpApp(deps: RoomsApiDeps, https?: TlsOptions): Fasti
     bindings,
     hasRouteForPath: (path) =>
       path === OPENAPI_PATH || bindings.some((binding) => binding.pathPattern.test(path)),
-    tracing: {
-      samplingClassOf: (method, route) =>
-        method === ping?.binding.verb && route === ping.binding.routerPath
-          ? SamplingClass.PING
-          : undefined,
-    },
+    ...(deps.isTraced && {
+      tracing: {
+        samplingClassOf: (method: string, route: string) =>
+          method === ping?.binding.verb && route === ping.binding.routerPath
+            ? SamplingClass.PING
+            : undefined,
+      },
+    }),
   });
   registerRoomsRoutes(app, deps);
   return app;

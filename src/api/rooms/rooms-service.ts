@@ -39,6 +39,8 @@ export interface RoomsApiDeps {
   rateLimits?: RateLimitPolicy;
   /** Where the HTTP requests are measured (none: unmeasured). */
   httpMetrics?: HttpRequestMetrics;
+  /** True when the process traces: every HTTP request and gRPC call is then a server span. */
+  isTraced?: boolean;
 }
 
 const invalid = (field: string, message: string) => new MalformedRequestError([{ field, message }]);

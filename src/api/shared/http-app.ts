@@ -23,7 +23,7 @@ export interface HttpAppOptions {
   https?: TlsOptions;
   /** Where every request is measured (see `measureHttpRequests`); none: unmeasured. */
   metrics?: HttpRequestMetrics;
-  /** How requests are traced (each is a server span when tracing is on). */
+  /** Given when tracing is on: every request is then a server span. None: no tracing hooks. */
   tracing?: HttpTracingOptions;
 }
 
@@ -52,7 +52,7 @@ export function createHttpApp(log: Logger, options: HttpAppOptions = {}): Fastif
     exposeHeadRoutes: false,
   });
   if (options.metrics) measureHttpRequests(app, options.metrics);
-  traceHttpRequests(app, options.tracing);
+  if (options.tracing) traceHttpRequests(app, options.tracing);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');

@@ -32,8 +32,8 @@ export interface HttpTracingOptions {
 /**
  * One server span per HTTP request, named by its route pattern (`PUT /schedulers/:name`, never
  * the path with its ids) and continuing a W3C `traceparent` the caller sent. The handler runs
- * in the span's context, so what it calls (the Temporal client, Redis) makes child spans. With
- * no tracing configured, the OpenTelemetry API makes no-op spans.
+ * in the span's context, so what it calls (the Temporal client, Redis) makes child spans.
+ * Installed only when tracing is on: with it off, requests take no span path at all.
  */
 export function traceHttpRequests(app: FastifyInstance, options: HttpTracingOptions = {}): void {
   const spans = new WeakMap<FastifyRequest, { span: Span; context: Context }>();
@@ -92,7 +92,7 @@ const metadataGetter = {
  * (`api.v1.RoomsService/UpdateRoomWithPing`), continuing the caller's `traceparent` metadata.
  * The span ends with the gRPC status the call is answered with.
  */
-export function traceGrpcCall<T>(
+function traceGrpcCall<T>(
   path: string,
   metadata: Metadata,
   samplingClass: SamplingClass | undefined,
@@ -131,8 +131,24 @@ export function traceGrpcCall<T>(
   );
 }
 
+/** How a unary gRPC method's calls run: each in a server span, or as it is when tracing is off. */
+export type GrpcCallRunner = <T>(metadata: Metadata, work: () => Promise<T>) => Promise<T>;
+
+/**
+ * The runner of the method at `path`: `traceGrpcCall` when the process traces, else `work` alone,
+ * so that with tracing off a call takes no span path at all.
+ */
+export function grpcCallRunner(
+  path: string,
+  samplingClass: SamplingClass | undefined,
+  isTraced: boolean,
+): GrpcCallRunner {
+  if (!isTraced) return (_metadata, work) => work();
+  return (metadata, work) => traceGrpcCall(path, metadata, samplingClass, work, grpcStatusOf);
+}
+
 /** UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS (OTel semconv). */
 const isServerFault = (status: number) => [2, 4, 12, 13, 14, 15].includes(status);
 
 /** The gRPC status a failed call is answered with (the one error table). */
-export const grpcStatusOf = (error: unknown): number => toWireError(error).grpcStatus;
+const grpcStatusOf = (error: unknown): number => toWireError(error).grpcStatus;

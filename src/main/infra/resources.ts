@@ -70,6 +70,8 @@ export class Resources {
   private verifiers?: readonly CredentialVerifier[];
   /** The process's OpenTelemetry tracing, when configured (MAESTRO_TRACING_ENABLED, OTEL_*). */
   readonly tracing?: Tracing;
+  /** True when the process traces: adapters and APIs then make spans, else take no span path. */
+  readonly isTraced: boolean;
   /** Aborted on shutdown so a connection still being retried gives up. */
   readonly shutdownSignal: AbortSignal;
   private readonly shutdownController = new AbortController();
@@ -79,6 +81,7 @@ export class Resources {
     readonly log: Logger,
   ) {
     this.shutdownSignal = this.shutdownController.signal;
+    this.isTraced = config.tracing !== undefined;
     if (config.tracing) {
       const tracing = new Tracing(config.tracing);
       this.tracing = tracing;
@@ -130,7 +133,7 @@ export class Resources {
 
   workflowBundle(): Promise<WorkflowBundleOption> {
     this.bundle ??= loadWorkflowBundle(this.log.child({ component: 'temporal' }), {
-      isTraced: this.tracing !== undefined,
+      isTraced: this.isTraced,
     });
     return this.bundle;
   }
@@ -143,6 +146,7 @@ export class Resources {
   roomStore(): RedisRoomStore {
     return new RedisRoomStore(this.redis(), {
       allocationTtlMs: this.config.rooms.allocationTtlMs,
+      isTraced: this.isTraced,
     });
   }
 

@@ -204,5 +204,6 @@ function managementApiDeps(resources: Resources, log: Logger): ManagementApiDeps
     ),
     isAuthRequired: resources.config.access.isRequired,
     ...(rateLimits && { rateLimits }),
+    isTraced: resources.isTraced,
   };
 }

@@ -49,6 +49,7 @@ export function roomsApiModule(deps: ModuleDeps): Module {
     log,
     guard: roomsAccessGuard(config.access, schedulers, log, () => resources.credentialVerifiers()),
     httpMetrics: new PrometheusHttpMetrics(registry, 'rooms-api'),
+    isTraced: resources.isTraced,
   };
   const rateLimits = rateLimitsFor(resources, log);
   if (rateLimits) api.rateLimits = rateLimits;
