@@ -36,6 +36,7 @@ export class ProcessLiveness implements SupervisorRegistry {
   readonly processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private fence = new AbortController();
   private lastRenewedAt = 0;
+  private startedAt = 0;
   private isLeased = false;
   private readonly stopping = new AbortController();
   private loop?: Promise<void>;
@@ -44,7 +45,9 @@ export class ProcessLiveness implements SupervisorRegistry {
 
   /** Takes the lease and starts renewing it and watching peers. Idempotent. */
   start(): void {
-    this.loop ??= this.run();
+    if (this.loop) return;
+    this.startedAt = Date.now();
+    this.loop = this.run();
   }
 
   async hold(attempt: SupervisorAttempt): Promise<SupervisorHold> {
@@ -93,7 +96,16 @@ export class ProcessLiveness implements SupervisorRegistry {
         this.fenceOff('the lease could not be renewed within its TTL');
         this.isLeased = false;
       }
-      this.deps.log.warn({ err: error, processId: this.processId }, 'process lease renewal failed');
+      // Redis still connecting at start-up is no news (said without the error); failing for a
+      // TTL is.
+      if (this.lastRenewedAt === 0 && Date.now() - this.startedAt < this.deps.ttlMs) {
+        this.deps.log.info({ processId: this.processId }, 'process lease not taken yet, retrying');
+      } else {
+        this.deps.log.warn(
+          { err: error, processId: this.processId },
+          'process lease renewal failed',
+        );
+      }
     }
   }
 
