@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ForwarderMessage } from '../domain/game-room/forwarding';
 import { ForwardingQueue } from '../domain/game-room/forwarding-queue';
 import type { Forwarder } from '../domain/scheduler/scheduler';
@@ -41,6 +42,8 @@ export interface LaneBacklog {
 interface Waiting {
   event: LaneEvent;
   settle: (result: LaneResult) => void;
+  /** Runs the call in the async context of whoever queued the event (`keepsCallerContext`). */
+  inCallerContext?: <R>(call: () => R) => R;
 }
 
 interface Lane {
@@ -54,7 +57,9 @@ interface Lane {
  * One lane per scheduler and forwarder: at most `maxInFlight` calls toward it at once, the rest
  * waiting in a bounded queue (ForwardingQueue) where a room's pending resyncs coalesce. A call's
  * deadline starts when it is sent, so waiting never turns into DeadlineExceeded. A lane with
- * nothing queued or in flight is forgotten.
+ * nothing queued or in flight is forgotten. With `keepsCallerContext`, a call runs in the async
+ * context of the code that queued its event, not in that of the call before it (a trace's span
+ * then parents the forward).
  */
 export class ForwarderLanes {
   private readonly lanes = new Map<string, Lane>();
@@ -62,13 +67,16 @@ export class ForwarderLanes {
   constructor(
     private readonly client: ForwarderClient,
     private readonly limits: ForwardingLimits = DEFAULT_FORWARDING_LIMITS,
+    private readonly keepsCallerContext = false,
   ) {}
 
   /** Sends `event` when its lane has room; never rejects. */
   send(event: LaneEvent): Promise<LaneResult> {
     const lane = this.laneOf(event.scheduler, event.forwarder.name);
+    const inCallerContext = this.keepsCallerContext ? AsyncLocalStorage.snapshot() : undefined;
     return new Promise((settle) => {
-      const offer = lane.queue.offer({ event, settle }, event.room, event.isCoalescable);
+      const waiting: Waiting = { event, settle, ...(inCallerContext && { inCallerContext }) };
+      const offer = lane.queue.offer(waiting, event.room, event.isCoalescable);
       if (offer.outcome === 'coalesced') offer.replaced.settle({ outcome: 'coalesced' });
       if (offer.outcome === 'dropped') settle({ outcome: 'dropped', reason: 'queue_full' });
       this.pump(lane);
@@ -103,7 +111,8 @@ export class ForwarderLanes {
       const next = lane.queue.take();
       if (!next) break;
       lane.inFlight += 1;
-      void this.client.send(next.event.forwarder, next.event.message).then(
+      const call = () => this.client.send(next.event.forwarder, next.event.message);
+      void (next.inCallerContext ? next.inCallerContext(call) : call()).then(
         () => this.done(lane, next, { outcome: 'sent' }),
         (error: unknown) => this.done(lane, next, { outcome: 'failed', error }),
       );

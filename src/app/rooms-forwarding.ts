@@ -35,6 +35,8 @@ export interface RoomsForwardingDeps {
   log: Logger;
   /** Per forwarder: calls in flight and events queued at most (DEFAULT_FORWARDING_LIMITS). */
   limits?: ForwardingLimits;
+  /** Each forward runs in the context of the request that produced it (tracing on). */
+  keepsCallerContext?: boolean;
 }
 
 /** What is being forwarded, for the lane: which room, and whether it is a coalescable state. */
@@ -56,7 +58,7 @@ export class RoomsForwarding {
   private readonly lanes: ForwarderLanes;
 
   constructor(private readonly deps: RoomsForwardingDeps) {
-    this.lanes = new ForwarderLanes(deps.client, deps.limits);
+    this.lanes = new ForwarderLanes(deps.client, deps.limits, deps.keepsCallerContext);
   }
 
   /** Drops the events still queued (counted, reason `shutdown`); calls in flight go on. */

@@ -85,7 +85,9 @@ async function withConfig(
     console.error(`maestro: ${error.message}`);
     return 1;
   }
-  const rootLog = createRootLogger(config.logLevel, config.logFormat);
+  const rootLog = createRootLogger(config.logLevel, config.logFormat, {
+    isTraced: config.tracing !== undefined,
+  });
   const serviceLinks = ignoredServiceLinkVariables(process.env);
   if (serviceLinks.length > 0) {
     rootLog.info({ variables: serviceLinks }, 'ignored kubernetes service-link variables');

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { freePort } from '../../scripts/local-infra/paths';
 import { loadConfig } from '../../src/config/load';
 import { startSystem, type System } from '../../src/main/system';
+import { startTestForwarder, type TestForwarder } from '../support/forwarder-server';
 import { maestroSchedulerBody } from '../support/management-api-http-fixture';
 import { OperationsHarness } from '../support/operations-harness';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
@@ -32,11 +33,13 @@ describe('OpenTelemetry traces exported over OTLP', () => {
   const scheduler = `traced-${harness.suffix}`;
   const saved = { ...process.env };
   let receiver: OtlpReceiver;
+  let backend: TestForwarder;
   let system: System;
   let apiUrl: string;
 
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
+    backend = await startTestForwarder();
     // The exporter and its batching read their standard variables, as in production.
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.endpoint;
     process.env.OTEL_BSP_SCHEDULE_DELAY = '100';
@@ -50,6 +53,8 @@ describe('OpenTelemetry traces exported over OTLP', () => {
       ...harness.maestroEnvironment(),
       MAESTRO_TRACING_ENABLED: 'true',
       MAESTRO_TRACING_PING_SAMPLE_RATIO: '1',
+      // One forward in flight per forwarder: concurrent pings' forwards queue behind each other.
+      MAESTRO_FORWARDING_MAX_IN_FLIGHT: '1',
       OTEL_SERVICE_NAME: 'maestro-it',
       MAESTRO_MANAGEMENT_API_PORT: String(apiPort),
       MAESTRO_MANAGEMENT_API_GRPC_PORT: '0',
@@ -68,6 +73,7 @@ describe('OpenTelemetry traces exported over OTLP', () => {
     await system.stop();
     await harness.stop();
     await receiver.close();
+    await backend.close();
     process.env = saved;
   });
 
@@ -157,5 +163,84 @@ describe('OpenTelemetry traces exported over OTLP', () => {
         'maestro.ping.outcome': 'room_not_found',
       },
     });
+  }, 60_000);
+
+  it("traces a sampled ping's forward to the game backend as a child span, queued or not", async () => {
+    const forwarded = `traced-fwd-${harness.suffix}`;
+    const created = await fetch(`${apiUrl}/schedulers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...maestroSchedulerBody(harness, { name: forwarded, game: 'tennis' }),
+        forwarders: [
+          {
+            name: 'backend',
+            enable: true,
+            type: 'gRPC',
+            address: backend.address,
+            options: { timeout: 1000 },
+          },
+        ],
+      }),
+    });
+    expect(created.status).toBe(200);
+    // A ready room, as the runtime watcher would have stored it.
+    await harness.rooms.createRoom({ id: 'room-1', scheduler: forwarded, version: 'v1.0.0' });
+    await harness.rooms.updateInstance(
+      {
+        id: 'room-1',
+        scheduler: forwarded,
+        version: 'v1.0.0',
+        status: 'ready',
+        address: { host: '10.0.0.5', ports: [{ name: 'game', protocol: 'TCP', port: 40500 }] },
+        createdAt: new Date(),
+      },
+      { maxMatches: 1 },
+    );
+
+    // Several pings at once, the backend slow to answer: the forwarder's lane queues later ones
+    // behind the first, and each forward still belongs to the trace of the ping that produced it
+    // (not to that of the forward it waited for).
+    backend.delayMs = 300;
+    const pings = await Promise.all(
+      ['ready', 'occupied', 'ready'].map((status) =>
+        fetch(`${harness.roomsApiAddress}/scheduler/${forwarded}/rooms/room-1/ping`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ status, timestamp: Math.floor(Date.now() / 1000) }),
+        }).then(async (answer) => (await answer.json()) as { success: boolean }),
+      ),
+    );
+    expect(pings).toEqual([{ success: true }, { success: true }, { success: true }]);
+    backend.delayMs = 0;
+
+    let forwards: ReceivedSpan[] = [];
+    await eventually(async () => {
+      forwards = receiver.spans.filter(
+        (span) =>
+          span.name === 'forward SendRoomResync' &&
+          span.attributes['maestro.room'] === 'room-1' &&
+          receiver.trace(span.traceId).some((other) => other.spanId === span.parentSpanId),
+      );
+      expect(forwards.length).toBeGreaterThanOrEqual(2);
+    }, 30_000);
+    expect(backend.calls.length).toBeGreaterThanOrEqual(1);
+    for (const forward of forwards) {
+      const parent = receiver.trace(forward.traceId).find((s) => s.spanId === forward.parentSpanId);
+      expect(parent?.attributes['maestro.sampling.class']).toBe('ping');
+      expect(forward).toMatchObject({
+        kind: 3,
+        attributes: {
+          'rpc.system': 'grpc',
+          'rpc.service': 'eventforwarder.GRPCForwarder',
+          'rpc.method': 'SendRoomResync',
+          'server.address': backend.address,
+          'maestro.forwarder': 'backend',
+          'maestro.forward.outcome': 'OK',
+        },
+      });
+    }
+    // No two forwards share a ping: each one's context is its own request's.
+    expect(new Set(forwards.map((forward) => forward.parentSpanId)).size).toBe(forwards.length);
   }, 60_000);
 });

@@ -3,6 +3,7 @@
  * test/integration/forwarding-*.test.ts): in-flight bound per forwarder, queueing, coalescing,
  * drops at the queue's bound, and lanes forgotten once idle.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ForwarderLanes, type LaneEvent } from '../../src/app/forwarder-lanes';
 import type { ForwarderMessage } from '../../src/domain/game-room/forwarding';
 import type { Forwarder } from '../../src/domain/scheduler/scheduler';
@@ -140,5 +141,36 @@ describe('ForwarderLanes', () => {
     await sent;
 
     expect(lanes.backlog()).toEqual([]);
+  });
+
+  it('runs a queued call in the context of the code that queued it, with keepsCallerContext', async () => {
+    const request = new AsyncLocalStorage<string>();
+    const seen = (keepsCallerContext: boolean) => {
+      const contexts: Array<string | undefined> = [];
+      const { client, calls } = scriptedClient();
+      const recording: ForwarderClient = {
+        send: (to, message) => (contexts.push(request.getStore()), client.send(to, message)),
+        close: () => undefined,
+      };
+      const lanes = new ForwarderLanes(
+        recording,
+        { maxInFlight: 1, maxQueued: 10 },
+        keepsCallerContext,
+      );
+      return { lanes, calls, contexts };
+    };
+
+    for (const keepsCallerContext of [true, false]) {
+      const { lanes, calls, contexts } = seen(keepsCallerContext);
+      request.run('first request', () => void lanes.send(event('a')));
+      request.run('second request', () => void lanes.send(event('b')));
+      calls[0]!.settle(); // the queued call starts from the first call's completion
+      await tick();
+      expect(contexts).toEqual(
+        keepsCallerContext
+          ? ['first request', 'second request']
+          : ['first request', 'first request'],
+      );
+    }
   });
 });

@@ -31,7 +31,7 @@ export function roomsApiModule(deps: ModuleDeps): Module {
     registry,
     log,
     config.rooms.forwarding,
-    true,
+    { isThreaded: true, isTraced: resources.isTraced },
   );
   const ping = new RoomsPing({ rooms, schedulers, forwarding, metrics, log });
   const api: RoomsApiDeps = {

@@ -2,6 +2,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { GrpcForwarderClient } from '../../adapters/forwarder-grpc/grpc-forwarder-client';
 import { ThreadedForwarderClient } from '../../adapters/forwarder-grpc/threaded-forwarder-client';
+import { TracedForwarderClient } from '../../adapters/forwarder-grpc/traced-forwarder-client';
 import { PrometheusRoomsMetrics } from '../../adapters/metrics/prometheus-rooms-metrics';
 import type { ForwardingLimits } from '../../app/forwarder-lanes';
 import { RoomsForwarding } from '../../app/rooms-forwarding';
@@ -13,17 +14,25 @@ import type { Resources } from '../infra/resources';
 
 /**
  * Event forwarding with its own gRPC channels, on a worker thread when `isThreaded` (the Rooms
- * API's hot path), within `limits` per forwarder; `close()` them when the module stops.
+ * API's hot path), within `limits` per forwarder, each forward a client span when `isTraced`;
+ * `close()` them when the module stops.
  */
 export function createRoomsForwarding(
   registry: Registry,
   log: Logger,
   limits: ForwardingLimits,
-  isThreaded = false,
+  { isThreaded = false, isTraced = false } = {},
 ) {
-  const client = isThreaded ? new ThreadedForwarderClient() : new GrpcForwarderClient();
+  const channels = isThreaded ? new ThreadedForwarderClient() : new GrpcForwarderClient();
+  const client = isTraced ? new TracedForwarderClient(channels) : channels;
   const metrics = new PrometheusRoomsMetrics(registry);
-  const forwarding = new RoomsForwarding({ client, metrics, log, limits });
+  const forwarding = new RoomsForwarding({
+    client,
+    metrics,
+    log,
+    limits,
+    keepsCallerContext: isTraced,
+  });
   metrics.observeBacklog(() => forwarding.backlog());
   return { forwarding, metrics, close: () => client.close() };
 }
@@ -38,7 +47,9 @@ export function createRoomLifecycle(
   log: Logger,
 ): { lifecycle: RoomLifecycle; close: () => void } {
   const limits = resources.config.rooms.forwarding;
-  const { forwarding, close } = createRoomsForwarding(registry, log, limits);
+  const { forwarding, close } = createRoomsForwarding(registry, log, limits, {
+    isTraced: resources.isTraced,
+  });
   const lifecycle = new ForwardingRoomLifecycle({
     rooms: resources.roomStore(),
     schedulers: resources.schedulerCache(),
