@@ -154,7 +154,10 @@ const specSchema = z.object({
  * A rule across fields: it reads `shape` out of the value, so it runs whenever those fields are
  * well-formed, even if others are not (zod skips plain refinements after any field fails).
  */
-function acrossFields<T>(shape: z.ZodType<T>, rule: (value: T, ctx: z.RefinementCtx) => void) {
+export function acrossFields<T>(
+  shape: z.ZodType<T>,
+  rule: (value: T, ctx: z.RefinementCtx) => void,
+) {
   return [
     (value: unknown, ctx: z.RefinementCtx) => {
       const parsed = shape.safeParse(value);
@@ -164,18 +167,22 @@ function acrossFields<T>(shape: z.ZodType<T>, rule: (value: T, ctx: z.Refinement
   ] as const;
 }
 
+/** The rules of `roomOccupancy` parameters, wherever a policy names them. */
+export const roomOccupancyParametersSchema = z.object({
+  readyTarget: fraction(),
+  downThreshold: fraction().default(SCHEDULER_DEFAULTS.downThreshold),
+});
+
+/** The rules of `fixedBuffer` parameters, wherever a policy names them. */
+export const fixedBufferParametersSchema = z.object({ amount: positive() });
+
 const policySchema = z
   .object({
     type: oneOf(AutoscalingPolicyType),
     parameters: z
       .object({
-        roomOccupancy: z
-          .object({
-            readyTarget: fraction(),
-            downThreshold: fraction().default(SCHEDULER_DEFAULTS.downThreshold),
-          })
-          .optional(),
-        fixedBuffer: z.object({ amount: positive() }).optional(),
+        roomOccupancy: roomOccupancyParametersSchema.optional(),
+        fixedBuffer: fixedBufferParametersSchema.optional(),
       })
       .default(() => ({})),
   })
@@ -315,7 +322,8 @@ const WIRE_NAMES: Record<string, string> = {
   timeoutMs: 'timeout',
 };
 
-function fieldPath(path: readonly PropertyKey[]): string {
+/** The JSON path the API user wrote, e.g. `spec.containers[0].name`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return 'scheduler';
   return path
     .map((key, i) =>
@@ -332,7 +340,8 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'a list',
 };
 
-function typeProblem(issue: z.core.$ZodRawIssue): string | undefined {
+/** zod's type errors in the API's words (`is required`, `must be a list`). */
+export function typeProblem(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'is required';
   return `must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}`;
