@@ -141,5 +141,6 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  return typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${String(value)}`;
+  const text = JSON.stringify(value) ?? '';
+  return typeof value === 'string' ? text : `${typeof value} ${text}`;
 }
