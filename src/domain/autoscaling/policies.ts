@@ -4,13 +4,12 @@
  * a policy) and `chain` (ordered entries, the first active one wins). Plain JSON, like the
  * scheduler. Not wired into `Scheduler` yet: these types are the domain's side of that step.
  */
-import type { FixedBufferParameters, RoomOccupancyParameters } from '../scheduler/scheduler';
+import { AutoscalingPolicyType, type AutoscalingPolicy } from '../scheduler/scheduler';
 import type { Window } from './window';
 
 /** Every policy type, Maestro's two first. */
 export const PolicyType = {
-  ROOM_OCCUPANCY: 'roomOccupancy',
-  FIXED_BUFFER: 'fixedBuffer',
+  ...AutoscalingPolicyType,
   WEBHOOK: 'webhook',
   SCHEDULE: 'schedule',
   CHAIN: 'chain',
@@ -25,18 +24,12 @@ export const InnerPolicyType = {
 } as const;
 export type InnerPolicyType = (typeof InnerPolicyType)[keyof typeof InnerPolicyType];
 
-/** The policies computed from the rooms alone: a webhook's fallback may name them. */
-export const LocalPolicyType = {
-  ROOM_OCCUPANCY: PolicyType.ROOM_OCCUPANCY,
-  FIXED_BUFFER: PolicyType.FIXED_BUFFER,
-} as const;
-export type LocalPolicyType = (typeof LocalPolicyType)[keyof typeof LocalPolicyType];
+/** The policies computed from the rooms alone (Maestro's two): a webhook's fallback may name them. */
+export const LocalPolicyType = AutoscalingPolicyType;
+export type LocalPolicyType = AutoscalingPolicyType;
 
-/** A policy computed from the rooms alone (the shape of Maestro's `AutoscalingPolicy`). */
-export interface LocalPolicy {
-  type: LocalPolicyType;
-  parameters: { roomOccupancy?: RoomOccupancyParameters; fixedBuffer?: FixedBufferParameters };
-}
+/** A policy computed from the rooms alone: Maestro's `AutoscalingPolicy`. */
+export type LocalPolicy = AutoscalingPolicy;
 
 /** What to do when the webhook fails or answers nonsense. */
 export type WebhookFallback = { type: 'keep' } | { type: 'policy'; policy: LocalPolicy };
