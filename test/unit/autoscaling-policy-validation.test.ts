@@ -1,15 +1,19 @@
-import { validateAutoscalingPolicies } from '../../src/domain/autoscaling/policy-validation';
+import { validateAutoscaling } from '../../src/domain/autoscaling/policy-validation';
 import { SchedulerValidationError } from '../../src/domain/scheduler/validation';
 
 const buffer = { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 2 } } };
 const window = { start: '0 18 * * MON-FRI', duration: '5h', timeZone: 'Europe/Berlin' };
 const webhook = (parameters: object) => ({ type: 'webhook', parameters: { webhook: parameters } });
-const block = (policy: object, bounds = { min: 0, max: 10 }) => ({ ...bounds, policy });
+const block = (policy: object, bounds = { min: 0, max: 10 }) => ({
+  enabled: true,
+  ...bounds,
+  policy,
+});
 
 /** The problems as `field: message` lines, or [] when valid. */
 function problems(candidate: unknown): string[] {
   try {
-    validateAutoscalingPolicies(candidate);
+    validateAutoscaling(candidate);
     return [];
   } catch (error) {
     if (!(error instanceof SchedulerValidationError)) throw error;
@@ -17,15 +21,14 @@ function problems(candidate: unknown): string[] {
   }
 }
 
-describe('validateAutoscalingPolicies', () => {
-  it('fills in the webhook defaults: timeout 2s, fallback keep', () => {
-    const parsed = validateAutoscalingPolicies(
-      block(webhook({ url: 'https://scaler.example/v1' })),
-    );
+describe('validateAutoscaling', () => {
+  it('fills in the webhook defaults: timeout 2s, interval 15s, fallback keep', () => {
+    const parsed = validateAutoscaling(block(webhook({ url: 'https://scaler.example/v1' })));
 
     expect(parsed.policy.parameters.webhook).toEqual({
       url: 'https://scaler.example/v1',
       timeout: '2s',
+      interval: '15s',
       fallback: { type: 'keep' },
     });
   });

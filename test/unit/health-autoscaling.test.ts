@@ -5,7 +5,10 @@ import {
   type Occupancy,
 } from '../../src/domain/health/autoscaling';
 import { ROOM_STATUSES, type RoomStatus } from '../../src/domain/game-room/status';
-import type { Autoscaling } from '../../src/domain/scheduler/scheduler';
+import type { Autoscaling, AutoscalingPolicy } from '../../src/domain/scheduler/scheduler';
+
+/** A block with one of Maestro's policies (what `autoscale` computes). */
+type LocalAutoscaling = Autoscaling & { policy: AutoscalingPolicy };
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
 
@@ -13,7 +16,7 @@ function roomOccupancy(
   readyTarget: number,
   downThreshold: number,
   bounds = { min: 1, max: -1 },
-): Autoscaling {
+): LocalAutoscaling {
   return {
     enabled: true,
     ...bounds,
@@ -25,7 +28,7 @@ function roomOccupancy(
   };
 }
 
-function fixedBuffer(amount: number, bounds = { min: 1, max: -1 }): Autoscaling {
+function fixedBuffer(amount: number, bounds = { min: 1, max: -1 }): LocalAutoscaling {
   return {
     enabled: true,
     ...bounds,
@@ -115,7 +118,7 @@ describe('autoscale with roomOccupancy', () => {
   });
 
   it('throws when the policy has no roomOccupancy parameters', () => {
-    const broken: Autoscaling = {
+    const broken: LocalAutoscaling = {
       ...fixedBuffer(1),
       policy: { type: 'roomOccupancy', parameters: {} },
     };
@@ -153,7 +156,7 @@ describe('autoscale with fixedBuffer', () => {
   });
 
   it('throws when the policy has no fixedBuffer parameters', () => {
-    const broken: Autoscaling = {
+    const broken: LocalAutoscaling = {
       ...fixedBuffer(1),
       policy: { type: 'fixedBuffer', parameters: {} },
     };

@@ -115,12 +115,12 @@ describe('desiredRooms', () => {
   it('is roomsReplicas without autoscaling, or with it disabled', () => {
     const rooms = occupied('busy', 8);
 
-    expect(desiredRooms(scheduler({ roomsReplicas: 5 }), rooms).desired).toBe(5);
+    expect(desiredRooms(scheduler({ roomsReplicas: 5 }), rooms, NOW).desired).toBe(5);
     const disabled = scheduler({
       roomsReplicas: 5,
       autoscaling: fixedBuffer(3, { enabled: false }),
     });
-    expect(desiredRooms(disabled, rooms).desired).toBe(5);
+    expect(desiredRooms(disabled, rooms, NOW).desired).toBe(5);
   });
 
   it("sums the rooms' running matches and uses the scheduler's maxMatches", () => {
@@ -131,7 +131,7 @@ describe('desiredRooms', () => {
     });
     const rooms = testRooms('active', 2, { status: 'active', runningMatches: 2 });
 
-    expect(desiredRooms(s, rooms).desired).toBe(3);
+    expect(desiredRooms(s, rooms, NOW).desired).toBe(3);
   });
 });
 

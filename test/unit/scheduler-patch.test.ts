@@ -127,9 +127,9 @@ describe('applySchedulerPatch', () => {
     const invalid = () => applySchedulerPatch(withoutAutoscaling, { autoscaling: { max: 5 } });
 
     expect(patched.autoscaling).toEqual({ enabled: true, min: 1, max: -1, cooldown: 0, policy });
+    // min 0 is valid (scale to zero); the missing policy is not.
     expect(problemsOf(invalid)).toEqual([
-      'autoscaling.min: must be at least 1',
-      'autoscaling.policy.type: must be one of roomOccupancy, fixedBuffer',
+      'autoscaling.policy.type: must be one of roomOccupancy, fixedBuffer, webhook, schedule, chain',
     ]);
   });
 

@@ -126,15 +126,19 @@ const rules: [string, unknown, string, string?][] = [
     'must be greater than 0',
     'forwarders[0].options.timeout',
   ],
-  ['autoscaling.min', 0, 'must be at least 1'],
+  ['autoscaling.min', -1, 'must be at least 0'],
   ['autoscaling.max', -2, 'must be at least -1'],
-  ['autoscaling.max', 0, 'must be at least min (1), or -1 for no limit'],
+  ['autoscaling.max', 0, 'must be at least 1, or -1 for no limit'],
   ['autoscaling.cooldown', -1, 'must be at least 0'],
-  ['autoscaling.policy.type', 'magic', 'must be one of roomOccupancy, fixedBuffer'],
+  [
+    'autoscaling.policy.type',
+    'magic',
+    'must be one of roomOccupancy, fixedBuffer, webhook, schedule, chain',
+  ],
   [
     'autoscaling.policy.parameters',
     {},
-    'is required when policy.type is roomOccupancy',
+    'is required when type is roomOccupancy',
     'autoscaling.policy.parameters.roomOccupancy',
   ],
   ['autoscaling.policy.parameters.roomOccupancy.readyTarget', 0, FRACTION],
@@ -143,7 +147,7 @@ const rules: [string, unknown, string, string?][] = [
   [
     'autoscaling.policy',
     { type: 'fixedBuffer', parameters: { roomOccupancy: { readyTarget: 0.5 } } },
-    'is required when policy.type is fixedBuffer',
+    'is required when type is fixedBuffer',
     'autoscaling.policy.parameters.fixedBuffer',
   ],
   [

@@ -1,11 +1,41 @@
 /**
  * The autoscaling policies of issue #17 beyond Maestro's `roomOccupancy` and `fixedBuffer`:
  * `webhook` (an external service answers the desired rooms), `schedule` (time windows each naming
- * a policy) and `chain` (ordered entries, the first active one wins). Plain JSON, like the
- * scheduler. Not wired into `Scheduler` yet: these types are the domain's side of that step.
+ * a policy) and `chain` (ordered entries, the first active one wins), and scale to zero. Plain
+ * JSON, like the scheduler (`Scheduler.autoscaling.policy` is an `AutoscalingPolicyBlock`).
  */
-import { AutoscalingPolicyType, type AutoscalingPolicy } from '../scheduler/scheduler';
 import type { Window } from './window';
+
+/** How the autoscaler computes the desired number of rooms. */
+export const AutoscalingPolicyType = {
+  ROOM_OCCUPANCY: 'roomOccupancy',
+  FIXED_BUFFER: 'fixedBuffer',
+} as const;
+export type AutoscalingPolicyType =
+  (typeof AutoscalingPolicyType)[keyof typeof AutoscalingPolicyType];
+
+/** Keep `readyTarget` of the rooms ready; scale down only below `downThreshold` use of free slots. */
+export interface RoomOccupancyParameters {
+  /** Fraction of rooms to keep ready, in (0, 1). */
+  readyTarget: number;
+  /** Fraction in (0, 1); downscaling waits until the free slots are used below it. */
+  downThreshold: number;
+}
+
+/** Keep `amount` rooms on top of the occupied and allocated ones. */
+export interface FixedBufferParameters {
+  amount: number;
+}
+
+/** Maestro's policies: computed from the rooms alone (also a webhook's fallback). */
+export interface AutoscalingPolicy {
+  type: AutoscalingPolicyType;
+  /** The block matching `type` is required; the other one may be present and is kept. */
+  parameters: {
+    roomOccupancy?: RoomOccupancyParameters;
+    fixedBuffer?: FixedBufferParameters;
+  };
+}
 
 /** Every policy type, Maestro's two first. */
 export const PolicyType = {
@@ -42,8 +72,24 @@ export interface WebhookParameters {
   timeout: string;
   /** PEM certificates trusted for `url`, in addition to the system's. */
   caBundle?: string;
+  /** How often the webhook is asked, e.g. `15s`. */
+  interval: string;
   fallback: WebhookFallback;
 }
+
+/** What an absent webhook setting becomes. */
+export const WEBHOOK_DEFAULTS = { timeout: '2s', interval: '15s' } as const;
+
+/** With `min: 0`: when an idle scheduler drains to zero, and how long allocations wait for a room. */
+export interface ScaleToZero {
+  /** No occupied or allocated room (and no waiting allocation) for this long: drain to zero. */
+  idleAfter: string;
+  /** How long `POST …/rooms/allocate` waits for a room by default when none is ready (`0s`: not). */
+  allocateWait: string;
+}
+
+/** What an absent scale-to-zero setting becomes (also when `min` is 0 and the block is absent). */
+export const SCALE_TO_ZERO_DEFAULTS: ScaleToZero = { idleAfter: '15m', allocateWait: '30s' };
 
 /** A policy a window, a chain entry or a default names, with its parameters. */
 export interface InnerPolicy {
@@ -81,13 +127,4 @@ export interface AutoscalingPolicyBlock {
     schedule?: ScheduleParameters;
     chain?: ChainParameters;
   };
-}
-
-/** The parts of the autoscaling block that issue #17 changes. */
-export interface AutoscalingPolicies {
-  /** 0 allows scaling to zero rooms. */
-  min: number;
-  /** -1: no limit. */
-  max: number;
-  policy: AutoscalingPolicyBlock;
 }

@@ -1,21 +1,28 @@
 /**
- * The rules of the issue #17 autoscaling blocks (webhook, schedule, chain, min 0), in the style of
- * `validateScheduler`: every problem at once, each naming the path the API user wrote. Not yet
- * part of `validateScheduler`: wiring them in replaces its policy schema and `min` rule.
+ * The rules of a scheduler's `autoscaling` block: Maestro's two policies plus webhook, schedule
+ * and chain, and min 0 with scale to zero. `validateScheduler` embeds `autoscalingSchema`; every
+ * problem is reported at once, each naming the path the API user wrote.
  */
 import { z } from 'zod';
+import type { Autoscaling } from '../scheduler/scheduler';
 import {
   SchedulerValidationError,
   acrossFields,
   fieldPath,
   fixedBufferParametersSchema,
+  integer,
   roomOccupancyParametersSchema,
   typeProblem,
-} from '../scheduler/validation';
+} from '../scheduler/validation-rules';
 import { parseCron } from './cron';
 import { DURATION_FORMAT, parseDuration } from './duration';
-import { InnerPolicyType, LocalPolicyType, PolicyType } from './policies';
-import type { AutoscalingPolicies } from './policies';
+import {
+  InnerPolicyType,
+  LocalPolicyType,
+  PolicyType,
+  SCALE_TO_ZERO_DEFAULTS,
+  WEBHOOK_DEFAULTS,
+} from './policies';
 import { isTimeZone } from './zoned-time';
 
 /** Limits of the new blocks. */
@@ -27,11 +34,16 @@ export const POLICY_LIMITS = {
   minWebhookTimeoutMs: 100,
   /** A slow webhook must not hold up the health controller. */
   maxWebhookTimeoutMs: 10_000,
+  minWebhookIntervalMs: 1_000,
+  maxWebhookIntervalMs: 3_600_000,
+  minIdleAfterMs: 60_000,
+  maxIdleAfterMs: 7 * 86_400_000,
+  /** An allocation never waits longer for a room to wake (a matchmaker's request is waiting). */
+  maxAllocateWaitMs: 120_000,
 } as const;
 
 const issue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) =>
   ctx.addIssue({ code: 'custom', path, message });
-const integer = () => z.number().int({ error: 'must be an integer' });
 
 const cronText = z.string().superRefine((value, ctx) => {
   const parsed = parseCron(value);
@@ -125,13 +137,18 @@ const webhookSchema = z.object({
     POLICY_LIMITS.minWebhookTimeoutMs,
     POLICY_LIMITS.maxWebhookTimeoutMs,
     'from 100ms to 10s',
-  ).default('2s'),
+  ).default(WEBHOOK_DEFAULTS.timeout),
   caBundle: z
     .string()
     .refine((pem) => pem.includes('-----BEGIN CERTIFICATE-----'), {
       error: 'must be PEM certificates (-----BEGIN CERTIFICATE-----)',
     })
     .optional(),
+  interval: durationText(
+    POLICY_LIMITS.minWebhookIntervalMs,
+    POLICY_LIMITS.maxWebhookIntervalMs,
+    'from 1s to 1h',
+  ).default(WEBHOOK_DEFAULTS.interval),
   fallback: fallbackSchema.default({ type: 'keep' }),
 });
 
@@ -188,29 +205,53 @@ export const autoscalingPolicySchema = typedPolicy(
   `must be one of ${Object.values(PolicyType).join(', ')}`,
 );
 
-/** The parts of the autoscaling block #17 changes: min may be 0 (scale to zero), the policies. */
-export const autoscalingPoliciesSchema = z
+const scaleToZeroSchema = z.object({
+  idleAfter: durationText(
+    POLICY_LIMITS.minIdleAfterMs,
+    POLICY_LIMITS.maxIdleAfterMs,
+    'from 1m to 7d',
+  ).default(SCALE_TO_ZERO_DEFAULTS.idleAfter),
+  allocateWait: durationText(0, POLICY_LIMITS.maxAllocateWaitMs, 'at most 2m').default(
+    SCALE_TO_ZERO_DEFAULTS.allocateWait,
+  ),
+});
+
+const bounds = z.object({ min: integer().min(0), max: integer().min(-1) });
+
+/** A scheduler's `autoscaling` block. */
+export const autoscalingSchema = z
   .object({
+    enabled: z.boolean(),
     min: integer().min(0, { error: 'must be at least 0' }),
     max: integer().min(-1, { error: 'must be at least -1' }),
+    cooldown: integer().min(0, { error: 'must be at least 0' }).default(0),
     policy: autoscalingPolicySchema,
+    scaleToZero: scaleToZeroSchema.optional(),
   })
   .superRefine(
+    ...acrossFields(bounds, ({ min, max }, ctx) => {
+      if (max === 0) issue(ctx, ['max'], 'must be at least 1, or -1 for no limit');
+      else if (max !== -1 && min > max)
+        issue(ctx, ['max'], `must be at least min (${min}), or -1 for no limit`);
+    }),
+  )
+  .superRefine(
     ...acrossFields(
-      z.object({ min: integer().min(0), max: integer().min(-1) }),
-      ({ min, max }, ctx) => {
-        if (max !== -1 && min > max)
-          issue(ctx, ['max'], `must be at least min (${min}), or -1 for no limit`);
+      bounds.extend({ scaleToZero: z.unknown().optional() }),
+      ({ min, scaleToZero }, ctx) => {
+        if (scaleToZero !== undefined && min !== 0)
+          issue(ctx, ['scaleToZero'], `applies only when min is 0 (min is ${min})`);
       },
     ),
   );
 
 /**
- * Checks `candidate` (`{min, max, policy}`) and fills in the defaults (webhook timeout `2s`,
- * fallback `keep`). Throws `SchedulerValidationError` listing every problem under `autoscaling.`.
+ * Checks an `autoscaling` block alone and fills in its defaults (cooldown 0, webhook timeout 2s,
+ * interval 15s and fallback keep, scale-to-zero idleAfter 15m and allocateWait 30s). Throws
+ * `SchedulerValidationError` listing every problem under `autoscaling.`.
  */
-export function validateAutoscalingPolicies(candidate: unknown): AutoscalingPolicies {
-  const result = autoscalingPoliciesSchema.safeParse(candidate, { error: typeProblem });
+export function validateAutoscaling(candidate: unknown): Autoscaling {
+  const result = autoscalingSchema.safeParse(candidate, { error: typeProblem });
   if (result.success) return result.data;
   throw new SchedulerValidationError(
     result.error.issues.map((problem) => ({

@@ -128,7 +128,7 @@ export function fallbackDecision(
     return { desired, canDownscale: false, source: 'fallback:keep', note };
   }
   const { policy } = fallback;
-  const decision = autoscale({ ...context, enabled: true, cooldown: 0, policy }, occupancy);
+  const decision = autoscale({ min: context.min, max: context.max, policy }, occupancy);
   const note = `webhook unusable: ${problem}; fallback ${policy.type} wants ${decision.desired} rooms`;
   return { ...decision, source: `fallback:${policy.type}`, note };
 }

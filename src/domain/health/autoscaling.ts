@@ -2,7 +2,11 @@
  * Maestro's autoscaling policies (`services/autoscaler`): the desired number of rooms from the
  * rooms' occupancy, and whether scaling down is allowed right now.
  */
-import { AutoscalingPolicyType, type Autoscaling } from '../scheduler/scheduler';
+import {
+  AutoscalingPolicyType,
+  type Autoscaling,
+  type AutoscalingPolicy,
+} from '../scheduler/scheduler';
 import type { RoomStatus } from '../game-room/status';
 
 /** What the policies look at: rooms per status and the matches they report running. */
@@ -20,8 +24,14 @@ export interface AutoscalingDecision {
   canDownscale: boolean;
 }
 
-/** The desired rooms of an enabled autoscaling block. Throws when its policy lacks parameters. */
-export function autoscale(autoscaling: Autoscaling, occupancy: Occupancy): AutoscalingDecision {
+/**
+ * The desired rooms of one of Maestro's policies within [min, max]. Throws when the policy lacks
+ * parameters. `decideAutoscaling` (autoscaling/decide.ts) picks the policy in force.
+ */
+export function autoscale(
+  autoscaling: Pick<Autoscaling, 'min' | 'max'> & { policy: AutoscalingPolicy },
+  occupancy: Occupancy,
+): AutoscalingDecision {
   const { policy } = autoscaling;
   switch (policy.type) {
     case AutoscalingPolicyType.ROOM_OCCUPANCY: {

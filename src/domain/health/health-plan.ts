@@ -8,7 +8,8 @@ import type { GameRoom } from '../game-room/room';
 import { ROOM_STATUSES, RoomStatus } from '../game-room/status';
 import type { Scheduler } from '../scheduler/scheduler';
 import { isOtherMajor } from '../scheduler/versioning';
-import { autoscale, clamp, isCooledDown } from './autoscaling';
+import { decideAutoscaling, type AutoscalingSignals } from '../autoscaling/decide';
+import { clamp, isCooledDown } from './autoscaling';
 import { byDeletionPriority, IN_USE_STATUSES } from './deletion-priority';
 
 /** What the plan looks at in a room (a `GameRoom` has it all, so does a room summary). */
@@ -59,7 +60,12 @@ export interface HealthPlan {
   scaleDown: number;
   /** The scale-down is the autoscaler's: its time starts the cooldown. */
   isAutoscalerDownscale: boolean;
+  /** Who set `desired` and why, when autoscaling is enabled (the operation history shows it). */
+  autoscaler?: { source: string; reason: string };
 }
+
+/** What the autoscaler knows besides the rooms and the clock (see `AutoscalingSignals`). */
+export type AutoscalerInputs = Pick<AutoscalingSignals, 'webhook' | 'lastActiveAt' | 'waiters'>;
 
 /** Statuses of rooms that count toward the scheduler's size unless expired. */
 const AVAILABLE_STATUSES: readonly RoomStatus[] = [
@@ -116,25 +122,36 @@ export function countByStatus(
   return counts;
 }
 
-/** The rooms' target count (before any rolling-update surge). */
-export function desiredRooms(scheduler: Scheduler, rooms: readonly HealthRoom[]) {
-  return desiredFromCounts(scheduler, {
+/** The rooms' target count (before any rolling-update surge) at `now`. */
+export function desiredRooms(
+  scheduler: Scheduler,
+  rooms: readonly HealthRoom[],
+  now: Date,
+  inputs: AutoscalerInputs = {},
+) {
+  const occupancy = {
     counts: countByStatus(rooms),
     runningMatches: rooms.reduce((sum, room) => sum + room.runningMatches, 0),
-  });
+  };
+  return desiredFromCounts(scheduler, occupancy, now, inputs);
 }
 
 /** `desiredRooms` from the counts and the running matches of the non-validation rooms. */
 function desiredFromCounts(
   scheduler: Scheduler,
   occupancy: { counts: Readonly<Record<RoomStatus, number>>; runningMatches: number },
-) {
+  now: Date,
+  inputs: AutoscalerInputs,
+): { desired: number; canDownscale: boolean; autoscaler?: HealthPlan['autoscaler'] } {
   const { autoscaling } = scheduler;
   if (!autoscaling?.enabled) return { desired: scheduler.roomsReplicas, canDownscale: true };
-  return autoscale(autoscaling, {
-    ...occupancy,
-    maxMatches: scheduler.matchAllocation.maxMatches,
-  });
+  const current = AVAILABLE_STATUSES.reduce((sum, status) => sum + occupancy.counts[status], 0);
+  const { source, reason, ...decision } = decideAutoscaling(
+    autoscaling,
+    { ...occupancy, maxMatches: scheduler.matchAllocation.maxMatches },
+    { ...inputs, now, current },
+  );
+  return { ...decision, autoscaler: { source, reason } };
 }
 
 /** A scheduler's rooms tallied, validation rooms counted within and apart (see `sizeOf`). */
@@ -163,15 +180,21 @@ export function sizeOf(
   candidates: readonly HealthRoom[],
   schedulerTimeouts: HealthTimeouts,
   now: Date,
+  inputs: AutoscalerInputs = {},
 ): { desired: number; available: number } {
   const timeouts = withGracePeriod(schedulerTimeouts, scheduler);
   const own = Object.fromEntries(
     ROOM_STATUSES.map((s) => [s, counts.statuses[s] - counts.validationStatuses[s]]),
   ) as Record<RoomStatus, number>;
-  const { desired } = desiredFromCounts(scheduler, {
-    counts: own,
-    runningMatches: counts.runningMatches - counts.validationRunningMatches,
-  });
+  const { desired } = desiredFromCounts(
+    scheduler,
+    {
+      counts: own,
+      runningMatches: counts.runningMatches - counts.validationRunningMatches,
+    },
+    now,
+    inputs,
+  );
   const seen = new Set<string>();
   let expiredAvailable = 0;
   for (const room of candidates) {
@@ -190,6 +213,7 @@ export function planHealth(
   allRooms: readonly HealthRoom[],
   schedulerTimeouts: HealthTimeouts,
   now: Date,
+  inputs: AutoscalerInputs = {},
 ): HealthPlan {
   const timeouts = withGracePeriod(schedulerTimeouts, scheduler);
   const activeVersion = scheduler.spec.version;
@@ -200,7 +224,7 @@ export function planHealth(
   const available = rooms.filter(
     (room) => AVAILABLE_STATUSES.includes(room.status) && !expiredIds.has(room.id),
   );
-  const { desired, canDownscale } = desiredRooms(scheduler, rooms);
+  const { desired, canDownscale, autoscaler } = desiredRooms(scheduler, rooms, now, inputs);
   const plan: HealthPlan = {
     expired: expired.map((room) => room.id),
     available: available.length,
@@ -210,6 +234,7 @@ export function planHealth(
     replace: [],
     scaleDown: 0,
     isAutoscalerDownscale: false,
+    ...(autoscaler && { autoscaler }),
   };
 
   const old = available.filter((room) => isOtherMajor(room.version, activeVersion));

@@ -4,6 +4,14 @@
  * workflow state and activity payloads. Build one with `validateScheduler`, which applies the
  * defaults and every rule of the API.
  */
+import type { AutoscalingPolicyBlock, ScaleToZero } from '../autoscaling/policies';
+
+export {
+  AutoscalingPolicyType,
+  type AutoscalingPolicy,
+  type FixedBufferParameters,
+  type RoomOccupancyParameters,
+} from '../autoscaling/policies';
 import type { PortRange, Spec } from './spec';
 
 /** Lifecycle state shown by the API. Maestro only ever sets `creating` and `in-sync`. */
@@ -14,14 +22,6 @@ export const SchedulerState = {
   TERMINATING: 'terminating',
 } as const;
 export type SchedulerState = (typeof SchedulerState)[keyof typeof SchedulerState];
-
-/** How the autoscaler computes the desired number of rooms. */
-export const AutoscalingPolicyType = {
-  ROOM_OCCUPANCY: 'roomOccupancy',
-  FIXED_BUFFER: 'fixedBuffer',
-} as const;
-export type AutoscalingPolicyType =
-  (typeof AutoscalingPolicyType)[keyof typeof AutoscalingPolicyType];
 
 /** The only forwarder protocol Maestro speaks (`eventforwarder.GRPCForwarder`). */
 export const ForwarderType = { GRPC: 'gRPC' } as const;
@@ -34,39 +34,20 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-/** Keep `readyTarget` of the rooms ready; scale down only below `downThreshold` use of free slots. */
-export interface RoomOccupancyParameters {
-  /** Fraction of rooms to keep ready, in (0, 1). */
-  readyTarget: number;
-  /** Fraction in (0, 1); downscaling waits until the free slots are used below it. */
-  downThreshold: number;
-}
-
-/** Keep `amount` rooms on top of the occupied and allocated ones. */
-export interface FixedBufferParameters {
-  amount: number;
-}
-
-/** How the autoscaler computes the desired rooms, and its parameters. */
-export interface AutoscalingPolicy {
-  type: AutoscalingPolicyType;
-  /** The block matching `type` is required; the other one may be present and is kept. */
-  parameters: {
-    roomOccupancy?: RoomOccupancyParameters;
-    fixedBuffer?: FixedBufferParameters;
-  };
-}
-
 /** Desired rooms from a policy instead of the fixed `roomsReplicas`, clamped to [min, max]. */
 export interface Autoscaling {
   /** When false, `roomsReplicas` is the target and the rest of the block is kept for later. */
   enabled: boolean;
+  /** 0 lets an idle scheduler drain to zero rooms (`scaleToZero`). */
   min: number;
   /** Upper bound on rooms, or -1 for none. */
   max: number;
   /** Seconds between two downscales. */
   cooldown: number;
-  policy: AutoscalingPolicy;
+  /** Maestro's `roomOccupancy` and `fixedBuffer`, or `webhook`, `schedule`, `chain`. */
+  policy: AutoscalingPolicyBlock;
+  /** Only with `min: 0`; its defaults apply when absent. */
+  scaleToZero?: ScaleToZero;
 }
 
 /** Per-forwarder call settings; defaults to a 1 s timeout and empty metadata. */

@@ -4,34 +4,31 @@
  * once, each with the JSON path the API user wrote.
  */
 import { z } from 'zod';
-import { DomainError, ErrorCode } from '../errors';
-import { AutoscalingPolicyType, FIRST_VERSION, ForwarderType, SchedulerState } from './scheduler';
+import { autoscalingSchema } from '../autoscaling/policy-validation';
+import { ForwarderType, SchedulerState } from './scheduler';
 import type { Scheduler } from './scheduler';
 import { ImagePullPolicy, PortProtocol, RestartPolicy } from './spec';
+import {
+  SCHEDULER_DEFAULTS,
+  SchedulerValidationError,
+  acrossFields,
+  addIssue,
+  fieldPath,
+  integer,
+  positive,
+  typeProblem,
+} from './validation-rules';
 
-/** One broken rule: `field` is a JSON path such as `spec.containers[0].ports[1].name`. */
-export interface ValidationProblem {
-  field: string;
-  message: string;
-}
-
-/** A scheduler definition broke one or more rules; `problems` lists all of them. */
-export class SchedulerValidationError extends DomainError {
-  constructor(readonly problems: readonly ValidationProblem[]) {
-    const lines = problems.map((problem) => `${problem.field}: ${problem.message}`);
-    super(ErrorCode.INVALID_ARGUMENT, ['Validation Error:', ...lines].join('\n'));
-  }
-}
-
-/** What an absent field becomes (Maestro's defaults; stored rows without maxMatches read as 1). */
-export const SCHEDULER_DEFAULTS = {
-  state: SchedulerState.CREATING,
-  version: FIRST_VERSION,
-  restartPolicy: RestartPolicy.NEVER,
-  maxMatches: 1,
-  forwarderTimeoutMs: 1_000,
-  downThreshold: 0.99,
-} as const;
+export {
+  SCHEDULER_DEFAULTS,
+  SchedulerValidationError,
+  acrossFields,
+  fieldPath,
+  fixedBufferParametersSchema,
+  roomOccupancyParametersSchema,
+  typeProblem,
+  type ValidationProblem,
+} from './validation-rules';
 
 /** The longest game name, in characters. */
 export const MAX_GAME_LENGTH = 255;
@@ -42,9 +39,6 @@ const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
 
 /** A string rule: a test and the message naming it. */
 type Rule = readonly [test: (value: string) => boolean, message: string];
-
-const addIssue = (ctx: z.RefinementCtx, path: (string | number)[], message: string) =>
-  ctx.addIssue({ code: 'custom', path, message });
 
 /** A required string reporting only the first rule it breaks. */
 const text = (...rules: Rule[]) =>
@@ -62,15 +56,9 @@ const matches = (pattern: RegExp, message: string): Rule => [
   message,
 ];
 
-const integer = () => z.number().int({ error: 'must be an integer' });
 const between = (min: number, max: number) => {
   const error = `must be between ${min} and ${max}`;
   return integer().min(min, { error }).max(max, { error });
-};
-const positive = () => integer().min(1, { error: 'must be greater than 0' });
-const fraction = () => {
-  const error = 'must be between 0 and 1 (exclusive)';
-  return z.number().gt(0, { error }).lt(1, { error });
 };
 const oneOf = <const T extends Record<string, string>>(values: T) =>
   z.string().pipe(z.enum(values, { error: `must be one of ${Object.values(values).join(', ')}` }));
@@ -149,73 +137,6 @@ const specSchema = z.object({
   affinity: z.string().default(''),
   restartPolicy: oneOf(RestartPolicy).default(SCHEDULER_DEFAULTS.restartPolicy),
 });
-
-/**
- * A rule across fields: it reads `shape` out of the value, so it runs whenever those fields are
- * well-formed, even if others are not (zod skips plain refinements after any field fails).
- */
-export function acrossFields<T>(
-  shape: z.ZodType<T>,
-  rule: (value: T, ctx: z.RefinementCtx) => void,
-) {
-  return [
-    (value: unknown, ctx: z.RefinementCtx) => {
-      const parsed = shape.safeParse(value);
-      if (parsed.success) rule(parsed.data, ctx);
-    },
-    { when: () => true },
-  ] as const;
-}
-
-/** The rules of `roomOccupancy` parameters, wherever a policy names them. */
-export const roomOccupancyParametersSchema = z.object({
-  readyTarget: fraction(),
-  downThreshold: fraction().default(SCHEDULER_DEFAULTS.downThreshold),
-});
-
-/** The rules of `fixedBuffer` parameters, wherever a policy names them. */
-export const fixedBufferParametersSchema = z.object({ amount: positive() });
-
-const policySchema = z
-  .object({
-    type: oneOf(AutoscalingPolicyType),
-    parameters: z
-      .object({
-        roomOccupancy: roomOccupancyParametersSchema.optional(),
-        fixedBuffer: fixedBufferParametersSchema.optional(),
-      })
-      .default(() => ({})),
-  })
-  .superRefine(
-    ...acrossFields(
-      z.object({
-        type: oneOf(AutoscalingPolicyType),
-        parameters: z.record(z.string(), z.unknown()),
-      }),
-      ({ type, parameters }, ctx) => {
-        if (parameters[type] === undefined)
-          addIssue(ctx, ['parameters', type], `is required when policy.type is ${type}`);
-      },
-    ),
-  );
-
-const autoscalingSchema = z
-  .object({
-    enabled: z.boolean(),
-    min: integer().min(1, { error: 'must be at least 1' }),
-    max: integer().min(-1, { error: 'must be at least -1' }),
-    cooldown: integer().min(0, { error: 'must be at least 0' }).default(0),
-    policy: policySchema,
-  })
-  .superRefine(
-    ...acrossFields(
-      z.object({ min: integer().min(1), max: integer().min(-1) }),
-      ({ min, max }, ctx) => {
-        if (max !== -1 && min > max)
-          addIssue(ctx, ['max'], `must be at least min (${min}), or -1 for no limit`);
-      },
-    ),
-  );
 
 const forwarderSchema = z.object({
   name: text(),
@@ -315,37 +236,6 @@ const schedulerSchema = z
  * enumerations are any string until validated.
  */
 export type SchedulerCandidate = z.input<typeof schedulerSchema>;
-
-/** Domain field names that the API spells differently. */
-const WIRE_NAMES: Record<string, string> = {
-  terminationGracePeriodMs: 'terminationGracePeriod',
-  timeoutMs: 'timeout',
-};
-
-/** The JSON path the API user wrote, e.g. `spec.containers[0].name`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'scheduler';
-  return path
-    .map((key, i) =>
-      typeof key === 'number'
-        ? `[${key}]`
-        : `${i === 0 ? '' : '.'}${WIRE_NAMES[String(key)] ?? String(key)}`,
-    )
-    .join('');
-}
-
-const TYPE_NAMES: Record<string, string> = {
-  object: 'an object',
-  record: 'an object',
-  array: 'a list',
-};
-
-/** zod's type errors in the API's words (`is required`, `must be a list`). */
-export function typeProblem(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code !== 'invalid_type') return undefined;
-  if (issue.input === undefined) return 'is required';
-  return `must be ${TYPE_NAMES[issue.expected] ?? `a ${issue.expected}`}`;
-}
 
 /**
  * Checks `candidate` against every rule and fills in the defaults (restartPolicy `Never`,
