@@ -1,5 +1,12 @@
+import { readAutoscalerInputs } from '../src/app/autoscaler-inputs';
 import type { HealthTimeouts } from '../src/domain/health/health-plan';
-import { planHealth, planTakesAction, type HealthPlan } from '../src/domain/health/health-plan';
+import {
+  countByStatus,
+  planHealth,
+  planTakesAction,
+  type HealthPlan,
+} from '../src/domain/health/health-plan';
+import type { AutoscalerState } from '../src/ports/autoscaler-state';
 import type { RoomStore } from '../src/ports/room-store';
 import type { SchedulerCacheInvalidator } from '../src/ports/scheduler-cache';
 import type { SchedulerStore } from '../src/ports/scheduler-store';
@@ -9,6 +16,10 @@ export interface HealthActivityDeps {
   rooms: RoomStore;
   cacheInvalidator: SchedulerCacheInvalidator;
   timeouts: HealthTimeouts;
+  /** The autoscaler's memory: activity (scale to zero), webhook decisions, waiting allocations. */
+  autoscaler: AutoscalerState;
+  /** The clock of the plans (tests drive schedules with it). */
+  clock?: () => Date;
 }
 
 /** What the health controller decided, without the rooms it looked at. */
@@ -28,16 +39,22 @@ export interface HealthCheck {
  */
 export function createHealthActivities(deps: HealthActivityDeps) {
   const { schedulers, rooms, timeouts } = deps;
+  const clock = deps.clock ?? (() => new Date());
 
   async function plan(schedulerName: string): Promise<HealthDecision | undefined> {
     const scheduler = await schedulers.getScheduler(schedulerName);
     if (!scheduler) return undefined;
-    const decision = planHealth(
+    const summaries = await rooms.listRoomSummaries(schedulerName);
+    const now = clock();
+    const own = summaries.filter((room) => !room.isValidationRoom);
+    const { inputs } = await readAutoscalerInputs(
+      deps.autoscaler,
       scheduler,
-      await rooms.listRoomSummaries(schedulerName),
-      timeouts,
-      new Date(),
+      countByStatus(own),
+      now,
+      { recordsActivity: true },
     );
+    const decision = planHealth(scheduler, summaries, timeouts, now, inputs);
     return { ...decision, activeVersion: scheduler.spec.version };
   }
 
@@ -59,7 +76,7 @@ export function createHealthActivities(deps: HealthActivityDeps) {
     async planHealthActions(input: { schedulerName: string }): Promise<HealthDecision | undefined> {
       const decision = await plan(input.schedulerName);
       if (decision?.isAutoscalerDownscale && decision.scaleDown > 0) {
-        await schedulers.setLastDownscaleAt(input.schedulerName, new Date().toISOString());
+        await schedulers.setLastDownscaleAt(input.schedulerName, clock().toISOString());
         await deps.cacheInvalidator.invalidate(input.schedulerName);
       }
       return decision;

@@ -1,4 +1,5 @@
 import type { HealthTimeouts } from '../src/domain/health/health-plan';
+import type { AutoscalerState } from '../src/ports/autoscaler-state';
 import type { OperationMetrics } from '../src/ports/operation-metrics';
 import type { OperationOutcomes } from '../src/ports/operation-outcomes';
 import type { PortAllocator } from '../src/ports/port-allocator';
@@ -31,6 +32,10 @@ export interface ActivityDeps {
   outcomes: OperationOutcomes;
   /** Counts the failed attempts of add_rooms' and remove_rooms' steps. */
   metrics: OperationMetrics;
+  /** The autoscaler's memory: activity (scale to zero), webhook decisions, waiting allocations. */
+  autoscaler: AutoscalerState;
+  /** The clock of the health plans (tests drive autoscaling schedules with it). */
+  clock?: () => Date;
 }
 
 /**

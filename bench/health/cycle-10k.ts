@@ -19,6 +19,7 @@ import pino from 'pino';
 import { createHealthActivities } from '../../activities/health-activities';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
 import { createRedisClient, type RedisClient } from '../../src/adapters/redis/client';
+import { RedisAutoscalerState } from '../../src/adapters/redis/redis-autoscaler-state';
 import { RedisRoomStore } from '../../src/adapters/redis/redis-room-store';
 import { schedulerKeys } from '../../src/adapters/redis/room-codec';
 import { RedisSchedulerCacheInvalidator } from '../../src/adapters/redis/redis-scheduler-cache';
@@ -66,7 +67,12 @@ async function main() {
     const seeded = await seedRooms(rooms, SCHEDULER, ROOMS);
     await seedRooms(rooms, SMALL_SCHEDULER, SMALL_ROOMS);
     const rebuild = await timeRebuild(redis, rooms, stores.redisPid);
-    const timed = await timeRuns(schedulers, rooms, new RedisSchedulerCacheInvalidator(redis, ''));
+    const timed = await timeRuns(
+      schedulers,
+      rooms,
+      new RedisSchedulerCacheInvalidator(redis, ''),
+      new RedisAutoscalerState(redis),
+    );
     const redisCpu = {
       summaryRead: await redisCpuPerRead(stores.redisPid, () => rooms.listRoomSummaries(SCHEDULER)),
       fullRead: await redisCpuPerRead(stores.redisPid, () => rooms.listRooms(SCHEDULER)),
@@ -133,8 +139,15 @@ async function timeRuns(
   schedulers: PostgresSchedulerStore,
   rooms: RedisRoomStore,
   cacheInvalidator: RedisSchedulerCacheInvalidator,
+  autoscaler: RedisAutoscalerState,
 ) {
-  const activities = createHealthActivities({ schedulers, rooms, cacheInvalidator, timeouts });
+  const activities = createHealthActivities({
+    schedulers,
+    rooms,
+    cacheInvalidator,
+    timeouts,
+    autoscaler,
+  });
   const input = { schedulerName: SCHEDULER };
   const steps: Record<string, number[]> = {};
   let plan: HealthPlan | undefined;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { RoomStatus } from '../domain/game-room/status';
 import {
+  countByStatus,
   isExpired,
   planHealth,
   planTakesAction,
@@ -9,11 +10,14 @@ import {
   type HealthRoom,
   type HealthTimeouts,
 } from '../domain/health/health-plan';
+import { policyInForce } from '../domain/autoscaling/decide';
 import type { Scheduler } from '../domain/scheduler/scheduler';
+import type { AutoscalerState } from '../ports/autoscaler-state';
 import type { HealthNudger } from '../ports/health-nudger';
 import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
 import type { SchedulerStore } from '../ports/scheduler-store';
+import { readAutoscalerInputs } from './autoscaler-inputs';
 import type { SupervisedWorkOutcome } from './supervised-work';
 
 export interface HealthWatchDeps {
@@ -24,6 +28,8 @@ export interface HealthWatchDeps {
   /** The room index's summaries (what the plan reads) and its change counter. */
   rooms: Pick<RoomStore, 'listRoomSummaries' | 'roomChanges'>;
   nudger: HealthNudger;
+  /** The autoscaler's memory: activity (scale to zero), webhook decisions, waiting allocations. */
+  autoscaler: Pick<AutoscalerState, 'snapshot' | 'markActive'>;
   timeouts: HealthTimeouts;
   log: Pick<Logger, 'warn' | 'debug'>;
   /** Longest time between two evaluations (room status changes from pings are seen this late). */
@@ -58,7 +64,14 @@ export class HealthWatch {
   private isPoked = false;
   /** What the last full evaluation saw; while it still holds, nothing is read but the counter. */
   private last:
-    | { changes: number; scheduler: string; nextAt: number | undefined; isQuiet: boolean }
+    | {
+        changes: number;
+        scheduler: string;
+        /** The autoscaling policy in force (a schedule's window, a chain's entry). */
+        policy: string;
+        nextAt: number | undefined;
+        isQuiet: boolean;
+      }
     | undefined;
 
   constructor(
@@ -125,19 +138,28 @@ export class HealthWatch {
     // the counter; the later deadline they make is found when the earlier one is reached.
     const changes = await this.deps.rooms.roomChanges(this.scheduler);
     const key = schedulerKey(scheduler);
+    const policy = policyKey(scheduler, new Date(this.now()));
     const { last } = this;
     if (
       !isPoked &&
       last?.isQuiet === true &&
       last.changes === changes &&
       last.scheduler === key &&
+      last.policy === policy &&
       (last.nextAt === undefined || this.now() < last.nextAt)
     ) {
       return { isSchedulerGone: false, nextAt: last.nextAt };
     }
     const rooms = await this.deps.rooms.listRoomSummaries(this.scheduler);
     const now = this.now();
-    const plan = planHealth(scheduler, rooms, this.deps.timeouts, new Date(now));
+    const autoscaler = await readAutoscalerInputs(
+      this.deps.autoscaler,
+      scheduler,
+      countByStatus(rooms.filter((room) => !room.isValidationRoom)),
+      new Date(now),
+      { recordsActivity: true },
+    );
+    const plan = planHealth(scheduler, rooms, this.deps.timeouts, new Date(now), autoscaler.inputs);
     const decision = this.debouncer.decide(plan, now);
     if (decision.isNudge) {
       try {
@@ -149,8 +171,11 @@ export class HealthWatch {
       }
     }
     const deadline = nextHealthDeadline(scheduler, rooms, this.deps.timeouts, now);
-    const nextAt = minimum(decision.retryAt, deadline === undefined ? undefined : deadline + 1);
-    this.last = { changes, scheduler: key, nextAt, isQuiet: !planTakesAction(plan) };
+    const nextAt = minimum(
+      minimum(decision.retryAt, deadline === undefined ? undefined : deadline + 1),
+      autoscaler.nextAt,
+    );
+    this.last = { changes, scheduler: key, policy, nextAt, isQuiet: !planTakesAction(plan) };
     return { isSchedulerGone: false, nextAt };
   }
 }
@@ -285,6 +310,11 @@ function expiresAt(room: HealthRoom, timeouts: HealthTimeouts): number | undefin
 function schedulerKey(scheduler: Scheduler): string {
   const { spec, roomsReplicas, maxSurge, autoscaling, lastDownscaleAt } = scheduler;
   return JSON.stringify([spec.version, roomsReplicas, maxSurge, autoscaling, lastDownscaleAt]);
+}
+
+/** Which autoscaling policy is in force at `now`: a window or chain entry taking over changes it. */
+function policyKey(scheduler: Scheduler, now: Date): string {
+  return scheduler.autoscaling?.enabled ? policyInForce(scheduler.autoscaling.policy, now).key : '';
 }
 
 function minimum(a: number | undefined, b: number | undefined): number | undefined {

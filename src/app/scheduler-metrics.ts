@@ -9,7 +9,9 @@ import {
   type HealthTimeouts,
 } from '../domain/health/health-plan';
 import type { Scheduler } from '../domain/scheduler/scheduler';
+import type { AutoscalerState } from '../ports/autoscaler-state';
 import type { RoomStore } from '../ports/room-store';
+import { readAutoscalerInputs } from './autoscaler-inputs';
 import type { SchedulerCache } from '../ports/scheduler-cache';
 import type { SupervisedWorkOutcome } from './supervised-work';
 
@@ -45,6 +47,8 @@ export interface SchedulerGauges {
 export interface SchedulerMetricsDeps {
   schedulers: SchedulerCache;
   rooms: RoomStore;
+  /** The autoscaler's memory (its desired rooms depend on it); absent: rooms alone. */
+  autoscaler?: AutoscalerState;
   gauges: SchedulerGauges;
   timeouts: HealthTimeouts;
   intervalMs: number;
@@ -62,6 +66,7 @@ export async function snapshotOf(
   rooms: RoomStore,
   timeouts: HealthTimeouts,
   now = new Date(),
+  autoscaler?: AutoscalerState,
 ): Promise<SchedulerMetricsSnapshot> {
   const tally = await rooms.tallyRooms(scheduler.name);
   const own = withGracePeriod(timeouts, scheduler);
@@ -71,7 +76,12 @@ export async function snapshotOf(
     pingTimeoutMs: Math.min(timeouts.pingTimeoutMs, own.deletionTimeoutMs),
     initializationTimeoutMs: timeouts.initializationTimeoutMs,
   });
-  const size = sizeOf(scheduler, tally, candidates, timeouts, now);
+  const reading = autoscaler
+    ? await readAutoscalerInputs(autoscaler, scheduler, tally.statuses, now, {
+        recordsActivity: false,
+      })
+    : undefined;
+  const size = sizeOf(scheduler, tally, candidates, timeouts, now, reading?.inputs);
   const stuck = new Set(
     candidates
       .filter((room) => !room.isValidationRoom && isStuckTerminating(room, own, now))
@@ -112,7 +122,10 @@ export class SchedulerMetricsReporter {
         if (!scheduler) return 'scheduler_deleted';
         game = scheduler.game;
         try {
-          this.deps.gauges.report(await snapshotOf(scheduler, this.deps.rooms, this.deps.timeouts));
+          const { rooms, timeouts, autoscaler } = this.deps;
+          this.deps.gauges.report(
+            await snapshotOf(scheduler, rooms, timeouts, new Date(), autoscaler),
+          );
         } catch (error) {
           this.deps.log.warn(
             { err: error, scheduler: this.schedulerName },

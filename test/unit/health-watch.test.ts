@@ -209,6 +209,10 @@ describe('HealthWatch', () => {
           },
           roomChanges,
         },
+        autoscaler: {
+          snapshot: () => Promise.resolve({ waiters: 0 }),
+          markActive: () => Promise.resolve(),
+        },
         nudger: {
           nudge: () => {
             nudges.push(clock.now);

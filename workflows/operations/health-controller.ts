@@ -65,6 +65,9 @@ export const healthController: OperationExecutor<typeof OperationName.HEALTH_CON
       `desired rooms: ${plan.desired}, available: ${plan.available}` +
         (plan.isRollingUpdate ? `, rolling update to ${plan.activeVersion}` : ''),
     );
+    if (plan.autoscaler?.reason) {
+      record(`autoscaler (${plan.autoscaler.source}): ${plan.autoscaler.reason}`);
+    }
     setInput({ took_action: true });
   },
   async rollback() {

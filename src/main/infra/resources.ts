@@ -16,6 +16,8 @@ import { TemporalAttemptFailer } from '../../adapters/temporal/temporal-attempt-
 import { ApiKeyVerifier } from '../../app/api-key-verifier';
 import { ProcessLiveness } from '../../app/process-liveness';
 import { RedisRoomStore } from '../../adapters/redis/redis-room-store';
+import { RedisAutoscalerState } from '../../adapters/redis/redis-autoscaler-state';
+import type { AutoscalerState } from '../../ports/autoscaler-state';
 import {
   RedisSchedulerCache,
   RedisSchedulerCacheInvalidator,
@@ -148,6 +150,11 @@ export class Resources {
       allocationTtlMs: this.config.rooms.allocationTtlMs,
       isTraced: this.isTraced,
     });
+  }
+
+  /** The autoscaler's memory of each scheduler, beside its rooms in Redis. */
+  autoscalerState(): AutoscalerState {
+    return new RedisAutoscalerState(this.redis());
   }
 
   /** Active schedulers cached in this process, invalidated over Redis pub/sub (one per process). */

@@ -86,6 +86,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             schedulerDeletionTimeoutMs: config.health.schedulerDeletionTimeoutMs,
             outcomes: new TemporalOperationOutcomes(resources.temporalClient()),
             metrics,
+            autoscaler: resources.autoscalerState(),
           }),
           sinks: operationMetricsSinks(metrics),
           checks: [checks.postgres(), checks.redis()],
@@ -111,6 +112,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             ...config.runtimeWatcher,
             schedulerCache: resources.schedulerCache(),
             nudger: new TemporalHealthNudger(resources.temporalClient()),
+            autoscaler: resources.autoscalerState(),
             timeouts: healthTimeouts(config),
             runDurationMs: SUPERVISOR_RUN_MS,
             slots: supervisionSlots(deps, name),
@@ -134,6 +136,7 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
           activities: createMetricsActivities({
             schedulers: resources.schedulerCache(),
             rooms: resources.roomStore(),
+            autoscaler: resources.autoscalerState(),
             gauges: new PrometheusSchedulerMetrics(deps.registry),
             timeouts: healthTimeouts(config),
             intervalMs: config.metricsReporter.intervalMs,

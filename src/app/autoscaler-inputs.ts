@@ -1,0 +1,73 @@
+/**
+ * What the autoscaler knows besides the rooms, read where a health plan is made (the health
+ * watch, the health controller's activities, the metrics reporter): the scheduler's activity for
+ * scale to zero, the webhook's latest decision, the allocations waiting for a room.
+ */
+import { isBusy, policyInForce, scaleToZeroOf } from '../domain/autoscaling/decide';
+import { parseDuration } from '../domain/autoscaling/duration';
+import { PolicyType } from '../domain/autoscaling/policies';
+import type { RoomStatus } from '../domain/game-room/status';
+import type { AutoscalerInputs } from '../domain/health/health-plan';
+import type { Scheduler } from '../domain/scheduler/scheduler';
+import type { AutoscalerState } from '../ports/autoscaler-state';
+
+/** A webhook decision older than this many of its intervals no longer drives the plan. */
+export const WEBHOOK_STALE_INTERVALS = 3;
+
+/** While rooms are in use, their activity is recorded at least this often (scale to zero). */
+export const ACTIVITY_REFRESH_MS = 60_000;
+
+/** The inputs, and when the plan could change with no room changing (an idle deadline). */
+export interface AutoscalerReading {
+  inputs: AutoscalerInputs;
+  /** Epoch ms: the scheduler turns idle then, or its activity is due to be recorded again. */
+  nextAt?: number;
+}
+
+/**
+ * The autoscaler's inputs for a plan of `scheduler` at `now` (none when autoscaling is off).
+ * With `recordsActivity`, rooms in use (or waiting allocations) record `now` as its last
+ * activity: the idle time of scale to zero counts from the last plan that saw them.
+ */
+export async function readAutoscalerInputs(
+  state: Pick<AutoscalerState, 'snapshot' | 'markActive'>,
+  scheduler: Scheduler,
+  counts: Readonly<Record<RoomStatus, number>>,
+  now: Date,
+  options: { recordsActivity: boolean },
+): Promise<AutoscalerReading> {
+  const { autoscaling } = scheduler;
+  if (!autoscaling?.enabled) return { inputs: {} };
+  const snapshot = await state.snapshot(scheduler.name, now);
+  const busy = isBusy(counts, snapshot.waiters);
+  if (busy && options.recordsActivity) await state.markActive(scheduler.name, now);
+  const lastActiveAt = busy
+    ? now.toISOString()
+    : (snapshot.lastActiveAt ?? scheduler.createdAt ?? undefined);
+  const inputs: AutoscalerInputs = {
+    waiters: snapshot.waiters,
+    ...(lastActiveAt !== undefined && { lastActiveAt }),
+    ...(snapshot.webhook &&
+      isFresh(scheduler, snapshot.webhook.at, now) && {
+        webhook: snapshot.webhook,
+      }),
+  };
+  if (autoscaling.min !== 0) return { inputs };
+  const idleAfterMs = parseDuration(scaleToZeroOf(autoscaling).idleAfter) ?? 0;
+  const nextAt = busy
+    ? now.getTime() + Math.min(ACTIVITY_REFRESH_MS, idleAfterMs)
+    : lastActiveAt !== undefined
+      ? Date.parse(lastActiveAt) + idleAfterMs
+      : undefined;
+  return { inputs, ...(nextAt !== undefined && nextAt > now.getTime() && { nextAt }) };
+}
+
+/** Whether a webhook decision made at `at` may still drive the plan of the webhook in force. */
+function isFresh(scheduler: Scheduler, at: string, now: Date): boolean {
+  if (!scheduler.autoscaling) return false;
+  const { policy } = policyInForce(scheduler.autoscaling.policy, now);
+  const webhook = policy.type === PolicyType.WEBHOOK ? policy.parameters.webhook : undefined;
+  const intervalMs = webhook ? parseDuration(webhook.interval) : undefined;
+  if (intervalMs === undefined) return false;
+  return now.getTime() - Date.parse(at) <= WEBHOOK_STALE_INTERVALS * intervalMs;
+}
