@@ -18,8 +18,8 @@ export interface HealthActivityDeps {
   timeouts: HealthTimeouts;
   /** The autoscaler's memory: activity (scale to zero), webhook decisions, waiting allocations. */
   autoscaler: AutoscalerState;
-  /** The clock of the plans (tests drive schedules with it). */
-  clock?: () => Date;
+  /** The clock of autoscaling schedules and idle times (tests move it); default: real time. */
+  autoscalingClock?: () => Date;
 }
 
 /** What the health controller decided, without the rooms it looked at. */
@@ -39,20 +39,19 @@ export interface HealthCheck {
  */
 export function createHealthActivities(deps: HealthActivityDeps) {
   const { schedulers, rooms, timeouts } = deps;
-  const clock = deps.clock ?? (() => new Date());
 
   async function plan(schedulerName: string): Promise<HealthDecision | undefined> {
     const scheduler = await schedulers.getScheduler(schedulerName);
     if (!scheduler) return undefined;
     const summaries = await rooms.listRoomSummaries(schedulerName);
-    const now = clock();
+    const now = new Date();
     const own = summaries.filter((room) => !room.isValidationRoom);
     const { inputs } = await readAutoscalerInputs(
       deps.autoscaler,
       scheduler,
       countByStatus(own),
       now,
-      { recordsActivity: true },
+      { recordsActivity: true, at: deps.autoscalingClock?.() },
     );
     const decision = planHealth(scheduler, summaries, timeouts, now, inputs);
     return { ...decision, activeVersion: scheduler.spec.version };
@@ -76,7 +75,7 @@ export function createHealthActivities(deps: HealthActivityDeps) {
     async planHealthActions(input: { schedulerName: string }): Promise<HealthDecision | undefined> {
       const decision = await plan(input.schedulerName);
       if (decision?.isAutoscalerDownscale && decision.scaleDown > 0) {
-        await schedulers.setLastDownscaleAt(input.schedulerName, clock().toISOString());
+        await schedulers.setLastDownscaleAt(input.schedulerName, new Date().toISOString());
         await deps.cacheInvalidator.invalidate(input.schedulerName);
       }
       return decision;

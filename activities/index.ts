@@ -34,8 +34,8 @@ export interface ActivityDeps {
   metrics: OperationMetrics;
   /** The autoscaler's memory: activity (scale to zero), webhook decisions, waiting allocations. */
   autoscaler: AutoscalerState;
-  /** The clock of the health plans (tests drive autoscaling schedules with it). */
-  clock?: () => Date;
+  /** The clock of autoscaling schedules and idle times (tests move it); default: real time. */
+  autoscalingClock?: () => Date;
 }
 
 /**

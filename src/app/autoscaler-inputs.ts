@@ -26,40 +26,44 @@ export interface AutoscalerReading {
 
 /**
  * The autoscaler's inputs for a plan of `scheduler` at `now` (none when autoscaling is off).
- * With `recordsActivity`, rooms in use (or waiting allocations) record `now` as its last
- * activity: the idle time of scale to zero counts from the last plan that saw them.
+ * `options.at` is the autoscaler's instant (the autoscaling clock; default `now`): schedules,
+ * activity and idle times go by it, waiting allocations' deadlines by `now`. With
+ * `recordsActivity`, rooms in use (or waiting allocations) record it as the last activity: the
+ * idle time of scale to zero counts from the last plan that saw them.
  */
 export async function readAutoscalerInputs(
   state: Pick<AutoscalerState, 'snapshot' | 'markActive'>,
   scheduler: Scheduler,
   counts: Readonly<Record<RoomStatus, number>>,
   now: Date,
-  options: { recordsActivity: boolean },
+  options: { recordsActivity: boolean; at?: Date | undefined },
 ): Promise<AutoscalerReading> {
   const { autoscaling } = scheduler;
   if (!autoscaling?.enabled) return { inputs: {} };
+  const at = options.at ?? now;
   const snapshot = await state.snapshot(scheduler.name, now);
   const busy = isBusy(counts, snapshot.waiters);
-  if (busy && options.recordsActivity) await state.markActive(scheduler.name, now);
+  if (busy && options.recordsActivity) await state.markActive(scheduler.name, at);
   const lastActiveAt = busy
-    ? now.toISOString()
+    ? at.toISOString()
     : (snapshot.lastActiveAt ?? scheduler.createdAt ?? undefined);
   const inputs: AutoscalerInputs = {
+    at,
     waiters: snapshot.waiters,
     ...(lastActiveAt !== undefined && { lastActiveAt }),
     ...(snapshot.webhook &&
-      isFresh(scheduler, snapshot.webhook.at, now) && {
-        webhook: snapshot.webhook,
-      }),
+      isFresh(scheduler, snapshot.webhook.at, at) && { webhook: snapshot.webhook }),
   };
   if (autoscaling.min !== 0) return { inputs };
+  // The idle deadline in the autoscaler's time, then as a real instant.
   const idleAfterMs = parseDuration(scaleToZeroOf(autoscaling).idleAfter) ?? 0;
-  const nextAt = busy
-    ? now.getTime() + Math.min(ACTIVITY_REFRESH_MS, idleAfterMs)
+  const dueAt = busy
+    ? at.getTime() + Math.min(ACTIVITY_REFRESH_MS, idleAfterMs)
     : lastActiveAt !== undefined
       ? Date.parse(lastActiveAt) + idleAfterMs
       : undefined;
-  return { inputs, ...(nextAt !== undefined && nextAt > now.getTime() && { nextAt }) };
+  if (dueAt === undefined || dueAt <= at.getTime()) return { inputs };
+  return { inputs, nextAt: now.getTime() + (dueAt - at.getTime()) };
 }
 
 /** Whether a webhook decision made at `at` may still drive the plan of the webhook in force. */

@@ -30,6 +30,8 @@ export interface HealthWatchDeps {
   nudger: HealthNudger;
   /** The autoscaler's memory: activity (scale to zero), webhook decisions, waiting allocations. */
   autoscaler: Pick<AutoscalerState, 'snapshot' | 'markActive'>;
+  /** The clock of autoscaling schedules and idle times (tests move it); default: real time. */
+  autoscalingClock?: () => Date;
   timeouts: HealthTimeouts;
   log: Pick<Logger, 'warn' | 'debug'>;
   /** Longest time between two evaluations (room status changes from pings are seen this late). */
@@ -80,6 +82,11 @@ export class HealthWatch {
   ) {
     this.now = deps.now ?? Date.now;
     this.debouncer = new NudgeDebouncer(deps.healthNudgeMinGapMs, this.now());
+  }
+
+  /** The autoscaler's instant: the autoscaling clock, else the watch's clock. */
+  private autoscalingNow(): Date {
+    return this.deps.autoscalingClock?.() ?? new Date(this.now());
   }
 
   /** A room of the scheduler changed: evaluate at once (coalesced with an evaluation under way). */
@@ -138,7 +145,7 @@ export class HealthWatch {
     // the counter; the later deadline they make is found when the earlier one is reached.
     const changes = await this.deps.rooms.roomChanges(this.scheduler);
     const key = schedulerKey(scheduler);
-    const policy = policyKey(scheduler, new Date(this.now()));
+    const policy = policyKey(scheduler, this.autoscalingNow());
     const { last } = this;
     if (
       !isPoked &&
@@ -157,7 +164,7 @@ export class HealthWatch {
       scheduler,
       countByStatus(rooms.filter((room) => !room.isValidationRoom)),
       new Date(now),
-      { recordsActivity: true },
+      { recordsActivity: true, at: this.autoscalingNow() },
     );
     const plan = planHealth(scheduler, rooms, this.deps.timeouts, new Date(now), autoscaler.inputs);
     const decision = this.debouncer.decide(plan, now);

@@ -49,6 +49,8 @@ export interface SchedulerMetricsDeps {
   rooms: RoomStore;
   /** The autoscaler's memory (its desired rooms depend on it); absent: rooms alone. */
   autoscaler?: AutoscalerState;
+  /** The clock of autoscaling schedules and idle times (tests move it); default: real time. */
+  autoscalingClock?: () => Date;
   gauges: SchedulerGauges;
   timeouts: HealthTimeouts;
   intervalMs: number;
@@ -66,7 +68,7 @@ export async function snapshotOf(
   rooms: RoomStore,
   timeouts: HealthTimeouts,
   now = new Date(),
-  autoscaler?: AutoscalerState,
+  autoscaling?: { state: AutoscalerState; at?: Date },
 ): Promise<SchedulerMetricsSnapshot> {
   const tally = await rooms.tallyRooms(scheduler.name);
   const own = withGracePeriod(timeouts, scheduler);
@@ -76,9 +78,10 @@ export async function snapshotOf(
     pingTimeoutMs: Math.min(timeouts.pingTimeoutMs, own.deletionTimeoutMs),
     initializationTimeoutMs: timeouts.initializationTimeoutMs,
   });
-  const reading = autoscaler
-    ? await readAutoscalerInputs(autoscaler, scheduler, tally.statuses, now, {
+  const reading = autoscaling
+    ? await readAutoscalerInputs(autoscaling.state, scheduler, tally.statuses, now, {
         recordsActivity: false,
+        at: autoscaling.at,
       })
     : undefined;
   const size = sizeOf(scheduler, tally, candidates, timeouts, now, reading?.inputs);
@@ -122,9 +125,10 @@ export class SchedulerMetricsReporter {
         if (!scheduler) return 'scheduler_deleted';
         game = scheduler.game;
         try {
-          const { rooms, timeouts, autoscaler } = this.deps;
+          const { rooms, timeouts, autoscaler, autoscalingClock } = this.deps;
+          const autoscaling = autoscaler && { state: autoscaler, at: autoscalingClock?.() };
           this.deps.gauges.report(
-            await snapshotOf(scheduler, rooms, timeouts, new Date(), autoscaler),
+            await snapshotOf(scheduler, rooms, timeouts, new Date(), autoscaling),
           );
         } catch (error) {
           this.deps.log.warn(

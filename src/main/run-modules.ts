@@ -49,14 +49,10 @@ export async function runModules(
     });
   }
 
-  const system = startSystem(
-    names,
-    config,
-    log,
-    fail,
-    options.serveInternal ?? true,
-    sdkMetrics && (() => sdkMetrics.text()),
-  );
+  const system = startSystem(names, config, log, fail, {
+    serveInternal: options.serveInternal ?? true,
+    ...(sdkMetrics && { externalMetrics: () => sdkMetrics.text() }),
+  });
   options.onSystem?.(system);
   system.started.catch((error: unknown) => fail(error));
   const reason = await shutdownRequested;

@@ -27,17 +27,27 @@ export interface System {
  * `stop()` is graceful and idempotent. Used by `maestro start` and by tests and benchmarks that
  * run the real composition in-process.
  */
+/** How `startSystem` differs from a plain `maestro start`. */
+export interface SystemOptions {
+  /** False in a Rooms API cluster worker: its primary serves the internal port. */
+  serveInternal?: boolean;
+  /** Metrics from elsewhere in the process every internal /metrics includes (the SDK's). */
+  externalMetrics?: () => Promise<string>;
+  /** The clock of autoscaling schedules and idle times (tests move it); default: real time. */
+  autoscalingClock?: () => Date;
+}
+
 export function startSystem(
   names: readonly ModuleName[],
   config: Config,
   log: Logger,
   onFail: (error: unknown) => void,
-  /** False in a Rooms API cluster worker: its primary serves the internal port. */
-  serveInternal = true,
-  /** Metrics from elsewhere in the process every internal /metrics includes (the SDK's). */
-  externalMetrics?: () => Promise<string>,
+  options: SystemOptions = {},
 ): System {
-  const resources = new Resources(config, log);
+  const { serveInternal = true, externalMetrics } = options;
+  const resources = new Resources(config, log, {
+    ...(options.autoscalingClock && { autoscalingClock: options.autoscalingClock }),
+  });
   const registry = createMetricsRegistry();
   const modules = names.map((name) =>
     createModule(name, { resources, registry, log, fail: onFail }),

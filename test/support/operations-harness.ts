@@ -50,6 +50,8 @@ export interface HarnessOptions {
    * Kubernetes. Local rooms ping by themselves.
    */
   simulateRooms?: boolean;
+  /** The modules' autoscaling clock (schedule windows, idle times); default: real time. */
+  autoscalingClock?: () => Date;
 }
 
 /**
@@ -171,7 +173,9 @@ export class OperationsHarness {
       ...(options.runWorker === false ? ['worker'] : []),
     ];
     const modules = IN_PROCESS_MODULES.filter((name) => !without.includes(name));
-    this.system = startSystem(modules, config, log, (error) => this.failures.push(error));
+    this.system = startSystem(modules, config, log, (error) => this.failures.push(error), {
+      ...(options.autoscalingClock && { autoscalingClock: options.autoscalingClock }),
+    });
     await this.system.started;
     this.simulator = new RoomSimulator({
       rooms: this.rooms,

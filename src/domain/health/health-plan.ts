@@ -64,8 +64,11 @@ export interface HealthPlan {
   autoscaler?: { source: string; reason: string };
 }
 
-/** What the autoscaler knows besides the rooms and the clock (see `AutoscalingSignals`). */
-export type AutoscalerInputs = Pick<AutoscalingSignals, 'webhook' | 'lastActiveAt' | 'waiters'>;
+/** What the autoscaler knows besides the rooms (see `AutoscalingSignals`). */
+export type AutoscalerInputs = Pick<AutoscalingSignals, 'webhook' | 'lastActiveAt' | 'waiters'> & {
+  /** The autoscaler's instant (the autoscaling clock); default: the plan's `now`. */
+  at?: Date;
+};
 
 /** Statuses of rooms that count toward the scheduler's size unless expired. */
 const AVAILABLE_STATUSES: readonly RoomStatus[] = [
@@ -149,7 +152,7 @@ function desiredFromCounts(
   const { source, reason, ...decision } = decideAutoscaling(
     autoscaling,
     { ...occupancy, maxMatches: scheduler.matchAllocation.maxMatches },
-    { ...inputs, now, current },
+    { ...inputs, now: inputs.at ?? now, current },
   );
   return { ...decision, autoscaler: { source, reason } };
 }

@@ -78,10 +78,18 @@ export class Resources {
   readonly shutdownSignal: AbortSignal;
   private readonly shutdownController = new AbortController();
 
+  /**
+   * The clock of autoscaling policies: schedule windows, chain entries and scale-to-zero idle
+   * times. Real time unless a test moves it; room timeouts and waiting allocations use real time.
+   */
+  readonly autoscalingClock: () => Date;
+
   constructor(
     readonly config: Config,
     readonly log: Logger,
+    options: { autoscalingClock?: () => Date } = {},
   ) {
+    this.autoscalingClock = options.autoscalingClock ?? (() => new Date());
     this.shutdownSignal = this.shutdownController.signal;
     this.isTraced = config.tracing !== undefined;
     if (config.tracing) {

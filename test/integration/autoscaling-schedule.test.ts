@@ -1,0 +1,3 @@
+import { describeAutoscalingScenarios } from '../support/autoscaling-scenarios';
+
+describeAutoscalingScenarios('local');
