@@ -12,6 +12,7 @@ import {
   fromPolicy,
   fromPort,
   fromResources,
+  fromScaleToZero,
 } from './scheduler-request-codec';
 
 /**
@@ -84,6 +85,7 @@ export function toSchedulerPatch(
       max: autoscaling.max,
       cooldown: autoscaling.cooldown,
       policy: autoscaling.policy && fromPolicy(autoscaling.policy),
+      scaleToZero: autoscaling.scaleToZero && fromScaleToZero(autoscaling.scaleToZero),
     },
     forwarders:
       explicit.forwarders || nonEmpty(request.forwarders)
