@@ -237,6 +237,52 @@ describe('Management API over native gRPC', () => {
     expect(toGatewayJson(GetSchedulerResponseSchema, overGrpc)).toEqual(overHttp.body);
   });
 
+  it('replaces the policy and sets scaleToZero when a patch over gRPC names them', async () => {
+    const scheduler = name('patched-policy');
+    await schedulers.call('createScheduler', createRequest(scheduler));
+    const fixedBuffer = { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 2 } } };
+    const chain = {
+      type: 'chain',
+      parameters: {
+        chain: {
+          entries: [
+            {
+              window: { start: '0 9 * * 6,0', duration: '12h', timeZone: 'America/Sao_Paulo' },
+              policy: fixedBuffer,
+            },
+          ],
+          default: { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 1 } } },
+        },
+      },
+    };
+
+    const patched = await schedulers.call<PatchSchedulerResponse>('patchScheduler', {
+      name: scheduler,
+      autoscaling: {
+        enabled: true,
+        min: 0,
+        max: 5,
+        policy: chain,
+        scaleToZero: { allocateWait: '10s' },
+      },
+    });
+    let overHttp: Awaited<ReturnType<typeof call>> = { status: 0, body: undefined };
+    await eventually(async () => {
+      overHttp = await call(api, 'GET', `/schedulers/${scheduler}`);
+      expect(overHttp.body).toHaveProperty('scheduler.spec.version', 'v1.1.0');
+    });
+
+    expect(patched.operationId).not.toBe('');
+    expect(overHttp.body).toHaveProperty('scheduler.autoscaling', {
+      enabled: true,
+      min: 0,
+      max: 5,
+      cooldown: 0,
+      policy: chain,
+      scaleToZero: { idleAfter: '15m', allocateWait: '10s' },
+    });
+  });
+
   it('answers 400 naming every bad field of a schedule policy and scaleToZero', async () => {
     const scheduler = name('bad-schedule');
     const autoscaling = scheduledAutoscaling('http://capacity.example.com/desired', 2);
