@@ -80,8 +80,25 @@ const webhookWithDefaults = {
   },
 };
 
+const bareWebhook = { type: 'webhook', parameters: { webhook: { url: 'https://scaler.test/' } } };
+
 const cases: [string, JsonObject, JsonObject][] = [
   ['webhook', autoscaling(webhook), autoscaling(webhookWithDefaults)],
+  [
+    'webhook without fallback',
+    autoscaling(bareWebhook),
+    autoscaling({
+      type: 'webhook',
+      parameters: {
+        webhook: {
+          url: 'https://scaler.test/',
+          timeout: '2s',
+          interval: '15s',
+          fallback: { type: 'keep' },
+        },
+      },
+    }),
+  ],
   [
     'schedule',
     autoscaling({
