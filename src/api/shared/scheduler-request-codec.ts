@@ -5,15 +5,11 @@
  */
 import { durationMs } from '@bufbuild/protobuf/wkt';
 import type {
-  AutoscalingPolicy as ProtoPolicy,
   Container as ProtoContainer,
   ContainerEnvironment as ProtoEnvironment,
   ContainerPort as ProtoPort,
   ContainerResources as ProtoResources,
   Forwarder as ProtoForwarder,
-  PolicyWindow as ProtoWindow,
-  ScaleToZero as ProtoScaleToZero,
-  ScheduleWindow as ProtoScheduleWindow,
   Spec as ProtoSpec,
 } from '../../gen/api/v1/messages_pb';
 import type {
@@ -22,13 +18,10 @@ import type {
 } from '../../gen/api/v1/schedulers_pb';
 import { FIRST_VERSION, SchedulerState } from '../../domain/scheduler/scheduler';
 import type { SchedulerCandidate } from '../../domain/scheduler/validation';
+import { fromPolicy, fromScaleToZero } from './autoscaling-request-codec';
 
 type Candidate = SchedulerCandidate;
 type ContainerCandidate = Candidate['spec']['containers'][number];
-type PolicyCandidate = NonNullable<Candidate['autoscaling']>['policy'];
-
-/** float32 fields arrive as 0.30000001192092896 over gRPC: keep the digits float32 can hold. */
-const fromFloat32 = (value: number): number => Number(value.toPrecision(7));
 
 export const fromResources = (resources: ProtoResources | undefined) => ({
   cpu: resources?.cpu ?? '',
@@ -77,73 +70,6 @@ const fromSpec = (spec: ProtoSpec | undefined): Candidate['spec'] => ({
   toleration: spec?.toleration ?? '',
   affinity: spec?.affinity ?? '',
   restartPolicy: spec?.restartPolicy || undefined,
-});
-
-type ProtoParameters = NonNullable<ProtoPolicy['parameters']>;
-
-const fromWindow = (window: ProtoWindow | ProtoScheduleWindow) => ({
-  start: window.start,
-  duration: window.duration,
-  timeZone: window.timeZone,
-  leadTime: window.leadTime,
-});
-
-const fromWebhook = (webhook: NonNullable<ProtoParameters['webhook']>) => ({
-  url: webhook.url,
-  timeout: webhook.timeout,
-  caBundle: webhook.caBundle,
-  interval: webhook.interval,
-  fallback: webhook.fallback && {
-    type: webhook.fallback.type,
-    policy: webhook.fallback.policy && fromPolicy(webhook.fallback.policy),
-  },
-});
-
-const fromSchedule = (schedule: NonNullable<ProtoParameters['schedule']>) => ({
-  windows: schedule.windows.map((window) => ({
-    ...fromWindow(window),
-    policy: fromPolicy(window.policy),
-  })),
-  default: fromPolicy(schedule.default),
-});
-
-const fromChain = (chain: NonNullable<ProtoParameters['chain']>) => ({
-  entries: chain.entries.map((entry) => ({
-    window: entry.window && fromWindow(entry.window),
-    policy: fromPolicy(entry.policy),
-  })),
-  default: fromPolicy(chain.default),
-});
-
-/**
- * Any policy, nested ones included (a window's, a chain entry's, a default, a webhook's
- * fallback): every parameters block is carried over and the domain validation decides which
- * types may appear where.
- */
-export function fromPolicy(policy: ProtoPolicy | undefined): PolicyCandidate {
-  const { roomOccupancy, fixedBuffer, webhook, schedule, chain } = policy?.parameters ?? {};
-  return {
-    type: policy?.type ?? '',
-    parameters: {
-      roomOccupancy: roomOccupancy && {
-        readyTarget: fromFloat32(roomOccupancy.readyTarget),
-        downThreshold:
-          roomOccupancy.downThreshold === undefined
-            ? undefined
-            : fromFloat32(roomOccupancy.downThreshold),
-      },
-      fixedBuffer: fixedBuffer && { amount: fixedBuffer.amount ?? 0 },
-      webhook: webhook && fromWebhook(webhook),
-      schedule: schedule && fromSchedule(schedule),
-      chain: chain && fromChain(chain),
-    },
-  };
-}
-
-/** Absent durations stay absent: the domain fills in its defaults. */
-export const fromScaleToZero = (scaleToZero: ProtoScaleToZero) => ({
-  idleAfter: scaleToZero.idleAfter,
-  allocateWait: scaleToZero.allocateWait,
 });
 
 export const fromForwarder = (forwarder: ProtoForwarder) => ({
