@@ -4,7 +4,14 @@
  * same table; server reflection describes the services to generic clients.
  */
 import path from 'node:path';
-import { create, toBinary, toJson, type JsonValue, type Message } from '@bufbuild/protobuf';
+import {
+  create,
+  toBinary,
+  toJson,
+  type JsonObject,
+  type JsonValue,
+  type Message,
+} from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Scheduler } from '../../src/gen/api/v1/messages_pb';
@@ -15,6 +22,7 @@ import {
 } from '../../src/gen/api/v1/operations_pb';
 import {
   CreateSchedulerRequestSchema,
+  GetSchedulerResponseSchema,
   SchedulersService,
   type CreateSchedulerResponse,
   type GetSchedulerResponse,
@@ -22,6 +30,7 @@ import {
   type PatchSchedulerResponse,
 } from '../../src/gen/api/v1/schedulers_pb';
 import { buildManagementGrpcServer } from '../../src/api/management/grpc-server';
+import { toGatewayJson } from '../../src/api/shared/gateway-json';
 import { closeGrpc, listenGrpc } from '../../src/api/shared/grpc-listen';
 import { grpcClient, rawGrpcCall } from '../support/management-api-grpc-client';
 import {
@@ -139,6 +148,168 @@ describe('Management API over native gRPC', () => {
       'Operation finished',
     ]);
     expect(overHttp.status).toBe(200);
+  });
+
+  /** A schedule policy (a window asking a webhook, with a fallback) and scale to zero. */
+  const scheduledAutoscaling = (webhookUrl: string, min: number) => ({
+    enabled: true,
+    min,
+    max: 20,
+    cooldown: 0,
+    scaleToZero: { idleAfter: '20m' },
+    policy: {
+      type: 'schedule',
+      parameters: {
+        schedule: {
+          windows: [
+            {
+              start: '0 18 * * 1-5',
+              duration: '5h',
+              timeZone: 'Europe/Berlin',
+              leadTime: '30m',
+              policy: {
+                type: 'webhook',
+                parameters: {
+                  webhook: {
+                    url: webhookUrl,
+                    fallback: {
+                      type: 'policy',
+                      policy: { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 3 } } },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+          default: { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 1 } } },
+        },
+      },
+    },
+  });
+  const bodyWith = (scheduler: string, autoscaling: JsonObject) => ({
+    ...(toJson(CreateSchedulerRequestSchema, createRequest(scheduler)) as JsonObject),
+    autoscaling,
+  });
+
+  it('returns a schedule policy and scaleToZero the same over gRPC and HTTP when the scheduler was created over HTTP', async () => {
+    const scheduler = name('scheduled');
+    const autoscaling = scheduledAutoscaling('https://capacity.example.com/desired', 0);
+
+    const created = await call(api, 'POST', '/schedulers', bodyWith(scheduler, autoscaling));
+    let overGrpc = {} as GetSchedulerResponse;
+    await eventually(async () => {
+      overGrpc = await schedulers.call<GetSchedulerResponse>('getScheduler', {
+        schedulerName: scheduler,
+      });
+      expect(overGrpc.scheduler?.state).toBe('in-sync');
+    });
+    const overHttp = await call(api, 'GET', `/schedulers/${scheduler}`);
+
+    expect(created.status).toBe(200);
+    const window = autoscaling.policy.parameters.schedule.windows[0]!;
+    expect(overHttp.body).toHaveProperty('scheduler.autoscaling', {
+      ...autoscaling,
+      scaleToZero: { idleAfter: '20m', allocateWait: '30s' },
+      policy: {
+        type: 'schedule',
+        parameters: {
+          schedule: {
+            ...autoscaling.policy.parameters.schedule,
+            windows: [
+              {
+                ...window,
+                policy: {
+                  type: 'webhook',
+                  parameters: {
+                    webhook: {
+                      ...window.policy.parameters.webhook,
+                      timeout: '2s',
+                      interval: '15s',
+                    },
+                  },
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+    expect(toGatewayJson(GetSchedulerResponseSchema, overGrpc)).toEqual(overHttp.body);
+  });
+
+  it('replaces the policy and sets scaleToZero when a patch over gRPC names them', async () => {
+    const scheduler = name('patched-policy');
+    await schedulers.call('createScheduler', createRequest(scheduler));
+    const fixedBuffer = { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 2 } } };
+    const chain = {
+      type: 'chain',
+      parameters: {
+        chain: {
+          entries: [
+            {
+              window: { start: '0 9 * * 6,0', duration: '12h', timeZone: 'America/Sao_Paulo' },
+              policy: fixedBuffer,
+            },
+          ],
+          default: { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 1 } } },
+        },
+      },
+    };
+
+    const patched = await schedulers.call<PatchSchedulerResponse>('patchScheduler', {
+      name: scheduler,
+      autoscaling: {
+        enabled: true,
+        min: 0,
+        max: 5,
+        policy: chain,
+        scaleToZero: { allocateWait: '10s' },
+      },
+    });
+    let overHttp: Awaited<ReturnType<typeof call>> = { status: 0, body: undefined };
+    await eventually(async () => {
+      overHttp = await call(api, 'GET', `/schedulers/${scheduler}`);
+      expect(overHttp.body).toHaveProperty('scheduler.spec.version', 'v1.1.0');
+    });
+
+    expect(patched.operationId).not.toBe('');
+    expect(overHttp.body).toHaveProperty('scheduler.autoscaling', {
+      enabled: true,
+      min: 0,
+      max: 5,
+      cooldown: 0,
+      policy: chain,
+      scaleToZero: { idleAfter: '15m', allocateWait: '10s' },
+    });
+  });
+
+  it('answers 400 naming every bad field of a schedule policy and scaleToZero', async () => {
+    const scheduler = name('bad-schedule');
+    const autoscaling = scheduledAutoscaling('http://capacity.example.com/desired', 2);
+    const window = autoscaling.policy.parameters.schedule.windows[0]!;
+    Object.assign(window, { start: '0 18 * *', duration: '90', timeZone: 'Berlin' });
+    window.policy.parameters.webhook.fallback = { type: 'policy' } as never;
+
+    const refused = await call(api, 'POST', '/schedulers', bodyWith(scheduler, autoscaling));
+
+    const at = 'autoscaling.policy.parameters.schedule.windows[0]';
+    expect(refused).toEqual({
+      status: 400,
+      body: {
+        code: 3,
+        message: [
+          'Validation Error:',
+          `${at}.start: must have 5 fields (minute hour day-of-month month day-of-week), got 4`,
+          `${at}.duration: must be a duration such as 90m, 5h, 1h30m or 500ms`,
+          `${at}.timeZone: must be an IANA time zone such as Europe/Berlin`,
+          `${at}.policy.parameters.webhook.url: must be an https:// URL`,
+          `${at}.policy.parameters.webhook.fallback.policy: is required when type is policy`,
+          'autoscaling.scaleToZero: applies only when min is 0 (min is 2)',
+        ].join('\n'),
+        details: [],
+      },
+    });
+    expect(await harness.schedulers.getScheduler(scheduler)).toBeUndefined();
   });
 
   it('answers NOT_FOUND naming the scheduler when it does not exist', async () => {

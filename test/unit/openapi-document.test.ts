@@ -135,4 +135,41 @@ describe('OpenAPI documents', () => {
     }
     expect(operationOf(document, '/schedulers', 'get').responses['429']).toBeUndefined();
   });
+
+  it('describes the webhook, schedule and chain policies and scaleToZero in camelCase', async () => {
+    const document = await validated(
+      managementOpenApiDocument(managementBindings, {
+        isAuthRequired: false,
+        isRateLimited: false,
+      }),
+    );
+    const schemas = document.components!.schemas!;
+    const properties = (name: string) => Object.keys(schemas[`api.v1.${name}`]?.properties ?? {});
+
+    expect(properties('PolicyParameters')).toEqual([
+      'roomOccupancy',
+      'fixedBuffer',
+      'webhook',
+      'schedule',
+      'chain',
+    ]);
+    expect(properties('Autoscaling')).toContain('scaleToZero');
+    expect(properties('OptionalAutoscaling')).toContain('scaleToZero');
+    expect(properties('WebhookPolicy')).toEqual([
+      'url',
+      'timeout',
+      'caBundle',
+      'interval',
+      'fallback',
+    ]);
+    expect(properties('ScheduleWindow')).toEqual([
+      'start',
+      'duration',
+      'timeZone',
+      'leadTime',
+      'policy',
+    ]);
+    expect(properties('ChainPolicy')).toEqual(['entries', 'default']);
+    expect(properties('ScaleToZero')).toEqual(['idleAfter', 'allocateWait']);
+  });
 });

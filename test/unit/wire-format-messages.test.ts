@@ -49,9 +49,32 @@ function signature(desc: DescMessage, fields: readonly DescField[] = desc.fields
 const ADDED_FIELDS: Record<string, string> = {
   'api.v1.ListOperationItem': 'actor=7:OperationActor?',
   'api.v1.Operation': 'actor=9:OperationActor? canceled_by=10:OperationActor?',
+  'api.v1.Autoscaling': 'scale_to_zero=6:ScaleToZero?',
+  'api.v1.OptionalAutoscaling': 'scale_to_zero=6:ScaleToZero?',
+  'api.v1.PolicyParameters':
+    'webhook=3:WebhookPolicy? schedule=4:SchedulePolicy? chain=5:ChainPolicy?',
 };
 const ADDED_MESSAGES: [DescMessage, string][] = [
   [messages.OperationActorSchema, 'subject=1:string credential_id=2:string kind=3:string'],
+  [
+    messages.WebhookPolicySchema,
+    'url=1:string timeout=2:string? ca_bundle=3:string? interval=4:string? ' +
+      'fallback=5:WebhookFallback?',
+  ],
+  [messages.WebhookFallbackSchema, 'type=1:string policy=2:AutoscalingPolicy?'],
+  [messages.SchedulePolicySchema, 'windows=1:[]ScheduleWindow default=2:AutoscalingPolicy'],
+  [
+    messages.ScheduleWindowSchema,
+    'start=1:string duration=2:string time_zone=3:string lead_time=4:string? ' +
+      'policy=5:AutoscalingPolicy',
+  ],
+  [messages.ChainPolicySchema, 'entries=1:[]ChainEntry default=2:AutoscalingPolicy'],
+  [messages.ChainEntrySchema, 'window=1:PolicyWindow? policy=2:AutoscalingPolicy'],
+  [
+    messages.PolicyWindowSchema,
+    'start=1:string duration=2:string time_zone=3:string lead_time=4:string?',
+  ],
+  [messages.ScaleToZeroSchema, 'idle_after=1:string? allocate_wait=2:string?'],
 ];
 
 const addedNames = (desc: DescMessage) =>

@@ -60,18 +60,59 @@ export interface Forwarder {
   options?: { timeout?: string | number; metadata?: Record<string, unknown> } | null;
 }
 
+/** Maestro's policies: computed from the rooms alone. */
+export interface LocalPolicyParameters {
+  roomOccupancy?: { readyTarget: number; downThreshold?: number };
+  fixedBuffer?: { amount?: number };
+}
+
+/** A recurring window: a cron `start` in `timeZone`, lasting `duration` (`"5h"`). */
+export interface PolicyWindow {
+  start: string;
+  duration: string;
+  /** IANA time zone, such as `Europe/Berlin`. */
+  timeZone: string;
+  /** Active this long before `start` (`"30m"`). */
+  leadTime?: string;
+}
+
+/** An HTTPS service answers the desired rooms. Not in Maestro. */
+export interface WebhookPolicyParameters {
+  url: string;
+  /** `"2s"` when absent. */
+  timeout?: string;
+  caBundle?: string;
+  /** `"15s"` when absent. */
+  interval?: string;
+  /** `keep` when absent. */
+  fallback?: {
+    type: 'keep' | 'policy';
+    policy?: { type: string; parameters: LocalPolicyParameters };
+  };
+}
+
+/** A policy a window, a chain entry or a default names (roomOccupancy, fixedBuffer, webhook). */
+export interface InnerPolicy {
+  type: string;
+  parameters: LocalPolicyParameters & { webhook?: WebhookPolicyParameters };
+}
+
 export interface Autoscaling {
   enabled: boolean;
+  /** 0 lets an idle scheduler scale to zero (not in Maestro, where it is at least 1). */
   min: number;
   max: number;
   cooldown?: number;
   policy: {
+    /** Maestro's `roomOccupancy` and `fixedBuffer`, or `webhook`, `schedule`, `chain`. */
     type: string;
-    parameters: {
-      roomOccupancy?: { readyTarget: number; downThreshold?: number };
-      fixedBuffer?: { amount?: number };
+    parameters: InnerPolicy['parameters'] & {
+      schedule?: { windows: (PolicyWindow & { policy: InnerPolicy })[]; default: InnerPolicy };
+      chain?: { entries: { window?: PolicyWindow; policy: InnerPolicy }[]; default: InnerPolicy };
     };
   };
+  /** Only with `min: 0`. Not in Maestro. */
+  scaleToZero?: { idleAfter?: string; allocateWait?: string };
 }
 
 /** What a user writes: a scheduler in Maestro's shape (create, new version, `maestro apply`). */

@@ -6,13 +6,8 @@ import { durationMs } from '@bufbuild/protobuf/wkt';
 import type { OptionalContainer, OptionalSpec } from '../../gen/api/v1/messages_pb';
 import type { PatchSchedulerRequest } from '../../gen/api/v1/schedulers_pb';
 import type { ContainerPatch, SchedulerPatch, SpecPatch } from '../../domain/scheduler/patch';
-import {
-  fromEnvironment,
-  fromForwarder,
-  fromPolicy,
-  fromPort,
-  fromResources,
-} from './scheduler-request-codec';
+import { fromPolicy, fromScaleToZero } from './autoscaling-request-codec';
+import { fromEnvironment, fromForwarder, fromPort, fromResources } from './scheduler-request-codec';
 
 /**
  * The top-level fields a JSON request body names, so that an explicit `"forwarders": []`,
@@ -84,6 +79,7 @@ export function toSchedulerPatch(
       max: autoscaling.max,
       cooldown: autoscaling.cooldown,
       policy: autoscaling.policy && fromPolicy(autoscaling.policy),
+      scaleToZero: autoscaling.scaleToZero && fromScaleToZero(autoscaling.scaleToZero),
     },
     forwarders:
       explicit.forwarders || nonEmpty(request.forwarders)

@@ -5,7 +5,6 @@
  */
 import { durationMs } from '@bufbuild/protobuf/wkt';
 import type {
-  AutoscalingPolicy as ProtoPolicy,
   Container as ProtoContainer,
   ContainerEnvironment as ProtoEnvironment,
   ContainerPort as ProtoPort,
@@ -19,12 +18,10 @@ import type {
 } from '../../gen/api/v1/schedulers_pb';
 import { FIRST_VERSION, SchedulerState } from '../../domain/scheduler/scheduler';
 import type { SchedulerCandidate } from '../../domain/scheduler/validation';
+import { fromPolicy, fromScaleToZero } from './autoscaling-request-codec';
 
 type Candidate = SchedulerCandidate;
 type ContainerCandidate = Candidate['spec']['containers'][number];
-
-/** float32 fields arrive as 0.30000001192092896 over gRPC: keep the digits float32 can hold. */
-const fromFloat32 = (value: number): number => Number(value.toPrecision(7));
 
 export const fromResources = (resources: ProtoResources | undefined) => ({
   cpu: resources?.cpu ?? '',
@@ -75,24 +72,6 @@ const fromSpec = (spec: ProtoSpec | undefined): Candidate['spec'] => ({
   restartPolicy: spec?.restartPolicy || undefined,
 });
 
-export const fromPolicy = (policy: ProtoPolicy | undefined) => {
-  const roomOccupancy = policy?.parameters?.roomOccupancy;
-  const fixedBuffer = policy?.parameters?.fixedBuffer;
-  return {
-    type: policy?.type ?? '',
-    parameters: {
-      roomOccupancy: roomOccupancy && {
-        readyTarget: fromFloat32(roomOccupancy.readyTarget),
-        downThreshold:
-          roomOccupancy.downThreshold === undefined
-            ? undefined
-            : fromFloat32(roomOccupancy.downThreshold),
-      },
-      fixedBuffer: fixedBuffer && { amount: fixedBuffer.amount ?? 0 },
-    },
-  };
-};
-
 export const fromForwarder = (forwarder: ProtoForwarder) => ({
   name: forwarder.name,
   enable: forwarder.enable,
@@ -119,6 +98,7 @@ function fromFullRequest(request: CreateSchedulerRequest | NewSchedulerVersionRe
       max: autoscaling.max,
       cooldown: autoscaling.cooldown,
       policy: fromPolicy(autoscaling.policy),
+      scaleToZero: autoscaling.scaleToZero && fromScaleToZero(autoscaling.scaleToZero),
     },
     forwarders: request.forwarders.map(fromForwarder),
     annotations: { ...request.annotations },

@@ -111,7 +111,7 @@ const localPolicySchema = typedPolicy(
 
 const fallbackSchema = z
   .object({
-    type: z.enum(['keep', 'policy'], { error: 'must be keep or policy' }),
+    type: z.string().pipe(z.enum(['keep', 'policy'], { error: 'must be keep or policy' })),
     policy: localPolicySchema.optional(),
   })
   .superRefine(

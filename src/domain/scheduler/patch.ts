@@ -32,6 +32,8 @@ export interface AutoscalingPatch {
   cooldown?: number;
   /** Replaced whole. */
   policy?: AutoscalingCandidate['policy'];
+  /** Replaced whole (absent durations take their defaults). */
+  scaleToZero?: AutoscalingCandidate['scaleToZero'];
 }
 
 /**
@@ -122,6 +124,7 @@ function patchAutoscaling(
     max: patch.max ?? stored.max,
     cooldown: patch.cooldown ?? stored.cooldown,
     policy: patch.policy ?? stored.policy,
+    scaleToZero: patch.scaleToZero ?? stored.scaleToZero,
   };
 }
 

@@ -21,7 +21,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file api/v1/messages.proto.
  */
 export const file_api_v1_messages: GenFile = /*@__PURE__*/
-  fileDesc("ChVhcGkvdjEvbWVzc2FnZXMucHJvdG8SBmFwaS52MSKHAgoJQ29udGFpbmVyEgwKBG5hbWUYASABKAkSDQoFaW1hZ2UYAiABKAkSGQoRaW1hZ2VfcHVsbF9wb2xpY3kYAyABKAkSDwoHY29tbWFuZBgEIAMoCRIxCgtlbnZpcm9ubWVudBgFIAMoCzIcLmFwaS52MS5Db250YWluZXJFbnZpcm9ubWVudBIsCghyZXF1ZXN0cxgGIAEoCzIaLmFwaS52MS5Db250YWluZXJSZXNvdXJjZXMSKgoGbGltaXRzGAcgASgLMhouYXBpLnYxLkNvbnRhaW5lclJlc291cmNlcxIkCgVwb3J0cxgIIAMoCzIVLmFwaS52MS5Db250YWluZXJQb3J0IukCChFPcHRpb25hbENvbnRhaW5lchIRCgRuYW1lGAEgASgJSACIAQESEgoFaW1hZ2UYAiABKAlIAYgBARIeChFpbWFnZV9wdWxsX3BvbGljeRgDIAEoCUgCiAEBEg8KB2NvbW1hbmQYBCADKAkSMQoLZW52aXJvbm1lbnQYBSADKAsyHC5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnQSMQoIcmVxdWVzdHMYBiABKAsyGi5hcGkudjEuQ29udGFpbmVyUmVzb3VyY2VzSAOIAQESLwoGbGltaXRzGAcgASgLMhouYXBpLnYxLkNvbnRhaW5lclJlc291cmNlc0gEiAEBEiQKBXBvcnRzGAggAygLMhUuYXBpLnYxLkNvbnRhaW5lclBvcnRCBwoFX25hbWVCCAoGX2ltYWdlQhQKEl9pbWFnZV9wdWxsX3BvbGljeUILCglfcmVxdWVzdHNCCQoHX2xpbWl0cyKRAQoUQ29udGFpbmVyRW52aXJvbm1lbnQSDAoEbmFtZRgBIAEoCRISCgV2YWx1ZRgCIAEoCUgAiAEBEj4KCnZhbHVlX2Zyb20YAyABKAsyJS5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21IAYgBAUIICgZfdmFsdWVCDQoLX3ZhbHVlX2Zyb20i1wEKHUNvbnRhaW5lckVudmlyb25tZW50VmFsdWVGcm9tEkUKCWZpZWxkX3JlZhgBIAEoCzItLmFwaS52MS5Db250YWluZXJFbnZpcm9ubWVudFZhbHVlRnJvbUZpZWxkUmVmSACIAQESTgoOc2VjcmV0X2tleV9yZWYYAiABKAsyMS5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21TZWNyZXRLZXlSZWZIAYgBAUIMCgpfZmllbGRfcmVmQhEKD19zZWNyZXRfa2V5X3JlZiI7CiVDb250YWluZXJFbnZpcm9ubWVudFZhbHVlRnJvbUZpZWxkUmVmEhIKCmZpZWxkX3BhdGgYASABKAkiRgopQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21TZWNyZXRLZXlSZWYSDAoEbmFtZRgBIAEoCRILCgNrZXkYAiABKAkiMQoSQ29udGFpbmVyUmVzb3VyY2VzEg4KBm1lbW9yeRgBIAEoCRILCgNjcHUYAiABKAkilQEKDUNvbnRhaW5lclBvcnQSDAoEbmFtZRgBIAEoCRIQCghwcm90b2NvbBgCIAEoCRIMCgRwb3J0GAMgASgFEhEKCWhvc3RfcG9ydBgEIAEoBRIvCg9ob3N0X3BvcnRfcmFuZ2UYBSABKAsyES5hcGkudjEuUG9ydFJhbmdlSACIAQFCEgoQX2hvc3RfcG9ydF9yYW5nZSInCglQb3J0UmFuZ2USDQoFc3RhcnQYASABKAUSCwoDZW5kGAIgASgFIiYKD01hdGNoQWxsb2NhdGlvbhITCgttYXhfbWF0Y2hlcxgBIAEoBSLRAQoEU3BlYxIPCgd2ZXJzaW9uGAEgASgJEjsKGHRlcm1pbmF0aW9uX2dyYWNlX3BlcmlvZBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIlCgpjb250YWluZXJzGAMgAygLMhEuYXBpLnYxLkNvbnRhaW5lchISCgp0b2xlcmF0aW9uGAQgASgJEhAKCGFmZmluaXR5GAUgASgJEhsKDnJlc3RhcnRfcG9saWN5GAYgASgJSACIAQFCEQoPX3Jlc3RhcnRfcG9saWN5IugBCgxPcHRpb25hbFNwZWMSQAoYdGVybWluYXRpb25fZ3JhY2VfcGVyaW9kGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uSACIAQESLQoKY29udGFpbmVycxgDIAMoCzIZLmFwaS52MS5PcHRpb25hbENvbnRhaW5lchIXCgp0b2xlcmF0aW9uGAQgASgJSAGIAQESFQoIYWZmaW5pdHkYBSABKAlIAogBAUIbChlfdGVybWluYXRpb25fZ3JhY2VfcGVyaW9kQg0KC190b2xlcmF0aW9uQgsKCV9hZmZpbml0eSLSBAoJU2NoZWR1bGVyEgwKBG5hbWUYASABKAkSDAoEZ2FtZRgCIAEoCRINCgVzdGF0ZRgDIAEoCRIlCgpwb3J0X3JhbmdlGAQgASgLMhEuYXBpLnYxLlBvcnRSYW5nZRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgltYXhfc3VyZ2UYBiABKAkSFgoOcm9vbXNfcmVwbGljYXMYByABKAUSGgoEc3BlYxgIIAEoCzIMLmFwaS52MS5TcGVjEi0KC2F1dG9zY2FsaW5nGAkgASgLMhMuYXBpLnYxLkF1dG9zY2FsaW5nSACIAQESJQoKZm9yd2FyZGVycxgKIAMoCzIRLmFwaS52MS5Gb3J3YXJkZXISNwoLYW5ub3RhdGlvbnMYCyADKAsyIi5hcGkudjEuU2NoZWR1bGVyLkFubm90YXRpb25zRW50cnkSLQoGbGFiZWxzGAwgAygLMh0uYXBpLnYxLlNjaGVkdWxlci5MYWJlbHNFbnRyeRI2ChBtYXRjaF9hbGxvY2F0aW9uGA0gASgLMhcuYXBpLnYxLk1hdGNoQWxsb2NhdGlvbkgBiAEBGjIKEEFubm90YXRpb25zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQg4KDF9hdXRvc2NhbGluZ0ITChFfbWF0Y2hfYWxsb2NhdGlvbiKhAgoUU2NoZWR1bGVyV2l0aG91dFNwZWMSDAoEbmFtZRgBIAEoCRIMCgRnYW1lGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3ZlcnNpb24YBCABKAkSJQoKcG9ydF9yYW5nZRgFIAEoCzIRLmFwaS52MS5Qb3J0UmFuZ2USLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJbWF4X3N1cmdlGAcgASgJEhYKDnJvb21zX3JlcGxpY2FzGAggASgFEjYKEG1hdGNoX2FsbG9jYXRpb24YCSABKAsyFy5hcGkudjEuTWF0Y2hBbGxvY2F0aW9uSACIAQFCEwoRX21hdGNoX2FsbG9jYXRpb24i8wEKEUxpc3RPcGVyYXRpb25JdGVtEgoKAmlkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIXCg9kZWZpbml0aW9uX25hbWUYAyABKAkSIQoFbGVhc2UYBCABKAsyDS5hcGkudjEuTGVhc2VIAIgBARIWCg5zY2hlZHVsZXJfbmFtZRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgVhY3RvchgHIAEoCzIWLmFwaS52MS5PcGVyYXRpb25BY3RvckgBiAEBQggKBl9sZWFzZUIICgZfYWN0b3IiiAMKCU9wZXJhdGlvbhIKCgJpZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSFwoPZGVmaW5pdGlvbl9uYW1lGAMgASgJEiEKBWxlYXNlGAQgASgLMg0uYXBpLnYxLkxlYXNlSACIAQESFgoOc2NoZWR1bGVyX25hbWUYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoFaW5wdXQYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjEKEWV4ZWN1dGlvbl9oaXN0b3J5GAggAygLMhYuYXBpLnYxLk9wZXJhdGlvbkV2ZW50EioKBWFjdG9yGAkgASgLMhYuYXBpLnYxLk9wZXJhdGlvbkFjdG9ySAGIAQESMAoLY2FuY2VsZWRfYnkYCiABKAsyFi5hcGkudjEuT3BlcmF0aW9uQWN0b3JIAogBAUIICgZfbGVhc2VCCAoGX2FjdG9yQg4KDF9jYW5jZWxlZF9ieSJGCg5PcGVyYXRpb25BY3RvchIPCgdzdWJqZWN0GAEgASgJEhUKDWNyZWRlbnRpYWxfaWQYAiABKAkSDAoEa2luZBgDIAEoCSLKAQoTT3B0aW9uYWxBdXRvc2NhbGluZxIUCgdlbmFibGVkGAEgASgISACIAQESEAoDbWluGAIgASgFSAGIAQESEAoDbWF4GAMgASgFSAKIAQESLgoGcG9saWN5GAQgASgLMhkuYXBpLnYxLkF1dG9zY2FsaW5nUG9saWN5SAOIAQESFQoIY29vbGRvd24YBSABKAVIBIgBAUIKCghfZW5hYmxlZEIGCgRfbWluQgYKBF9tYXhCCQoHX3BvbGljeUILCglfY29vbGRvd24idQoLQXV0b3NjYWxpbmcSDwoHZW5hYmxlZBgBIAEoCBILCgNtaW4YAiABKAUSCwoDbWF4GAMgASgFEikKBnBvbGljeRgEIAEoCzIZLmFwaS52MS5BdXRvc2NhbGluZ1BvbGljeRIQCghjb29sZG93bhgFIAEoBSJPChFBdXRvc2NhbGluZ1BvbGljeRIMCgR0eXBlGAEgASgJEiwKCnBhcmFtZXRlcnMYAiABKAsyGC5hcGkudjEuUG9saWN5UGFyYW1ldGVycyKaAQoQUG9saWN5UGFyYW1ldGVycxIyCg5yb29tX29jY3VwYW5jeRgBIAEoCzIVLmFwaS52MS5Sb29tT2NjdXBhbmN5SACIAQESLgoMZml4ZWRfYnVmZmVyGAIgASgLMhMuYXBpLnYxLkZpeGVkQnVmZmVySAGIAQFCEQoPX3Jvb21fb2NjdXBhbmN5Qg8KDV9maXhlZF9idWZmZXIiLQoLRml4ZWRCdWZmZXISEwoGYW1vdW50GAEgASgFSACIAQFCCQoHX2Ftb3VudCJVCg1Sb29tT2NjdXBhbmN5EhQKDHJlYWR5X3RhcmdldBgBIAEoAhIbCg5kb3duX3RocmVzaG9sZBgCIAEoAkgAiAEBQhEKD19kb3duX3RocmVzaG9sZCIUCgVMZWFzZRILCgN0dGwYASABKAkiTwoOT3BlcmF0aW9uRXZlbnQSLgoKY3JlYXRlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFZXZlbnQYAiABKAkiZgoQU2NoZWR1bGVyVmVyc2lvbhIPCgd2ZXJzaW9uGAEgASgJEhEKCWlzX2FjdGl2ZRgCIAEoCBIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKEAQoJRm9yd2FyZGVyEgwKBG5hbWUYASABKAkSDgoGZW5hYmxlGAIgASgIEgwKBHR5cGUYAyABKAkSDwoHYWRkcmVzcxgEIAEoCRIuCgdvcHRpb25zGAUgASgLMhguYXBpLnYxLkZvcndhcmRlck9wdGlvbnNIAIgBAUIKCghfb3B0aW9ucyJOChBGb3J3YXJkZXJPcHRpb25zEg8KB3RpbWVvdXQYASABKAMSKQoIbWV0YWRhdGEYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ik4KD0F1dG9zY2FsaW5nSW5mbxIPCgdlbmFibGVkGAEgASgIEgsKA21pbhgCIAEoBRILCgNtYXgYAyABKAUSEAoIY29vbGRvd24YBSABKAUirAIKDVNjaGVkdWxlckluZm8SDAoEbmFtZRgBIAEoCRIMCgRnYW1lGAIgASgJEg0KBXN0YXRlGAMgASgJEhYKDnJvb21zX3JlcGxpY2FzGAQgASgFEhMKC3Jvb21zX3JlYWR5GAUgASgFEhYKDnJvb21zX29jY3VwaWVkGAYgASgFEhUKDXJvb21zX3BlbmRpbmcYByABKAUSGQoRcm9vbXNfdGVybWluYXRpbmcYCCABKAUSLAoLYXV0b3NjYWxpbmcYCSABKAsyFy5hcGkudjEuQXV0b3NjYWxpbmdJbmZvEjYKEG1hdGNoX2FsbG9jYXRpb24YCiABKAsyFy5hcGkudjEuTWF0Y2hBbGxvY2F0aW9uSACIAQFCEwoRX21hdGNoX2FsbG9jYXRpb25CUQojY29tLnRvcGZyZWVnYW1lcy5tYWVzdHJvLnBrZy5hcGkudjFaKmdpdGh1Yi5jb20vdG9wZnJlZWdhbWVzL21hZXN0cm8vcGtnL2FwaS92MWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChVhcGkvdjEvbWVzc2FnZXMucHJvdG8SBmFwaS52MSKHAgoJQ29udGFpbmVyEgwKBG5hbWUYASABKAkSDQoFaW1hZ2UYAiABKAkSGQoRaW1hZ2VfcHVsbF9wb2xpY3kYAyABKAkSDwoHY29tbWFuZBgEIAMoCRIxCgtlbnZpcm9ubWVudBgFIAMoCzIcLmFwaS52MS5Db250YWluZXJFbnZpcm9ubWVudBIsCghyZXF1ZXN0cxgGIAEoCzIaLmFwaS52MS5Db250YWluZXJSZXNvdXJjZXMSKgoGbGltaXRzGAcgASgLMhouYXBpLnYxLkNvbnRhaW5lclJlc291cmNlcxIkCgVwb3J0cxgIIAMoCzIVLmFwaS52MS5Db250YWluZXJQb3J0IukCChFPcHRpb25hbENvbnRhaW5lchIRCgRuYW1lGAEgASgJSACIAQESEgoFaW1hZ2UYAiABKAlIAYgBARIeChFpbWFnZV9wdWxsX3BvbGljeRgDIAEoCUgCiAEBEg8KB2NvbW1hbmQYBCADKAkSMQoLZW52aXJvbm1lbnQYBSADKAsyHC5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnQSMQoIcmVxdWVzdHMYBiABKAsyGi5hcGkudjEuQ29udGFpbmVyUmVzb3VyY2VzSAOIAQESLwoGbGltaXRzGAcgASgLMhouYXBpLnYxLkNvbnRhaW5lclJlc291cmNlc0gEiAEBEiQKBXBvcnRzGAggAygLMhUuYXBpLnYxLkNvbnRhaW5lclBvcnRCBwoFX25hbWVCCAoGX2ltYWdlQhQKEl9pbWFnZV9wdWxsX3BvbGljeUILCglfcmVxdWVzdHNCCQoHX2xpbWl0cyKRAQoUQ29udGFpbmVyRW52aXJvbm1lbnQSDAoEbmFtZRgBIAEoCRISCgV2YWx1ZRgCIAEoCUgAiAEBEj4KCnZhbHVlX2Zyb20YAyABKAsyJS5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21IAYgBAUIICgZfdmFsdWVCDQoLX3ZhbHVlX2Zyb20i1wEKHUNvbnRhaW5lckVudmlyb25tZW50VmFsdWVGcm9tEkUKCWZpZWxkX3JlZhgBIAEoCzItLmFwaS52MS5Db250YWluZXJFbnZpcm9ubWVudFZhbHVlRnJvbUZpZWxkUmVmSACIAQESTgoOc2VjcmV0X2tleV9yZWYYAiABKAsyMS5hcGkudjEuQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21TZWNyZXRLZXlSZWZIAYgBAUIMCgpfZmllbGRfcmVmQhEKD19zZWNyZXRfa2V5X3JlZiI7CiVDb250YWluZXJFbnZpcm9ubWVudFZhbHVlRnJvbUZpZWxkUmVmEhIKCmZpZWxkX3BhdGgYASABKAkiRgopQ29udGFpbmVyRW52aXJvbm1lbnRWYWx1ZUZyb21TZWNyZXRLZXlSZWYSDAoEbmFtZRgBIAEoCRILCgNrZXkYAiABKAkiMQoSQ29udGFpbmVyUmVzb3VyY2VzEg4KBm1lbW9yeRgBIAEoCRILCgNjcHUYAiABKAkilQEKDUNvbnRhaW5lclBvcnQSDAoEbmFtZRgBIAEoCRIQCghwcm90b2NvbBgCIAEoCRIMCgRwb3J0GAMgASgFEhEKCWhvc3RfcG9ydBgEIAEoBRIvCg9ob3N0X3BvcnRfcmFuZ2UYBSABKAsyES5hcGkudjEuUG9ydFJhbmdlSACIAQFCEgoQX2hvc3RfcG9ydF9yYW5nZSInCglQb3J0UmFuZ2USDQoFc3RhcnQYASABKAUSCwoDZW5kGAIgASgFIiYKD01hdGNoQWxsb2NhdGlvbhITCgttYXhfbWF0Y2hlcxgBIAEoBSLRAQoEU3BlYxIPCgd2ZXJzaW9uGAEgASgJEjsKGHRlcm1pbmF0aW9uX2dyYWNlX3BlcmlvZBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIlCgpjb250YWluZXJzGAMgAygLMhEuYXBpLnYxLkNvbnRhaW5lchISCgp0b2xlcmF0aW9uGAQgASgJEhAKCGFmZmluaXR5GAUgASgJEhsKDnJlc3RhcnRfcG9saWN5GAYgASgJSACIAQFCEQoPX3Jlc3RhcnRfcG9saWN5IugBCgxPcHRpb25hbFNwZWMSQAoYdGVybWluYXRpb25fZ3JhY2VfcGVyaW9kGAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uSACIAQESLQoKY29udGFpbmVycxgDIAMoCzIZLmFwaS52MS5PcHRpb25hbENvbnRhaW5lchIXCgp0b2xlcmF0aW9uGAQgASgJSAGIAQESFQoIYWZmaW5pdHkYBSABKAlIAogBAUIbChlfdGVybWluYXRpb25fZ3JhY2VfcGVyaW9kQg0KC190b2xlcmF0aW9uQgsKCV9hZmZpbml0eSLSBAoJU2NoZWR1bGVyEgwKBG5hbWUYASABKAkSDAoEZ2FtZRgCIAEoCRINCgVzdGF0ZRgDIAEoCRIlCgpwb3J0X3JhbmdlGAQgASgLMhEuYXBpLnYxLlBvcnRSYW5nZRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgltYXhfc3VyZ2UYBiABKAkSFgoOcm9vbXNfcmVwbGljYXMYByABKAUSGgoEc3BlYxgIIAEoCzIMLmFwaS52MS5TcGVjEi0KC2F1dG9zY2FsaW5nGAkgASgLMhMuYXBpLnYxLkF1dG9zY2FsaW5nSACIAQESJQoKZm9yd2FyZGVycxgKIAMoCzIRLmFwaS52MS5Gb3J3YXJkZXISNwoLYW5ub3RhdGlvbnMYCyADKAsyIi5hcGkudjEuU2NoZWR1bGVyLkFubm90YXRpb25zRW50cnkSLQoGbGFiZWxzGAwgAygLMh0uYXBpLnYxLlNjaGVkdWxlci5MYWJlbHNFbnRyeRI2ChBtYXRjaF9hbGxvY2F0aW9uGA0gASgLMhcuYXBpLnYxLk1hdGNoQWxsb2NhdGlvbkgBiAEBGjIKEEFubm90YXRpb25zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBQg4KDF9hdXRvc2NhbGluZ0ITChFfbWF0Y2hfYWxsb2NhdGlvbiKhAgoUU2NoZWR1bGVyV2l0aG91dFNwZWMSDAoEbmFtZRgBIAEoCRIMCgRnYW1lGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB3ZlcnNpb24YBCABKAkSJQoKcG9ydF9yYW5nZRgFIAEoCzIRLmFwaS52MS5Qb3J0UmFuZ2USLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJbWF4X3N1cmdlGAcgASgJEhYKDnJvb21zX3JlcGxpY2FzGAggASgFEjYKEG1hdGNoX2FsbG9jYXRpb24YCSABKAsyFy5hcGkudjEuTWF0Y2hBbGxvY2F0aW9uSACIAQFCEwoRX21hdGNoX2FsbG9jYXRpb24i8wEKEUxpc3RPcGVyYXRpb25JdGVtEgoKAmlkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIXCg9kZWZpbml0aW9uX25hbWUYAyABKAkSIQoFbGVhc2UYBCABKAsyDS5hcGkudjEuTGVhc2VIAIgBARIWCg5zY2hlZHVsZXJfbmFtZRgFIAEoCRIuCgpjcmVhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIqCgVhY3RvchgHIAEoCzIWLmFwaS52MS5PcGVyYXRpb25BY3RvckgBiAEBQggKBl9sZWFzZUIICgZfYWN0b3IiiAMKCU9wZXJhdGlvbhIKCgJpZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSFwoPZGVmaW5pdGlvbl9uYW1lGAMgASgJEiEKBWxlYXNlGAQgASgLMg0uYXBpLnYxLkxlYXNlSACIAQESFgoOc2NoZWR1bGVyX25hbWUYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoFaW5wdXQYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjEKEWV4ZWN1dGlvbl9oaXN0b3J5GAggAygLMhYuYXBpLnYxLk9wZXJhdGlvbkV2ZW50EioKBWFjdG9yGAkgASgLMhYuYXBpLnYxLk9wZXJhdGlvbkFjdG9ySAGIAQESMAoLY2FuY2VsZWRfYnkYCiABKAsyFi5hcGkudjEuT3BlcmF0aW9uQWN0b3JIAogBAUIICgZfbGVhc2VCCAoGX2FjdG9yQg4KDF9jYW5jZWxlZF9ieSJGCg5PcGVyYXRpb25BY3RvchIPCgdzdWJqZWN0GAEgASgJEhUKDWNyZWRlbnRpYWxfaWQYAiABKAkSDAoEa2luZBgDIAEoCSKNAgoTT3B0aW9uYWxBdXRvc2NhbGluZxIUCgdlbmFibGVkGAEgASgISACIAQESEAoDbWluGAIgASgFSAGIAQESEAoDbWF4GAMgASgFSAKIAQESLgoGcG9saWN5GAQgASgLMhkuYXBpLnYxLkF1dG9zY2FsaW5nUG9saWN5SAOIAQESFQoIY29vbGRvd24YBSABKAVIBIgBARIvCg1zY2FsZV90b196ZXJvGAYgASgLMhMuYXBpLnYxLlNjYWxlVG9aZXJvSAWIAQFCCgoIX2VuYWJsZWRCBgoEX21pbkIGCgRfbWF4QgkKB19wb2xpY3lCCwoJX2Nvb2xkb3duQhAKDl9zY2FsZV90b196ZXJvIrgBCgtBdXRvc2NhbGluZxIPCgdlbmFibGVkGAEgASgIEgsKA21pbhgCIAEoBRILCgNtYXgYAyABKAUSKQoGcG9saWN5GAQgASgLMhkuYXBpLnYxLkF1dG9zY2FsaW5nUG9saWN5EhAKCGNvb2xkb3duGAUgASgFEi8KDXNjYWxlX3RvX3plcm8YBiABKAsyEy5hcGkudjEuU2NhbGVUb1plcm9IAIgBAUIQCg5fc2NhbGVfdG9femVybyJPChFBdXRvc2NhbGluZ1BvbGljeRIMCgR0eXBlGAEgASgJEiwKCnBhcmFtZXRlcnMYAiABKAsyGC5hcGkudjEuUG9saWN5UGFyYW1ldGVycyLCAgoQUG9saWN5UGFyYW1ldGVycxIyCg5yb29tX29jY3VwYW5jeRgBIAEoCzIVLmFwaS52MS5Sb29tT2NjdXBhbmN5SACIAQESLgoMZml4ZWRfYnVmZmVyGAIgASgLMhMuYXBpLnYxLkZpeGVkQnVmZmVySAGIAQESKwoHd2ViaG9vaxgDIAEoCzIVLmFwaS52MS5XZWJob29rUG9saWN5SAKIAQESLQoIc2NoZWR1bGUYBCABKAsyFi5hcGkudjEuU2NoZWR1bGVQb2xpY3lIA4gBARInCgVjaGFpbhgFIAEoCzITLmFwaS52MS5DaGFpblBvbGljeUgEiAEBQhEKD19yb29tX29jY3VwYW5jeUIPCg1fZml4ZWRfYnVmZmVyQgoKCF93ZWJob29rQgsKCV9zY2hlZHVsZUIICgZfY2hhaW4iLQoLRml4ZWRCdWZmZXISEwoGYW1vdW50GAEgASgFSACIAQFCCQoHX2Ftb3VudCJVCg1Sb29tT2NjdXBhbmN5EhQKDHJlYWR5X3RhcmdldBgBIAEoAhIbCg5kb3duX3RocmVzaG9sZBgCIAEoAkgAiAEBQhEKD19kb3duX3RocmVzaG9sZCLFAQoNV2ViaG9va1BvbGljeRILCgN1cmwYASABKAkSFAoHdGltZW91dBgCIAEoCUgAiAEBEhYKCWNhX2J1bmRsZRgDIAEoCUgBiAEBEhUKCGludGVydmFsGAQgASgJSAKIAQESLgoIZmFsbGJhY2sYBSABKAsyFy5hcGkudjEuV2ViaG9va0ZhbGxiYWNrSAOIAQFCCgoIX3RpbWVvdXRCDAoKX2NhX2J1bmRsZUILCglfaW50ZXJ2YWxCCwoJX2ZhbGxiYWNrIloKD1dlYmhvb2tGYWxsYmFjaxIMCgR0eXBlGAEgASgJEi4KBnBvbGljeRgCIAEoCzIZLmFwaS52MS5BdXRvc2NhbGluZ1BvbGljeUgAiAEBQgkKB19wb2xpY3kiZQoOU2NoZWR1bGVQb2xpY3kSJwoHd2luZG93cxgBIAMoCzIWLmFwaS52MS5TY2hlZHVsZVdpbmRvdxIqCgdkZWZhdWx0GAIgASgLMhkuYXBpLnYxLkF1dG9zY2FsaW5nUG9saWN5IpUBCg5TY2hlZHVsZVdpbmRvdxINCgVzdGFydBgBIAEoCRIQCghkdXJhdGlvbhgCIAEoCRIRCgl0aW1lX3pvbmUYAyABKAkSFgoJbGVhZF90aW1lGAQgASgJSACIAQESKQoGcG9saWN5GAUgASgLMhkuYXBpLnYxLkF1dG9zY2FsaW5nUG9saWN5QgwKCl9sZWFkX3RpbWUiXgoLQ2hhaW5Qb2xpY3kSIwoHZW50cmllcxgBIAMoCzISLmFwaS52MS5DaGFpbkVudHJ5EioKB2RlZmF1bHQYAiABKAsyGS5hcGkudjEuQXV0b3NjYWxpbmdQb2xpY3kibQoKQ2hhaW5FbnRyeRIpCgZ3aW5kb3cYASABKAsyFC5hcGkudjEuUG9saWN5V2luZG93SACIAQESKQoGcG9saWN5GAIgASgLMhkuYXBpLnYxLkF1dG9zY2FsaW5nUG9saWN5QgkKB193aW5kb3ciaAoMUG9saWN5V2luZG93Eg0KBXN0YXJ0GAEgASgJEhAKCGR1cmF0aW9uGAIgASgJEhEKCXRpbWVfem9uZRgDIAEoCRIWCglsZWFkX3RpbWUYBCABKAlIAIgBAUIMCgpfbGVhZF90aW1lImMKC1NjYWxlVG9aZXJvEhcKCmlkbGVfYWZ0ZXIYASABKAlIAIgBARIaCg1hbGxvY2F0ZV93YWl0GAIgASgJSAGIAQFCDQoLX2lkbGVfYWZ0ZXJCEAoOX2FsbG9jYXRlX3dhaXQiFAoFTGVhc2USCwoDdHRsGAEgASgJIk8KDk9wZXJhdGlvbkV2ZW50Ei4KCmNyZWF0ZWRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWV2ZW50GAIgASgJImYKEFNjaGVkdWxlclZlcnNpb24SDwoHdmVyc2lvbhgBIAEoCRIRCglpc19hY3RpdmUYAiABKAgSLgoKY3JlYXRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihAEKCUZvcndhcmRlchIMCgRuYW1lGAEgASgJEg4KBmVuYWJsZRgCIAEoCBIMCgR0eXBlGAMgASgJEg8KB2FkZHJlc3MYBCABKAkSLgoHb3B0aW9ucxgFIAEoCzIYLmFwaS52MS5Gb3J3YXJkZXJPcHRpb25zSACIAQFCCgoIX29wdGlvbnMiTgoQRm9yd2FyZGVyT3B0aW9ucxIPCgd0aW1lb3V0GAEgASgDEikKCG1ldGFkYXRhGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCJOCg9BdXRvc2NhbGluZ0luZm8SDwoHZW5hYmxlZBgBIAEoCBILCgNtaW4YAiABKAUSCwoDbWF4GAMgASgFEhAKCGNvb2xkb3duGAUgASgFIqwCCg1TY2hlZHVsZXJJbmZvEgwKBG5hbWUYASABKAkSDAoEZ2FtZRgCIAEoCRINCgVzdGF0ZRgDIAEoCRIWCg5yb29tc19yZXBsaWNhcxgEIAEoBRITCgtyb29tc19yZWFkeRgFIAEoBRIWCg5yb29tc19vY2N1cGllZBgGIAEoBRIVCg1yb29tc19wZW5kaW5nGAcgASgFEhkKEXJvb21zX3Rlcm1pbmF0aW5nGAggASgFEiwKC2F1dG9zY2FsaW5nGAkgASgLMhcuYXBpLnYxLkF1dG9zY2FsaW5nSW5mbxI2ChBtYXRjaF9hbGxvY2F0aW9uGAogASgLMhcuYXBpLnYxLk1hdGNoQWxsb2NhdGlvbkgAiAEBQhMKEV9tYXRjaF9hbGxvY2F0aW9uQlEKI2NvbS50b3BmcmVlZ2FtZXMubWFlc3Ryby5wa2cuYXBpLnYxWipnaXRodWIuY29tL3RvcGZyZWVnYW1lcy9tYWVzdHJvL3BrZy9hcGkvdjFiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * One container of a game room (a room may run several).
@@ -905,6 +905,13 @@ export type OptionalAutoscaling = Message<"api.v1.OptionalAutoscaling"> & {
    * @generated from field: optional int32 cooldown = 5;
    */
   cooldown?: number | undefined;
+
+  /**
+   * New scale-to-zero settings (replace the stored ones); only with min 0. Not in Maestro.
+   *
+   * @generated from field: optional api.v1.ScaleToZero scale_to_zero = 6;
+   */
+  scaleToZero?: ScaleToZero | undefined;
 };
 
 /**
@@ -928,7 +935,7 @@ export type Autoscaling = Message<"api.v1.Autoscaling"> & {
   enabled: boolean;
 
   /**
-   * Lower bound on rooms (at least 1).
+   * Lower bound on rooms (at least 1 in Maestro; 0 lets an idle scheduler scale to zero).
    *
    * @generated from field: int32 min = 2;
    */
@@ -954,6 +961,13 @@ export type Autoscaling = Message<"api.v1.Autoscaling"> & {
    * @generated from field: int32 cooldown = 5;
    */
   cooldown: number;
+
+  /**
+   * With min 0: when an idle scheduler drains to zero rooms. Not in Maestro.
+   *
+   * @generated from field: optional api.v1.ScaleToZero scale_to_zero = 6;
+   */
+  scaleToZero?: ScaleToZero | undefined;
 };
 
 /**
@@ -970,7 +984,7 @@ export const AutoscalingSchema: GenMessage<Autoscaling> = /*@__PURE__*/
  */
 export type AutoscalingPolicy = Message<"api.v1.AutoscalingPolicy"> & {
   /**
-   * roomOccupancy or fixedBuffer.
+   * Maestro's roomOccupancy or fixedBuffer, or webhook, schedule or chain (not in Maestro).
    *
    * @generated from field: string type = 1;
    */
@@ -1010,6 +1024,27 @@ export type PolicyParameters = Message<"api.v1.PolicyParameters"> & {
    * @generated from field: optional api.v1.FixedBuffer fixed_buffer = 2;
    */
   fixedBuffer?: FixedBuffer | undefined;
+
+  /**
+   * Parameters of the webhook policy. Not in Maestro.
+   *
+   * @generated from field: optional api.v1.WebhookPolicy webhook = 3;
+   */
+  webhook?: WebhookPolicy | undefined;
+
+  /**
+   * Parameters of the schedule policy. Not in Maestro.
+   *
+   * @generated from field: optional api.v1.SchedulePolicy schedule = 4;
+   */
+  schedule?: SchedulePolicy | undefined;
+
+  /**
+   * Parameters of the chain policy. Not in Maestro.
+   *
+   * @generated from field: optional api.v1.ChainPolicy chain = 5;
+   */
+  chain?: ChainPolicy | undefined;
 };
 
 /**
@@ -1069,6 +1104,287 @@ export const RoomOccupancySchema: GenMessage<RoomOccupancy> = /*@__PURE__*/
   messageDesc(file_api_v1_messages, 22);
 
 /**
+ * webhook: an HTTPS service answers the desired number of rooms. Not in Maestro.
+ *
+ * @generated from message api.v1.WebhookPolicy
+ */
+export type WebhookPolicy = Message<"api.v1.WebhookPolicy"> & {
+  /**
+   * HTTPS URL the scheduler's state is POSTed to.
+   *
+   * @generated from field: string url = 1;
+   */
+  url: string;
+
+  /**
+   * Deadline of each call, such as "2s"; 2s if unset.
+   *
+   * @generated from field: optional string timeout = 2;
+   */
+  timeout?: string | undefined;
+
+  /**
+   * PEM certificates trusted for the URL besides the system's.
+   *
+   * @generated from field: optional string ca_bundle = 3;
+   */
+  caBundle?: string | undefined;
+
+  /**
+   * How often the webhook is asked, such as "15s"; 15s if unset.
+   *
+   * @generated from field: optional string interval = 4;
+   */
+  interval?: string | undefined;
+
+  /**
+   * What to do when the webhook fails; keep if unset.
+   *
+   * @generated from field: optional api.v1.WebhookFallback fallback = 5;
+   */
+  fallback?: WebhookFallback | undefined;
+};
+
+/**
+ * Describes the message api.v1.WebhookPolicy.
+ * Use `create(WebhookPolicySchema)` to create a new message.
+ */
+export const WebhookPolicySchema: GenMessage<WebhookPolicy> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 23);
+
+/**
+ * What a webhook policy does when the webhook fails or answers nonsense. Not in Maestro.
+ *
+ * @generated from message api.v1.WebhookFallback
+ */
+export type WebhookFallback = Message<"api.v1.WebhookFallback"> & {
+  /**
+   * keep (the current room count) or policy.
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * With type policy: a roomOccupancy or fixedBuffer policy.
+   *
+   * @generated from field: optional api.v1.AutoscalingPolicy policy = 2;
+   */
+  policy?: AutoscalingPolicy | undefined;
+};
+
+/**
+ * Describes the message api.v1.WebhookFallback.
+ * Use `create(WebhookFallbackSchema)` to create a new message.
+ */
+export const WebhookFallbackSchema: GenMessage<WebhookFallback> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 24);
+
+/**
+ * schedule: time windows each naming a policy; the first active one applies. Not in Maestro.
+ *
+ * @generated from message api.v1.SchedulePolicy
+ */
+export type SchedulePolicy = Message<"api.v1.SchedulePolicy"> & {
+  /**
+   * The windows, in order.
+   *
+   * @generated from field: repeated api.v1.ScheduleWindow windows = 1;
+   */
+  windows: ScheduleWindow[];
+
+  /**
+   * The policy applied when no window is active (roomOccupancy, fixedBuffer or webhook).
+   *
+   * @generated from field: api.v1.AutoscalingPolicy default = 2;
+   */
+  default?: AutoscalingPolicy | undefined;
+};
+
+/**
+ * Describes the message api.v1.SchedulePolicy.
+ * Use `create(SchedulePolicySchema)` to create a new message.
+ */
+export const SchedulePolicySchema: GenMessage<SchedulePolicy> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 25);
+
+/**
+ * A recurring time window of a schedule policy and the policy it applies. Not in Maestro.
+ *
+ * @generated from message api.v1.ScheduleWindow
+ */
+export type ScheduleWindow = Message<"api.v1.ScheduleWindow"> & {
+  /**
+   * 5-field cron expression of the window's start, in time_zone.
+   *
+   * @generated from field: string start = 1;
+   */
+  start: string;
+
+  /**
+   * How long the window lasts from its start, such as "5h".
+   *
+   * @generated from field: string duration = 2;
+   */
+  duration: string;
+
+  /**
+   * IANA time zone of start, such as "Europe/Berlin".
+   *
+   * @generated from field: string time_zone = 3;
+   */
+  timeZone: string;
+
+  /**
+   * How long before its start the window is already active, such as "30m".
+   *
+   * @generated from field: optional string lead_time = 4;
+   */
+  leadTime?: string | undefined;
+
+  /**
+   * The policy applied while the window is active (roomOccupancy, fixedBuffer or webhook).
+   *
+   * @generated from field: api.v1.AutoscalingPolicy policy = 5;
+   */
+  policy?: AutoscalingPolicy | undefined;
+};
+
+/**
+ * Describes the message api.v1.ScheduleWindow.
+ * Use `create(ScheduleWindowSchema)` to create a new message.
+ */
+export const ScheduleWindowSchema: GenMessage<ScheduleWindow> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 26);
+
+/**
+ * chain: entries evaluated in order; the first active one applies. Not in Maestro.
+ *
+ * @generated from message api.v1.ChainPolicy
+ */
+export type ChainPolicy = Message<"api.v1.ChainPolicy"> & {
+  /**
+   * The entries, in order.
+   *
+   * @generated from field: repeated api.v1.ChainEntry entries = 1;
+   */
+  entries: ChainEntry[];
+
+  /**
+   * The policy applied when no entry is active (roomOccupancy, fixedBuffer or webhook).
+   *
+   * @generated from field: api.v1.AutoscalingPolicy default = 2;
+   */
+  default?: AutoscalingPolicy | undefined;
+};
+
+/**
+ * Describes the message api.v1.ChainPolicy.
+ * Use `create(ChainPolicySchema)` to create a new message.
+ */
+export const ChainPolicySchema: GenMessage<ChainPolicy> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 27);
+
+/**
+ * One entry of a chain policy. Not in Maestro.
+ *
+ * @generated from message api.v1.ChainEntry
+ */
+export type ChainEntry = Message<"api.v1.ChainEntry"> & {
+  /**
+   * When the entry is active; always when unset.
+   *
+   * @generated from field: optional api.v1.PolicyWindow window = 1;
+   */
+  window?: PolicyWindow | undefined;
+
+  /**
+   * The policy applied while the entry is active (roomOccupancy, fixedBuffer or webhook).
+   *
+   * @generated from field: api.v1.AutoscalingPolicy policy = 2;
+   */
+  policy?: AutoscalingPolicy | undefined;
+};
+
+/**
+ * Describes the message api.v1.ChainEntry.
+ * Use `create(ChainEntrySchema)` to create a new message.
+ */
+export const ChainEntrySchema: GenMessage<ChainEntry> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 28);
+
+/**
+ * A recurring time window. Not in Maestro.
+ *
+ * @generated from message api.v1.PolicyWindow
+ */
+export type PolicyWindow = Message<"api.v1.PolicyWindow"> & {
+  /**
+   * 5-field cron expression of the window's start, in time_zone.
+   *
+   * @generated from field: string start = 1;
+   */
+  start: string;
+
+  /**
+   * How long the window lasts from its start, such as "5h".
+   *
+   * @generated from field: string duration = 2;
+   */
+  duration: string;
+
+  /**
+   * IANA time zone of start, such as "Europe/Berlin".
+   *
+   * @generated from field: string time_zone = 3;
+   */
+  timeZone: string;
+
+  /**
+   * How long before its start the window is already active, such as "30m".
+   *
+   * @generated from field: optional string lead_time = 4;
+   */
+  leadTime?: string | undefined;
+};
+
+/**
+ * Describes the message api.v1.PolicyWindow.
+ * Use `create(PolicyWindowSchema)` to create a new message.
+ */
+export const PolicyWindowSchema: GenMessage<PolicyWindow> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 29);
+
+/**
+ * Scale to zero, with autoscaling min 0. Not in Maestro.
+ *
+ * @generated from message api.v1.ScaleToZero
+ */
+export type ScaleToZero = Message<"api.v1.ScaleToZero"> & {
+  /**
+   * No occupied or allocated room for this long drains the scheduler to zero, such as "15m";
+   * 15m if unset.
+   *
+   * @generated from field: optional string idle_after = 1;
+   */
+  idleAfter?: string | undefined;
+
+  /**
+   * How long an allocation waits for a room when none is ready, such as "30s"; 30s if unset.
+   *
+   * @generated from field: optional string allocate_wait = 2;
+   */
+  allocateWait?: string | undefined;
+};
+
+/**
+ * Describes the message api.v1.ScaleToZero.
+ * Use `create(ScaleToZeroSchema)` to create a new message.
+ */
+export const ScaleToZeroSchema: GenMessage<ScaleToZero> = /*@__PURE__*/
+  messageDesc(file_api_v1_messages, 30);
+
+/**
  * An operation lease.
  *
  * @generated from message api.v1.Lease
@@ -1087,7 +1403,7 @@ export type Lease = Message<"api.v1.Lease"> & {
  * Use `create(LeaseSchema)` to create a new message.
  */
 export const LeaseSchema: GenMessage<Lease> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 23);
+  messageDesc(file_api_v1_messages, 31);
 
 /**
  * One entry of an operation's execution history.
@@ -1115,7 +1431,7 @@ export type OperationEvent = Message<"api.v1.OperationEvent"> & {
  * Use `create(OperationEventSchema)` to create a new message.
  */
 export const OperationEventSchema: GenMessage<OperationEvent> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 24);
+  messageDesc(file_api_v1_messages, 32);
 
 /**
  * One version of a scheduler.
@@ -1150,7 +1466,7 @@ export type SchedulerVersion = Message<"api.v1.SchedulerVersion"> & {
  * Use `create(SchedulerVersionSchema)` to create a new message.
  */
 export const SchedulerVersionSchema: GenMessage<SchedulerVersion> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 25);
+  messageDesc(file_api_v1_messages, 33);
 
 /**
  * A destination for room and player events.
@@ -1199,7 +1515,7 @@ export type Forwarder = Message<"api.v1.Forwarder"> & {
  * Use `create(ForwarderSchema)` to create a new message.
  */
 export const ForwarderSchema: GenMessage<Forwarder> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 26);
+  messageDesc(file_api_v1_messages, 34);
 
 /**
  * Options of a forwarder.
@@ -1227,7 +1543,7 @@ export type ForwarderOptions = Message<"api.v1.ForwarderOptions"> & {
  * Use `create(ForwarderOptionsSchema)` to create a new message.
  */
 export const ForwarderOptionsSchema: GenMessage<ForwarderOptions> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 27);
+  messageDesc(file_api_v1_messages, 35);
 
 /**
  * Autoscaling summary used by the scheduler info route.
@@ -1269,7 +1585,7 @@ export type AutoscalingInfo = Message<"api.v1.AutoscalingInfo"> & {
  * Use `create(AutoscalingInfoSchema)` to create a new message.
  */
 export const AutoscalingInfoSchema: GenMessage<AutoscalingInfo> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 28);
+  messageDesc(file_api_v1_messages, 36);
 
 /**
  * Scheduler summary with room counts, used by the info route.
@@ -1353,5 +1669,5 @@ export type SchedulerInfo = Message<"api.v1.SchedulerInfo"> & {
  * Use `create(SchedulerInfoSchema)` to create a new message.
  */
 export const SchedulerInfoSchema: GenMessage<SchedulerInfo> = /*@__PURE__*/
-  messageDesc(file_api_v1_messages, 29);
+  messageDesc(file_api_v1_messages, 37);
 
