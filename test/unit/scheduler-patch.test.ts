@@ -118,6 +118,20 @@ describe('applySchedulerPatch', () => {
     });
   });
 
+  it('drops scaleToZero when min rises above 0, and keeps it while min stays 0', () => {
+    const atZero = applySchedulerPatch(current, {
+      autoscaling: { min: 0, scaleToZero: { idleAfter: '30m', allocateWait: '10s' } },
+    });
+
+    const raised = applySchedulerPatch(atZero, { autoscaling: { min: 2 } });
+    const stillZero = applySchedulerPatch(atZero, { autoscaling: { max: 9 } });
+
+    expect(atZero.autoscaling?.scaleToZero).toEqual({ idleAfter: '30m', allocateWait: '10s' });
+    expect(raised.autoscaling).not.toHaveProperty('scaleToZero');
+    expect(raised.autoscaling?.min).toBe(2);
+    expect(stillZero.autoscaling?.scaleToZero).toEqual({ idleAfter: '30m', allocateWait: '10s' });
+  });
+
   it('builds autoscaling from zero values when the scheduler has none', () => {
     const policy = { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 3 } } };
 

@@ -118,13 +118,16 @@ function patchAutoscaling(
   stored: AutoscalingCandidate = EMPTY_AUTOSCALING,
   patch: AutoscalingPatch,
 ): AutoscalingCandidate {
+  const min = patch.min ?? stored.min;
+  // Raising min above 0 ends scale to zero: its settings go with it (a patch cannot clear them).
+  const scaleToZero = patch.scaleToZero ?? (min === 0 ? stored.scaleToZero : undefined);
   return {
     enabled: patch.enabled ?? stored.enabled,
-    min: patch.min ?? stored.min,
+    min,
     max: patch.max ?? stored.max,
     cooldown: patch.cooldown ?? stored.cooldown,
     policy: patch.policy ?? stored.policy,
-    scaleToZero: patch.scaleToZero ?? stored.scaleToZero,
+    ...(scaleToZero !== undefined && { scaleToZero }),
   };
 }
 
