@@ -37,6 +37,16 @@ export function describeAutoscalingScenarios(runtimeKind: 'local' | 'kubernetes'
     );
     afterAll(() => harness.stop());
 
+    /** A scheduler of 1 to 10 rooms with `policy`, no cooldown. */
+    async function scheduled(label: string, policy: Record<string, unknown>) {
+      const scheduler = name(label);
+      const autoscaling = { enabled: true, min: 1, max: 10, cooldown: 0, policy };
+      await harness.commands.createScheduler(
+        harness.schedulerInput(scheduler, { autoscaling }, { isSelfPinging: false }),
+      );
+      return scheduler;
+    }
+
     async function historyLines(scheduler: string): Promise<string[]> {
       const { operations } = await harness.operations.list({
         schedulerName: scheduler,
@@ -52,38 +62,23 @@ export function describeAutoscalingScenarios(runtimeKind: 'local' | 'kubernetes'
     }
 
     it('opens a weekday evening window ahead of time (leadTime) and closes it, by the test clock', async () => {
-      const scheduler = name('schedule');
-      await harness.commands.createScheduler(
-        harness.schedulerInput(
-          scheduler,
-          {
-            autoscaling: {
-              enabled: true,
-              min: 1,
-              max: 10,
-              cooldown: 0,
-              policy: {
-                type: 'schedule',
-                parameters: {
-                  schedule: {
-                    windows: [
-                      {
-                        start: '0 18 * * MON-FRI',
-                        duration: '5h',
-                        timeZone: 'Europe/Berlin',
-                        leadTime: '30m',
-                        policy: buffer(4),
-                      },
-                    ],
-                    default: buffer(1),
-                  },
-                },
+      const scheduler = await scheduled('schedule', {
+        type: 'schedule',
+        parameters: {
+          schedule: {
+            windows: [
+              {
+                start: '0 18 * * MON-FRI',
+                duration: '5h',
+                timeZone: 'Europe/Berlin',
+                leadTime: '30m',
+                policy: buffer(4),
               },
-            },
+            ],
+            default: buffer(1),
           },
-          { isSelfPinging: false },
-        ),
-      );
+        },
+      });
       await eventually(async () => expect(await liveRooms(scheduler)).toBe(1), 60_000);
 
       // 17:29 in Berlin: one minute before the lead time, still the default.
@@ -116,47 +111,32 @@ export function describeAutoscalingScenarios(runtimeKind: 'local' | 'kubernetes'
 
     it('takes the first active chain entry, else the default', async () => {
       clock.now = Date.parse('2024-12-21T10:00:00.000Z'); // Saturday 11:00 in Berlin
-      const scheduler = name('chain');
-      await harness.commands.createScheduler(
-        harness.schedulerInput(
-          scheduler,
-          {
-            autoscaling: {
-              enabled: true,
-              min: 1,
-              max: 10,
-              cooldown: 0,
-              policy: {
-                type: 'chain',
-                parameters: {
-                  chain: {
-                    entries: [
-                      {
-                        window: {
-                          start: '0 20 * * SAT',
-                          duration: '2h',
-                          timeZone: 'Europe/Berlin',
-                        },
-                        policy: buffer(5),
-                      },
-                      {
-                        window: {
-                          start: '0 12 * * SAT,SUN',
-                          duration: '10h',
-                          timeZone: 'Europe/Berlin',
-                        },
-                        policy: buffer(3),
-                      },
-                    ],
-                    default: buffer(2),
-                  },
+      const scheduler = await scheduled('chain', {
+        type: 'chain',
+        parameters: {
+          chain: {
+            entries: [
+              {
+                window: {
+                  start: '0 20 * * SAT',
+                  duration: '2h',
+                  timeZone: 'Europe/Berlin',
                 },
+                policy: buffer(5),
               },
-            },
+              {
+                window: {
+                  start: '0 12 * * SAT,SUN',
+                  duration: '10h',
+                  timeZone: 'Europe/Berlin',
+                },
+                policy: buffer(3),
+              },
+            ],
+            default: buffer(2),
           },
-          { isSelfPinging: false },
-        ),
-      );
+        },
+      });
       await eventually(async () => expect(await liveRooms(scheduler)).toBe(2), 60_000);
 
       clock.now = Date.parse('2024-12-21T12:00:00.000Z'); // 13:00: the weekend entry
