@@ -22,6 +22,8 @@ export interface AutoscalerReading {
   inputs: AutoscalerInputs;
   /** Epoch ms: the scheduler turns idle then, or its activity is due to be recorded again. */
   nextAt?: number;
+  /** A webhook decision changed source or problem then (ISO); no operation recorded it yet. */
+  webhookEventAt?: string;
 }
 
 /**
@@ -52,14 +54,17 @@ export async function readAutoscalerInputs(
         webhook: snapshot.webhook,
       }),
   };
-  if (autoscaling.min !== 0) return { inputs };
+  const event = snapshot.webhookEventAt !== undefined && {
+    webhookEventAt: snapshot.webhookEventAt,
+  };
+  if (autoscaling.min !== 0) return { inputs, ...event };
   const idleAfterMs = parseDuration(scaleToZeroOf(autoscaling).idleAfter) ?? 0;
   const nextAt = busy
     ? now.getTime() + Math.min(ACTIVITY_REFRESH_MS, idleAfterMs)
     : lastActiveAt !== undefined
       ? Date.parse(lastActiveAt) + idleAfterMs
       : undefined;
-  return { inputs, ...(nextAt !== undefined && nextAt > now.getTime() && { nextAt }) };
+  return { inputs, ...event, ...(nextAt !== undefined && nextAt > now.getTime() && { nextAt }) };
 }
 
 /** Whether a webhook decision made at `at` may still drive the plan of the webhook in force. */

@@ -212,7 +212,11 @@ describe('HealthWatch', () => {
         autoscaler: {
           snapshot: () => Promise.resolve({ waiters: 0 }),
           markActive: () => Promise.resolve(),
+          recordWebhookDecision: () => Promise.resolve(),
+          webhookHistory: () => Promise.resolve([]),
         },
+        webhook: { call: () => Promise.reject(new Error('no webhook in these tests')) },
+        webhookMetrics: { webhookCalled: () => undefined },
         nudger: {
           nudge: () => {
             nudges.push(clock.now);

@@ -22,7 +22,8 @@ export const healthController: OperationExecutor<typeof OperationName.HEALTH_CON
   async execute(context) {
     const { schedulerName, record, setInput, markNoAction } = context;
     const plan = await localActivityProxy.planHealthActions({ schedulerName });
-    if (!plan || !planTakesAction(plan)) {
+    // A webhook event (its source or problem changed) is recorded even with no room to change.
+    if (!plan || (!planTakesAction(plan) && plan.autoscalerEventAt === undefined)) {
       setInput({ took_action: false });
       markNoAction();
       return;

@@ -68,7 +68,7 @@ export interface HealthPlan {
 export type AutoscalerInputs = Pick<AutoscalingSignals, 'webhook' | 'lastActiveAt' | 'waiters'>;
 
 /** Statuses of rooms that count toward the scheduler's size unless expired. */
-const AVAILABLE_STATUSES: readonly RoomStatus[] = [
+export const AVAILABLE_STATUSES: readonly RoomStatus[] = [
   RoomStatus.PENDING,
   RoomStatus.UNREADY,
   RoomStatus.READY,
