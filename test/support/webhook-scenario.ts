@@ -147,7 +147,9 @@ export function describeWebhookScenario(runtimeKind: 'local' | 'kubernetes') {
       expect(requests[1]!.history).toHaveLength(1);
       expect(last.history.length).toBeGreaterThan(1);
       expect(last.history.length).toBeLessThanOrEqual(10);
-      expect(last.history.at(-1)).toMatchObject({ desired: 6, source: 'webhook' });
+      await eventually(async () =>
+        expect(requests.at(-1)!.history.at(-1)).toMatchObject({ desired: 6, source: 'webhook' }),
+      );
       expect(await healthControllerLines()).toEqual(
         expect.arrayContaining([
           'autoscaler (webhook): webhook answered 4',
