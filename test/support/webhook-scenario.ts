@@ -24,8 +24,12 @@ const answerDesired = (desired: unknown): Answer => ({
  * following the answers (clamped), the fallback when the webhook fails or answers nonsense, the
  * operation history recording each change of source or problem, and the calls' metric.
  */
-export function describeWebhookScenario(runtimeKind: 'local' | 'kubernetes') {
-  describe(`autoscaling by webhook (${runtimeKind} runtime)`, () => {
+export function describeWebhookScenario(
+  runtimeKind: 'local' | 'kubernetes',
+  { isHealthWatchOn = true } = {},
+) {
+  const caller = isHealthWatchOn ? 'health watch' : 'periodic health check, no health watch';
+  describe(`autoscaling by webhook (${runtimeKind} runtime, ${caller})`, () => {
     const harness = new OperationsHarness(runtimeKind);
     const scheduler = `webhook-${harness.suffix}`;
     const dir = mkdtempSync(path.join(tmpdir(), 'webhook-it-'));
@@ -79,7 +83,12 @@ export function describeWebhookScenario(runtimeKind: 'local' | 'kubernetes') {
       await harness.start({
         healthControllerIntervalMs: 1_000,
         simulateRooms: true,
-        env: { MAESTRO_ROOM_PING_TIMEOUT_MS: '4000', MAESTRO_ROOM_VALIDATION_TIMEOUT_MS: '30000' },
+        env: {
+          MAESTRO_ROOM_PING_TIMEOUT_MS: '4000',
+          MAESTRO_ROOM_VALIDATION_TIMEOUT_MS: '30000',
+          // Off: the scheduler workflow's check (every second here) asks the webhook instead.
+          ...(!isHealthWatchOn && { MAESTRO_HEALTH_WATCH_INTERVAL_MS: '0' }),
+        },
       });
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/autoscale`;
       const fixedBuffer = { type: 'fixedBuffer', parameters: { fixedBuffer: { amount: 1 } } };
