@@ -12,8 +12,8 @@ import {
   NudgeDebouncer,
 } from '../../src/app/health-watch';
 import type { HealthWatchDeps } from '../../src/app/health-watch';
-import type { PastDecision, WebhookOutcome } from '../../src/domain/autoscaling/webhook';
-import type { AutoscalerSnapshot, StoredWebhookDecision } from '../../src/ports/autoscaler-state';
+import type { WebhookOutcome } from '../../src/domain/autoscaling/webhook';
+import type { StoredWebhookDecision } from '../../src/ports/autoscaler-state';
 import type { AutoscalingWebhook } from '../../src/ports/autoscaling-webhook';
 import { msAgo, NOW, testRoom, testRooms } from '../support/test-room';
 import { testScheduler } from '../support/test-scheduler';
@@ -189,19 +189,7 @@ describe('HealthWatch', () => {
   function watchOf(
     rooms: GameRoom[],
     scheduler: Scheduler | undefined,
-    {
-      clock = { now: T0 },
-      stored = scheduler,
-      autoscaler = {
-        snapshot: () => Promise.resolve<AutoscalerSnapshot>({ waiters: 0 }),
-        markActive: () => Promise.resolve(),
-        recordWebhookDecision: () => Promise.resolve(),
-        webhookHistory: () => Promise.resolve<PastDecision[]>([]),
-      } as HealthWatchDeps['autoscaler'],
-      webhook = {
-        call: () => Promise.reject(new Error('no webhook in these tests')),
-      } as AutoscalingWebhook,
-    } = {},
+    { clock = { now: T0 }, stored = scheduler } = {},
   ) {
     const nudges: number[] = [];
     const reads = { summaries: 0 };
@@ -225,8 +213,13 @@ describe('HealthWatch', () => {
           },
           roomChanges,
         },
-        autoscaler,
-        webhook,
+        autoscaler: {
+          snapshot: () => Promise.resolve({ waiters: 0 }),
+          markActive: () => Promise.resolve(),
+          recordWebhookDecision: () => Promise.resolve(),
+          webhookHistory: () => Promise.resolve([]),
+        },
+        webhook: { call: () => Promise.reject(new Error('no webhook in these tests')) },
         webhookMetrics: { webhookCalled: () => undefined },
         nudger: {
           nudge: () => {

@@ -3,6 +3,7 @@
  * its timeout, redirects not followed, answers capped at 64 KB. Certificates are checked against
  * Node's root store plus the scheduler's `caBundle`; one agent per bundle (TLS sessions reused).
  */
+import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { WebhookOutcome } from '../../domain/autoscaling/webhook';
@@ -101,7 +102,7 @@ export class HttpsAutoscalingWebhook implements AutoscalingWebhook {
 }
 
 /** The body of a 2xx answer, at most `MAX_ANSWER_BYTES`. */
-function readAnswer(response: import('node:http').IncomingMessage): Promise<string> {
+function readAnswer(response: IncomingMessage): Promise<string> {
   const status = response.statusCode ?? 0;
   if (status < 200 || status > 299) {
     response.resume();
