@@ -16,7 +16,9 @@ const RemoveReason = {
  * of rooms (roomsReplicas or the autoscaler) and rolls rooms over to a new major version, by
  * queueing `remove_rooms` and `add_rooms` in the priority lane. The scheduler workflow enqueues
  * it only when its periodic check finds something to do; a run that finds nothing after all is
- * recorded with `took_action: false` and stays out of the final listing.
+ * recorded with `took_action: false` and stays out of the final listing. A webhook decision that
+ * changed source or problem (an autoscaler event) is written to the history even when no room
+ * changes.
  */
 export const healthController: OperationExecutor<typeof OperationName.HEALTH_CONTROLLER> = {
   async execute(context) {
