@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Counter } from 'prom-client';
+import { RedisAutoscalerState } from '../../src/adapters/redis/redis-autoscaler-state';
 import type { GameRoom } from '../../src/domain/game-room/room';
 import type { WebhookRequest } from '../../src/domain/autoscaling/webhook';
 import { createCa, issueCertificate } from './certificates';
@@ -198,6 +199,12 @@ export function describeWebhookScenario(
       answer = answerDesired(3);
       await followsTo(3);
       expect(await webhookCalls('ok')).toBeGreaterThan(okCalls);
+      // Every event was recorded by an operation: none is left waiting for one.
+      const state = new RedisAutoscalerState(harness.redis);
+      await eventually(async () =>
+        expect((await state.snapshot(scheduler, new Date())).webhookEventAt).toBeUndefined(),
+      );
+      expect(await healthControllerLines()).toContain('autoscaler (webhook): webhook answered 3');
     });
   });
 }
