@@ -22,6 +22,8 @@ export interface AutoscalerReading {
   inputs: AutoscalerInputs;
   /** Epoch ms: the scheduler turns idle then, or its activity is due to be recorded again. */
   nextAt?: number;
+  /** A webhook decision changed source or problem then (ISO); no operation recorded it yet. */
+  webhookEventAt?: string;
 }
 
 /**
@@ -52,9 +54,12 @@ export async function readAutoscalerInputs(
     waiters: snapshot.waiters,
     ...(lastActiveAt !== undefined && { lastActiveAt }),
     ...(snapshot.webhook &&
-      isFresh(scheduler, snapshot.webhook.at, at) && { webhook: snapshot.webhook }),
+      isFresh(scheduler, snapshot.webhook.at, now, at) && { webhook: snapshot.webhook }),
   };
-  if (autoscaling.min !== 0) return { inputs };
+  const event = snapshot.webhookEventAt !== undefined && {
+    webhookEventAt: snapshot.webhookEventAt,
+  };
+  if (autoscaling.min !== 0) return { inputs, ...event };
   // The idle deadline in the autoscaler's time, then as a real instant.
   const idleAfterMs = parseDuration(scaleToZeroOf(autoscaling).idleAfter) ?? 0;
   const dueAt = busy
@@ -62,14 +67,14 @@ export async function readAutoscalerInputs(
     : lastActiveAt !== undefined
       ? Date.parse(lastActiveAt) + idleAfterMs
       : undefined;
-  if (dueAt === undefined || dueAt <= at.getTime()) return { inputs };
-  return { inputs, nextAt: now.getTime() + (dueAt - at.getTime()) };
+  if (dueAt === undefined || dueAt <= at.getTime()) return { inputs, ...event };
+  return { inputs, ...event, nextAt: now.getTime() + (dueAt - at.getTime()) };
 }
 
 /** Whether a webhook decision made at `at` may still drive the plan of the webhook in force. */
-function isFresh(scheduler: Scheduler, at: string, now: Date): boolean {
+function isFresh(scheduler: Scheduler, at: string, now: Date, policyAt: Date): boolean {
   if (!scheduler.autoscaling) return false;
-  const { policy } = policyInForce(scheduler.autoscaling.policy, now);
+  const { policy } = policyInForce(scheduler.autoscaling.policy, policyAt);
   const webhook = policy.type === PolicyType.WEBHOOK ? policy.parameters.webhook : undefined;
   const intervalMs = webhook ? parseDuration(webhook.interval) : undefined;
   if (intervalMs === undefined) return false;

@@ -13,11 +13,13 @@ import {
 import { policyInForce } from '../domain/autoscaling/decide';
 import type { Scheduler } from '../domain/scheduler/scheduler';
 import type { AutoscalerState } from '../ports/autoscaler-state';
+import type { AutoscalerWebhookMetrics, AutoscalingWebhook } from '../ports/autoscaling-webhook';
 import type { HealthNudger } from '../ports/health-nudger';
 import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
 import type { SchedulerStore } from '../ports/scheduler-store';
 import { readAutoscalerInputs } from './autoscaler-inputs';
+import { askWebhookIfDue } from './autoscaler-webhook';
 import type { SupervisedWorkOutcome } from './supervised-work';
 
 export interface HealthWatchDeps {
@@ -29,7 +31,13 @@ export interface HealthWatchDeps {
   rooms: Pick<RoomStore, 'listRoomSummaries' | 'roomChanges'>;
   nudger: HealthNudger;
   /** The autoscaler's memory: activity (scale to zero), webhook decisions, waiting allocations. */
-  autoscaler: Pick<AutoscalerState, 'snapshot' | 'markActive'>;
+  autoscaler: Pick<
+    AutoscalerState,
+    'snapshot' | 'markActive' | 'recordWebhookDecision' | 'webhookHistory'
+  >;
+  /** The autoscaling webhooks' client: the watch is the one caller of its scheduler's webhook. */
+  webhook: AutoscalingWebhook;
+  webhookMetrics: AutoscalerWebhookMetrics;
   /** The clock of autoscaling schedules and idle times (tests move it); default: real time. */
   autoscalingClock?: () => Date;
   timeouts: HealthTimeouts;
@@ -55,7 +63,11 @@ export const MAX_REPEAT_GAPS = 8;
  * reports (`poke`), at the earliest timeout a room will reach, and at least every
  * `healthWatchIntervalMs`, and nudges the scheduler workflow (the `healthNudge` signal) only when
  * the plan would act. The scheduler's periodic check becomes a long safety interval; a room that
- * dies or expires is replaced within seconds. Nudges are debounced (`NudgeDebouncer`). Ends
+ * dies or expires is replaced within seconds. Nudges are debounced (`NudgeDebouncer`). When the
+ * autoscaling policy in force is a webhook, the watch asks it once per its interval (the call is
+ * bounded by its timeout; a failure is the fallback's decision) and stores the decision every plan
+ * uses; a decision that changes source or problem nudges even when no room would change, so a
+ * health_controller operation records it in its history. Ends
  * `scheduler_deleted` when the scheduler is no longer stored, after one last nudge (the scheduler
  * workflow's check then finds it gone and ends, with its supervisors).
  */
@@ -159,16 +171,30 @@ export class HealthWatch {
     }
     const rooms = await this.deps.rooms.listRoomSummaries(this.scheduler);
     const now = this.now();
+    const own = rooms.filter((room) => !room.isValidationRoom);
+    const counts = countByStatus(own);
+    const asked = await askWebhookIfDue(
+      this.deps,
+      scheduler,
+      {
+        counts,
+        runningMatches: own.reduce((sum, room) => sum + room.runningMatches, 0),
+        maxMatches: scheduler.matchAllocation.maxMatches,
+      },
+      new Date(now),
+      this.autoscalingNow(),
+    );
     const autoscaler = await readAutoscalerInputs(
       this.deps.autoscaler,
       scheduler,
-      countByStatus(rooms.filter((room) => !room.isValidationRoom)),
+      counts,
       new Date(now),
       { recordsActivity: true, at: this.autoscalingNow() },
     );
     const plan = planHealth(scheduler, rooms, this.deps.timeouts, new Date(now), autoscaler.inputs);
     const decision = this.debouncer.decide(plan, now);
-    if (decision.isNudge) {
+    // A webhook event with no room to change still nudges (within the bucket), to be recorded.
+    if (decision.isNudge || (asked.isEvent && this.debouncer.allowsEvent(now))) {
       try {
         await this.deps.nudger.nudge(this.scheduler);
         this.deps.log.debug({ scheduler: this.scheduler, plan }, 'health nudge sent');
@@ -180,7 +206,7 @@ export class HealthWatch {
     const deadline = nextHealthDeadline(scheduler, rooms, this.deps.timeouts, now);
     const nextAt = minimum(
       minimum(decision.retryAt, deadline === undefined ? undefined : deadline + 1),
-      autoscaler.nextAt,
+      minimum(autoscaler.nextAt, asked.nextCallAt),
     );
     this.last = { changes, scheduler: key, policy, nextAt, isQuiet: !planTakesAction(plan) };
     return { isSchedulerGone: false, nextAt };
@@ -246,6 +272,17 @@ export class NudgeDebouncer {
     this.signature = signature;
     this.lastNudgeAt = now;
     return { isNudge: true };
+  }
+
+  /**
+   * Whether an event that changes no room (a webhook decision of another source or problem) may
+   * nudge now: it takes a token of the bucket, so a flapping webhook nudges about once a minute.
+   */
+  allowsEvent(now: number): boolean {
+    this.refill(now);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 
   /** The last nudge was not delivered: the same signature may nudge again at once. */

@@ -1,6 +1,7 @@
 import {
   WEBHOOK_API_VERSION,
   fallbackDecision,
+  isWebhookEvent,
   readWebhookAnswer,
   webhookDecision,
   webhookRequest,
@@ -157,12 +158,30 @@ describe('webhookDecision', () => {
       'webhook unusable: timed out after 2s; fallback fixedBuffer wants 7 rooms',
     ],
   ])('%s', (_, outcome, fallback, desired, canDownscale, source, note) => {
+    const problem = /^webhook unusable: (.*); fallback/.exec(note)?.[1];
     expect(webhookDecision(outcome, context(fallback), rooms)).toEqual({
       desired,
       canDownscale,
       source,
       note,
+      ...(problem !== undefined && { problem }),
     });
+  });
+});
+
+describe('isWebhookEvent', () => {
+  const ok = { source: 'webhook' as const };
+  const timedOut = { source: 'fallback:keep' as const, problem: 'timeout after 2s' };
+
+  it.each([
+    ['the first decision', undefined, ok, true],
+    ['the webhook answering again', ok, ok, false],
+    ['a fallback taking over', ok, timedOut, true],
+    ['the webhook answering after a fallback', timedOut, ok, true],
+    ['the same problem again', timedOut, { ...timedOut }, false],
+    ['another problem', timedOut, { ...timedOut, problem: 'HTTP 503' }, true],
+  ])('is news after %s', (_, previous, next, expected) => {
+    expect(isWebhookEvent(previous, next)).toBe(expected);
   });
 });
 

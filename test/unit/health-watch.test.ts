@@ -11,6 +11,10 @@ import {
   REFILL_GAPS,
   NudgeDebouncer,
 } from '../../src/app/health-watch';
+import type { HealthWatchDeps } from '../../src/app/health-watch';
+import type { WebhookOutcome } from '../../src/domain/autoscaling/webhook';
+import type { StoredWebhookDecision } from '../../src/ports/autoscaler-state';
+import type { AutoscalingWebhook } from '../../src/ports/autoscaling-webhook';
 import { msAgo, NOW, testRoom, testRooms } from '../support/test-room';
 import { testScheduler } from '../support/test-scheduler';
 
@@ -212,7 +216,11 @@ describe('HealthWatch', () => {
         autoscaler: {
           snapshot: () => Promise.resolve({ waiters: 0 }),
           markActive: () => Promise.resolve(),
+          recordWebhookDecision: () => Promise.resolve(),
+          webhookHistory: () => Promise.resolve([]),
         },
+        webhook: { call: () => Promise.reject(new Error('no webhook in these tests')) },
+        webhookMetrics: { webhookCalled: () => undefined },
         nudger: {
           nudge: () => {
             nudges.push(clock.now);
@@ -302,5 +310,145 @@ describe('HealthWatch', () => {
 
     await expect(watch.run(controller.signal)).resolves.toBe('scheduler_deleted');
     expect(nudges).toEqual([T0]);
+  });
+});
+
+describe('HealthWatch with a webhook policy', () => {
+  const log = pino({ level: 'silent' });
+  const INTERVAL = 10_000;
+
+  /** The autoscaler's memory in memory, recording which decisions were stored as events. */
+  function memoryState() {
+    const stored: { decision: StoredWebhookDecision; isEvent: boolean }[] = [];
+    const state: HealthWatchDeps['autoscaler'] = {
+      snapshot: () => {
+        const latest = stored.at(-1)?.decision;
+        return Promise.resolve({ waiters: 0, ...(latest && { webhook: latest }) });
+      },
+      markActive: () => Promise.resolve(),
+      recordWebhookDecision: (_scheduler, decision, options) => {
+        stored.push({ decision, isEvent: options?.isEvent ?? false });
+        return Promise.resolve();
+      },
+      webhookHistory: () =>
+        Promise.resolve(
+          stored.map(({ decision: { at, desired, source } }) => ({ at, desired, source })),
+        ),
+    };
+    return { state, stored };
+  }
+
+  function webhookScheduler(fallback: unknown) {
+    return testScheduler('tennis', {
+      autoscaling: {
+        enabled: true,
+        min: 1,
+        max: 6,
+        cooldown: 0,
+        policy: {
+          type: 'webhook',
+          parameters: {
+            webhook: {
+              url: 'https://autoscaler.example/',
+              timeout: '2s',
+              interval: '10s',
+              fallback,
+            },
+          },
+        },
+      },
+    } as Partial<Scheduler>);
+  }
+
+  function setUp(answers: WebhookOutcome[], fallback: unknown = { type: 'keep' }) {
+    const { state, stored } = memoryState();
+    const calls: unknown[] = [];
+    const webhook: AutoscalingWebhook = {
+      call: (call) => {
+        calls.push(call.body);
+        return Promise.resolve(answers.shift() ?? { failure: 'no more answers' });
+      },
+    };
+    const rooms = testRooms('r', 2, { lastPingAt: msAgo(1_000) });
+    const clock = { now: T0 };
+    const nudges: number[] = [];
+    const watch = new HealthWatch(
+      {
+        schedulerCache: { get: () => Promise.resolve(webhookScheduler(fallback)) },
+        schedulers: { getScheduler: () => Promise.resolve(undefined) },
+        rooms: {
+          listRoomSummaries: () =>
+            Promise.resolve(rooms.map((room) => ({ ...room, instanceStatus: 'ready' as const }))),
+          roomChanges: () => Promise.resolve(1),
+        },
+        autoscaler: state,
+        webhook,
+        webhookMetrics: { webhookCalled: () => undefined },
+        nudger: {
+          nudge: () => {
+            nudges.push(clock.now);
+            return Promise.resolve();
+          },
+        },
+        timeouts: TIMEOUTS,
+        log,
+        healthWatchIntervalMs: 5_000,
+        healthNudgeMinGapMs: GAP,
+        now: () => clock.now,
+      },
+      'tennis',
+    );
+    return { watch, calls, stored, clock, nudges };
+  }
+
+  const answer = (desired: number): WebhookOutcome => ({
+    body: { apiVersion: 'autoscaling.maestro/v1', desired },
+  });
+
+  it('asks once per interval, and looks again when the next call is due', async () => {
+    const { watch, calls, stored, clock } = setUp([answer(2), answer(2)]);
+
+    const first = await watch.evaluate();
+    clock.now += 5_000;
+    await watch.evaluate(true); // a room change within the interval: no call
+    clock.now = T0 + INTERVAL;
+    await watch.evaluate();
+
+    expect(first.nextAt).toBe(T0 + INTERVAL);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({ desired: 2, min: 1, max: 6, rooms: { ready: 2 } });
+    expect(calls[1]).toMatchObject({ history: [{ desired: 2, source: 'webhook' }] });
+    expect(stored.map((s) => [s.decision.source, s.isEvent])).toEqual([
+      ['webhook', true],
+      ['webhook', false],
+    ]);
+  });
+
+  it('nudges when the source or the problem changes, even with no room to change', async () => {
+    const { watch, clock, nudges } = setUp([
+      answer(2),
+      answer(2),
+      { failure: 'timeout after 2s' },
+      { failure: 'timeout after 2s' },
+      { failure: 'HTTP 503' },
+    ]);
+
+    for (let call = 0; call < 5; call += 1) {
+      clock.now = T0 + call * INTERVAL;
+      await watch.evaluate();
+    }
+
+    // keep: 2 rooms throughout; the first answer, the timeout and then the 503 are news.
+    expect(nudges).toEqual([T0, T0 + 2 * INTERVAL, T0 + 4 * INTERVAL]);
+  });
+
+  it('plans with a new answer at once: a bigger desired nudges with no change of source', async () => {
+    const { watch, clock, nudges } = setUp([answer(2), answer(5)]);
+
+    await watch.evaluate();
+    clock.now = T0 + INTERVAL;
+    await watch.evaluate();
+
+    expect(nudges).toEqual([T0, T0 + INTERVAL]); // the first answer's event, then the resize
   });
 });

@@ -16,13 +16,16 @@ const RemoveReason = {
  * of rooms (roomsReplicas or the autoscaler) and rolls rooms over to a new major version, by
  * queueing `remove_rooms` and `add_rooms` in the priority lane. The scheduler workflow enqueues
  * it only when its periodic check finds something to do; a run that finds nothing after all is
- * recorded with `took_action: false` and stays out of the final listing.
+ * recorded with `took_action: false` and stays out of the final listing. A webhook decision that
+ * changed source or problem (an autoscaler event) is written to the history even when no room
+ * changes.
  */
 export const healthController: OperationExecutor<typeof OperationName.HEALTH_CONTROLLER> = {
   async execute(context) {
     const { schedulerName, record, setInput, markNoAction } = context;
     const plan = await localActivityProxy.planHealthActions({ schedulerName });
-    if (!plan || !planTakesAction(plan)) {
+    // A webhook event (its source or problem changed) is recorded even with no room to change.
+    if (!plan || (!planTakesAction(plan) && plan.autoscalerEventAt === undefined)) {
       setInput({ took_action: false });
       markNoAction();
       return;

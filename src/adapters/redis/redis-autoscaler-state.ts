@@ -1,7 +1,8 @@
 /**
  * The autoscaler's memory of each scheduler in Redis, under the scheduler's hash tag (one slot
- * with its rooms in a cluster): a hash (`lastActiveAt` epoch ms, the webhook's latest decision),
- * a capped list of past decisions, and a sorted set of waiting allocations scored by deadline.
+ * with its rooms in a cluster): a hash (`lastActiveAt` epoch ms, the webhook's latest decision,
+ * `webhookEventAt` while a change of source or problem is not in an operation's history yet), a
+ * capped list of past decisions, and a sorted set of waiting allocations scored by deadline.
  */
 import { WEBHOOK_HISTORY_LENGTH, type PastDecision } from '../../domain/autoscaling/webhook';
 import type {
@@ -24,6 +25,13 @@ local current = tonumber(redis.call('HGET', KEYS[1], 'lastActiveAt') or '0')
 if tonumber(ARGV[1]) > current then redis.call('HSET', KEYS[1], 'lastActiveAt', ARGV[1]) end
 return 0`);
 
+/** HDEL webhookEventAt only when it is still the event that was recorded. */
+const CLEAR_EVENT = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'webhookEventAt') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'webhookEventAt')
+end
+return 0`);
+
 export class RedisAutoscalerState implements AutoscalerState {
   constructor(private readonly redis: RedisClient) {}
 
@@ -41,6 +49,7 @@ export class RedisAutoscalerState implements AutoscalerState {
       waiters,
       ...(lastActiveMs > 0 && { lastActiveAt: new Date(lastActiveMs).toISOString() }),
       ...(webhook && { webhook }),
+      ...(state.webhookEventAt && { webhookEventAt: state.webhookEventAt }),
     };
   }
 
@@ -48,8 +57,14 @@ export class RedisAutoscalerState implements AutoscalerState {
     await MARK_ACTIVE.run(this.redis, [autoscalerKeys(scheduler).state], [at.getTime()]);
   }
 
-  async recordWebhookDecision(scheduler: string, decision: StoredWebhookDecision): Promise<void> {
+  async recordWebhookDecision(
+    scheduler: string,
+    decision: StoredWebhookDecision,
+    options?: { isEvent: boolean },
+  ): Promise<void> {
     const keys = autoscalerKeys(scheduler);
+    const fields: Record<string, string> = { webhook: JSON.stringify(decision) };
+    if (options?.isEvent) fields.webhookEventAt = decision.at;
     const past: PastDecision = {
       at: decision.at,
       desired: decision.desired,
@@ -58,11 +73,15 @@ export class RedisAutoscalerState implements AutoscalerState {
     await redisCall(() =>
       this.redis
         .multi()
-        .hset(keys.state, 'webhook', JSON.stringify(decision))
+        .hset(keys.state, fields)
         .rpush(keys.history, JSON.stringify(past))
         .ltrim(keys.history, -WEBHOOK_HISTORY_LENGTH, -1)
         .exec(),
     );
+  }
+
+  async clearWebhookEvent(scheduler: string, at: string): Promise<void> {
+    await CLEAR_EVENT.run(this.redis, [autoscalerKeys(scheduler).state], [at]);
   }
 
   async webhookHistory(scheduler: string): Promise<PastDecision[]> {

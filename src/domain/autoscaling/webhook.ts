@@ -94,6 +94,8 @@ export type WebhookOutcome = { body: unknown } | { failure: string };
 export interface WebhookDecision extends AutoscalingDecision {
   source: 'webhook' | 'fallback:keep' | `fallback:${string}`;
   note: string;
+  /** Why the webhook's answer was not used (a fallback's decision only). */
+  problem?: string;
 }
 
 /**
@@ -125,12 +127,25 @@ export function fallbackDecision(
   if (fallback.type === 'keep') {
     const desired = clamp(context, context.current);
     const note = `webhook unusable: ${problem}; fallback keeps ${desired} rooms`;
-    return { desired, canDownscale: false, source: 'fallback:keep', note };
+    return { desired, canDownscale: false, source: 'fallback:keep', note, problem };
   }
   const { policy } = fallback;
   const decision = autoscale({ min: context.min, max: context.max, policy }, occupancy);
   const note = `webhook unusable: ${problem}; fallback ${policy.type} wants ${decision.desired} rooms`;
-  return { ...decision, source: `fallback:${policy.type}`, note };
+  return { ...decision, source: `fallback:${policy.type}`, note, problem };
+}
+
+/**
+ * Whether `next` is news for the operation history after `previous`: the first decision, another
+ * source (the webhook answers again, a fallback takes over) or another problem (a timeout becomes
+ * `HTTP 503`). The same source and problem again (other desired rooms included) is not.
+ */
+export function isWebhookEvent(
+  previous: Pick<WebhookDecision, 'source' | 'problem'> | undefined,
+  next: Pick<WebhookDecision, 'source' | 'problem'>,
+): boolean {
+  if (!previous) return true;
+  return previous.source !== next.source || (previous.problem ?? '') !== (next.problem ?? '');
 }
 
 function failureOf(outcome: WebhookOutcome): string {

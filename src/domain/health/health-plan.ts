@@ -71,7 +71,7 @@ export type AutoscalerInputs = Pick<AutoscalingSignals, 'webhook' | 'lastActiveA
 };
 
 /** Statuses of rooms that count toward the scheduler's size unless expired. */
-const AVAILABLE_STATUSES: readonly RoomStatus[] = [
+export const AVAILABLE_STATUSES: readonly RoomStatus[] = [
   RoomStatus.PENDING,
   RoomStatus.UNREADY,
   RoomStatus.READY,

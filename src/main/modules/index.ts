@@ -13,6 +13,8 @@ import { PrometheusHttpMetrics } from '../../adapters/metrics/prometheus-http-me
 import { PrometheusOperationMetrics } from '../../adapters/metrics/prometheus-operation-metrics';
 import { PrometheusSchedulerMetrics } from '../../adapters/metrics/prometheus-scheduler-metrics';
 import { PrometheusWatcherMetrics } from '../../adapters/metrics/prometheus-watcher-metrics';
+import { PrometheusWebhookMetrics } from '../../adapters/metrics/prometheus-webhook-metrics';
+import { HttpsAutoscalingWebhook } from '../../adapters/autoscaling-webhook/https-autoscaling-webhook';
 import { operationMetricsSinks } from '../../adapters/temporal/operation-metrics-sinks';
 import { supervisionGauges } from '../../adapters/metrics/prometheus-supervision-metrics';
 import type { HealthTimeouts } from '../../domain/health/health-plan';
@@ -88,6 +90,13 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             metrics,
             autoscaler: resources.autoscalerState(),
             autoscalingClock: resources.autoscalingClock,
+            // With no health watch, the periodic check is the autoscaling webhook's caller.
+            ...(config.runtimeWatcher.healthWatchIntervalMs === 0 && {
+              webhooks: {
+                webhook: new HttpsAutoscalingWebhook(),
+                webhookMetrics: new PrometheusWebhookMetrics(deps.registry),
+              },
+            }),
           }),
           sinks: operationMetricsSinks(metrics),
           checks: [checks.postgres(), checks.redis()],
@@ -115,6 +124,8 @@ export function createModule(name: ModuleName, deps: ModuleDeps): Module {
             nudger: new TemporalHealthNudger(resources.temporalClient()),
             autoscaler: resources.autoscalerState(),
             autoscalingClock: resources.autoscalingClock,
+            webhook: new HttpsAutoscalingWebhook(),
+            webhookMetrics: new PrometheusWebhookMetrics(deps.registry),
             timeouts: healthTimeouts(config),
             runDurationMs: SUPERVISOR_RUN_MS,
             slots: supervisionSlots(deps, name),

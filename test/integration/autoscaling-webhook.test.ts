@@ -1,0 +1,4 @@
+import { describeWebhookScenario } from '../support/webhook-scenario';
+
+describeWebhookScenario('local');
+describeWebhookScenario('local', { isHealthWatchOn: false });

@@ -1,0 +1,3 @@
+import { describeWebhookScenario } from '../support/webhook-scenario';
+
+describeWebhookScenario('kubernetes');
