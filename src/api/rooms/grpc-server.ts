@@ -37,7 +37,9 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
     run(call.metadata, () =>
       Promise.resolve().then(() => {
         const request = decodeBinaryMessage(rpc.method.input, call.request);
-        const context = grpcCallContext(call);
+        const cancelled = new AbortController();
+        call.once('cancelled', () => cancelled.abort());
+        const context = { ...grpcCallContext(call), signal: cancelled.signal };
         deps.auth.checkMessage(rpc.method, request, context.authorization);
         return rpc.invoke(request, context);
       }),
