@@ -5,7 +5,7 @@ import type { SupervisedWorkOutcome } from '../src/app/supervised-work';
 import { superviseActivity, type SupervisionOutcome, type SupervisionRun } from './supervision';
 
 export type WatcherActivityDeps = RuntimeWatchDeps &
-  Omit<HealthWatchDeps, 'log' | 'now'> &
+  Omit<HealthWatchDeps, 'log'> &
   SupervisionRun;
 
 /** The runtime watcher module's activity (task queue `maestro-runtime-watcher`). */

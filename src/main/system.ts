@@ -36,8 +36,10 @@ export function startSystem(
   serveInternal = true,
   /** Metrics from elsewhere in the process every internal /metrics includes (the SDK's). */
   externalMetrics?: () => Promise<string>,
+  /** The clock of the health plans (tests drive idleness with it); real time when absent. */
+  clock?: () => Date,
 ): System {
-  const resources = new Resources(config, log);
+  const resources = new Resources(config, log, clock);
   const registry = createMetricsRegistry();
   const modules = names.map((name) =>
     createModule(name, { resources, registry, log, fail: onFail }),

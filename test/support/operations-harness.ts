@@ -50,6 +50,8 @@ export interface HarnessOptions {
    * Kubernetes. Local rooms ping by themselves.
    */
   simulateRooms?: boolean;
+  /** The clock of the health plans and the health watch (tests move it); real time when absent. */
+  clock?: () => Date;
 }
 
 /**
@@ -171,7 +173,15 @@ export class OperationsHarness {
       ...(options.runWorker === false ? ['worker'] : []),
     ];
     const modules = IN_PROCESS_MODULES.filter((name) => !without.includes(name));
-    this.system = startSystem(modules, config, log, (error) => this.failures.push(error));
+    this.system = startSystem(
+      modules,
+      config,
+      log,
+      (error) => this.failures.push(error),
+      true,
+      undefined,
+      options.clock,
+    );
     await this.system.started;
     this.simulator = new RoomSimulator({
       rooms: this.rooms,

@@ -78,10 +78,15 @@ export class Resources {
   readonly shutdownSignal: AbortSignal;
   private readonly shutdownController = new AbortController();
 
+  /** The clock of the health plans and the health watch (tests move it; else real time). */
+  readonly clock: () => Date;
+
   constructor(
     readonly config: Config,
     readonly log: Logger,
+    clock?: () => Date,
   ) {
+    this.clock = clock ?? (() => new Date());
     this.shutdownSignal = this.shutdownController.signal;
     this.isTraced = config.tracing !== undefined;
     if (config.tracing) {
