@@ -28,6 +28,8 @@ export interface RoomsAllocationDeps {
   runtime: Pick<Runtime, 'roomAddress'>;
   /** None: allocations never wait (no room ready is answered at once). */
   waiting?: AllocationWaiting;
+  /** The clock of waiters' deadlines, the health plans' clock (tests move it); epoch ms. */
+  now?: () => number;
 }
 
 /** How an allocation may wait for a room when none is ready. */
@@ -43,7 +45,11 @@ export const ALLOCATION_POLL = { firstMs: 50, maxMs: 250, renudgeMs: 10_000 } as
 
 /** Allocation (POST …/rooms/allocate) and the deprecated address lookup (GET …/address). */
 export class RoomsAllocation {
-  constructor(private readonly deps: RoomsAllocationDeps) {}
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RoomsAllocationDeps) {
+    this.now = deps.now ?? Date.now;
+  }
 
   /**
    * Takes a ready room of the scheduler (atomically: concurrent callers never get the same room).
@@ -89,14 +95,14 @@ export class RoomsAllocation {
     signal: AbortSignal | undefined,
   ): Promise<AllocatedRoom | undefined> {
     const waiterId = randomUUID();
-    const deadline = Date.now() + waitMs;
+    const deadline = this.now() + waitMs;
     await waiting.autoscaler.addWaiter(scheduler.name, waiterId, new Date(deadline));
     try {
       void waiting.nudges.nudge(scheduler.name);
       let pauseMs: number = ALLOCATION_POLL.firstMs;
-      let nudgedAt = Date.now();
+      let nudgedAt = this.now();
       for (;;) {
-        const remaining = deadline - Date.now();
+        const remaining = deadline - this.now();
         if (remaining <= 0 || signal?.aborted) return undefined;
         await sleep(Math.min(pauseMs, remaining), undefined, signal ? { signal } : {}).catch(
           () => undefined, // aborted: the loop ends at its next check
@@ -105,8 +111,8 @@ export class RoomsAllocation {
         const room = await this.take(scheduler);
         if (room) return room;
         pauseMs = Math.min(pauseMs * 2, ALLOCATION_POLL.maxMs);
-        if (Date.now() - nudgedAt >= ALLOCATION_POLL.renudgeMs) {
-          nudgedAt = Date.now();
+        if (this.now() - nudgedAt >= ALLOCATION_POLL.renudgeMs) {
+          nudgedAt = this.now();
           void waiting.nudges.nudge(scheduler.name);
         }
       }

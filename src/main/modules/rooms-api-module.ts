@@ -46,6 +46,7 @@ export function roomsApiModule(deps: ModuleDeps): Module {
       runtime: {
         roomAddress: (scheduler, roomId) => resources.runtime().roomAddress(scheduler, roomId),
       },
+      now: () => resources.clock().getTime(),
       waiting: {
         autoscaler: resources.autoscalerState(),
         // Only a waiting allocation signals Temporal: the client connects on the first nudge.
