@@ -35,7 +35,11 @@ describe('scale to zero and wake on allocate (local runtime)', () => {
   );
   afterAll(() => harness.stop());
 
-  async function allocate(scheduler: string, body?: Record<string, unknown>): Promise<Answer> {
+  async function allocate(
+    scheduler: string,
+    body?: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const started = performance.now();
     const response = await fetch(
       `${harness.roomsApiAddress}/scheduler/${scheduler}/rooms/allocate`,
@@ -43,6 +47,7 @@ describe('scale to zero and wake on allocate (local runtime)', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body ?? {}),
+        ...(signal && { signal }),
       },
     );
     const answer = (await response.json()) as Record<string, unknown>;
@@ -88,7 +93,6 @@ describe('scale to zero and wake on allocate (local runtime)', () => {
     expect(await liveRooms(scheduler)).toEqual([]);
 
     const answers = await Promise.all([1, 2, 3].map(() => allocate(scheduler, { wait: '60s' })));
-    // eslint-disable-next-line no-console
     console.log(
       'wake latencies (ms)',
       answers.map((answer) => Math.round(answer.elapsedMs)),
@@ -130,6 +134,27 @@ describe('scale to zero and wake on allocate (local runtime)', () => {
     expect(answer.elapsedMs).toBeLessThan(3_000);
     const state = new RedisAutoscalerState(harness.redis);
     expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0);
+  });
+
+  it('stops waiting, its waiter gone, when the matchmaker closes the connection', async () => {
+    const scheduler = await createdAtZero('gone', { isSelfPinging: false });
+    const state = new RedisAutoscalerState(harness.redis);
+    const matchmaker = new AbortController();
+
+    const request = allocate(scheduler, { wait: '60s' }, matchmaker.signal).catch(() => 'aborted');
+    await eventually(
+      async () => expect((await state.snapshot(scheduler, new Date())).waiters).toBe(1),
+      5_000,
+      50,
+    );
+    matchmaker.abort();
+
+    expect(await request).toBe('aborted');
+    await eventually(
+      async () => expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0),
+      2_000,
+      50,
+    );
   });
 
   it('answers 400 naming the field for a wait that is not a duration or longer than 2m', async () => {
