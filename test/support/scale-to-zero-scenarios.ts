@@ -106,6 +106,19 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
       }
       const state = new RedisAutoscalerState(harness.redis);
       expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0);
+      // The wake went through the health controller, which saw the waiters and added rooms.
+      const { finished } = await harness.queue.list(scheduler);
+      const histories = await Promise.all(
+        finished.map(async (operation) => ({
+          name: operation.definitionName,
+          events: (await harness.queue.get(scheduler, operation.id))?.executionHistory ?? [],
+        })),
+      );
+      expect(histories.map((operation) => operation.name)).toContain('add_rooms');
+      const healthEvents = histories
+        .filter((operation) => operation.name === 'health_controller')
+        .flatMap((operation) => operation.events.map((event) => event.event));
+      expect(healthEvents.join('\n')).toMatch(/allocation\(s\) waiting for a room/);
     });
 
     it('waits by the scheduler’s default allocateWait when the request names no wait', async () => {
