@@ -4,6 +4,8 @@
  * pods played by `RoomSimulator`), allocations go through its HTTP route, and the health
  * controller's clock is one the test moves (idleness without waiting a real minute).
  */
+import { RoomsClient } from '@maestro/rooms-client';
+import { freePort } from '../../scripts/local-infra/paths';
 import { RedisAutoscalerState } from '../../src/adapters/redis/redis-autoscaler-state';
 import { OperationsHarness } from './operations-harness';
 import { eventually } from './runtime-contract';
@@ -28,13 +30,15 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
     const liveRooms = async (scheduler: string) =>
       (await harness.rooms.listRooms(scheduler)).filter((room) => room.status !== 'terminating');
 
-    beforeAll(() =>
-      harness.start({
+    let grpcAddress = '';
+    beforeAll(async () => {
+      grpcAddress = `127.0.0.1:${await freePort()}`;
+      await harness.start({
         healthControllerIntervalMs: 1_000,
-        env: ENV,
+        env: { ...ENV, MAESTRO_ROOMS_API_GRPC_PORT: grpcAddress.split(':')[1]! },
         clock: () => new Date(Date.now() + clockOffsetMs),
-      }),
-    );
+      });
+    });
     afterAll(() => harness.stop());
 
     async function allocate(
@@ -129,6 +133,19 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
       expect(answer).toMatchObject({ status: 200, body: { success: true } });
     });
 
+    it('wakes a scheduler at zero for an allocation over gRPC with a wait (rooms client)', async () => {
+      const scheduler = await createdAtZero('grpc');
+      const rooms = new RoomsClient({ address: grpcAddress, transport: 'grpc' });
+
+      try {
+        const room = await rooms.allocate(scheduler, { waitMs: 60_000 });
+
+        expect((await harness.rooms.getRoom(scheduler, room.roomId))?.status).toBe('allocated');
+      } finally {
+        rooms.close();
+      }
+    });
+
     it('answers today’s no-ready-room error after a 1s wait on rooms that never turn ready', async () => {
       const scheduler = await createdAtZero('never-ready', { isSelfPinging: false });
 
@@ -164,6 +181,25 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
       matchmaker.abort();
 
       expect(await request).toBe('aborted');
+      await eventually(
+        async () => expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0),
+        2_000,
+        50,
+      );
+    });
+
+    it('stops waiting, its waiter gone, when a gRPC call passes its deadline', async () => {
+      const scheduler = await createdAtZero('grpc-gone', { isSelfPinging: false });
+      const state = new RedisAutoscalerState(harness.redis);
+      const rooms = new RoomsClient({ address: grpcAddress, transport: 'grpc', timeoutMs: 500 });
+
+      try {
+        // No wait in the request: the scheduler's 30s allocateWait, beyond the call's deadline.
+        await expect(rooms.allocate(scheduler)).rejects.toThrow();
+      } finally {
+        rooms.close();
+      }
+
       await eventually(
         async () => expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0),
         2_000,
