@@ -2,11 +2,13 @@
  * Wake on allocate (issue #17): the time from `POST …/rooms/allocate {"wait": "60s"}` on a
  * scheduler at zero rooms to the answer with an allocated room, on the local runtime (rooms are
  * the sample game room, a Node process pinging the Rooms API) and on Kubernetes with KWOK nodes
- * (`RoomPinger` sends the first ping of a pod once it runs). Each run is a new `min: 0` scheduler
- * created on a health clock moved past `idleAfter`, so it sits at zero; maestro's worker, runtime
- * watcher and Rooms API run in-process with the production health controller interval (15 min):
- * only the allocation's nudge wakes the scheduler. Reports median and p95 per runtime, and when the
- * room was created (the nudge → health_controller → add_rooms part) vs when it answered ready.
+ * (`RoomPinger` sends the first ping of a pod once it runs). One `min: 0` scheduler per runtime,
+ * drained to zero before each run by the real idle path (the health clock moved past `idleAfter`;
+ * the woken room is released after each run with a 1 s allocation TTL and a ready ping), so the
+ * worker's load stays the same across runs; maestro's worker, runtime watcher and Rooms API run
+ * in-process with the production health controller interval (15 min): only the allocation's
+ * nudge wakes the scheduler. Reports median and p95 per runtime, when the room was created (the
+ * nudge → health_controller → add_rooms part).
  * Run: npm run bench:wake, or node --import tsx bench/autoscaling/wake-latency.ts
  * (BENCH_RUNS=20, BENCH_RUNTIMES=local,kubernetes).
  */
@@ -23,8 +25,10 @@ const RUNS = setting('BENCH_RUNS', 20);
 const RUNTIMES = (process.env['BENCH_RUNTIMES'] ?? 'local,kubernetes').split(',');
 const MODULES: ModuleName[] = ['worker', 'runtime-watcher', 'rooms-api'];
 const IDLE_AFTER = '1m';
-/** The health clock runs this far ahead: every new min-0 scheduler is idle, at zero rooms. */
-const CLOCK_AHEAD_MS = 2 * 60_000;
+/** Each drain moves the health clock this far: past `idleAfter`. */
+const CLOCK_STEP_MS = 2 * 60_000;
+/** Allocations expire fast, so the woken room is free again (and the scheduler idle) at once. */
+const ALLOCATION_TTL_MS = 1_000;
 const GAME_ROOM = path.resolve(__dirname, '../../examples/game-room/index.js');
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -49,6 +53,9 @@ async function main() {
   });
 }
 
+/** How far ahead of real time the health clock runs; each drain moves it past `idleAfter`. */
+let clockAheadMs = 0;
+
 async function measureOn(runtime: string) {
   const dir = benchDirectory(`wake-${runtime}`);
   const cleanups: Array<() => Promise<unknown>> = [
@@ -60,18 +67,35 @@ async function measureOn(runtime: string) {
     const stack = await startStack({
       healthControllerIntervalMs: 900_000,
       modules: MODULES,
-      clock: () => new Date(Date.now() + CLOCK_AHEAD_MS),
+      clock: () => new Date(Date.now() + clockAheadMs),
       env: {
         MAESTRO_ROOMS_API_PORT: new URL(roomsApiAddress).port,
+        MAESTRO_ROOM_ALLOCATION_TTL_MS: String(ALLOCATION_TTL_MS),
+        MAESTRO_ROOM_PING_TIMEOUT_MS: '3600000',
         ...(kube
           ? { MAESTRO_RUNTIME: 'kubernetes', MAESTRO_KUBERNETES_KUBECONFIG: kube.kubeconfig }
           : { MAESTRO_RUNTIME: 'local' }),
       },
     });
     cleanups.push(() => stack.stop());
+    const name = `wake-${runtime.slice(0, 4)}`;
+    await stack.commands.createScheduler(schedulerOf(name, runtime, roomsApiAddress));
+    const pinger =
+      runtime === 'kubernetes'
+        ? new RoomPinger({
+            rooms: stack.system.resources.roomStore(),
+            scheduler: name,
+            roomsApiAddress,
+            concurrency: 4,
+            intervalMs: 20,
+          })
+        : undefined;
+    pinger?.start();
+    cleanups.push(async () => pinger?.stop());
     const runs = [];
     for (let run = 0; run < RUNS; run += 1) {
-      runs.push(await wakeOnce(stack, runtime, roomsApiAddress, run));
+      await drained(stack, name);
+      runs.push(await wakeOnce(stack, name, roomsApiAddress));
     }
     return summary(runs);
   } finally {
@@ -79,40 +103,45 @@ async function measureOn(runtime: string) {
   }
 }
 
-/** One scheduler at zero, one waiting allocation: its latency and when its room was created. */
-async function wakeOnce(stack: Stack, runtime: string, roomsApiAddress: string, run: number) {
-  const name = `wake-${runtime.slice(0, 4)}-${run}`;
-  await stack.commands.createScheduler(schedulerAtZero(name, runtime, roomsApiAddress, run));
+/** Moves the health clock past `idleAfter` and waits until the scheduler has no room left. */
+async function drained(stack: Stack, name: string): Promise<void> {
   const rooms = stack.system.resources.roomStore();
-  await sleep(2_000); // created, its workflows up; the plan keeps it at zero
-  const before = await rooms.listRooms(name);
-  if (before.length > 0) throw new Error(`${name} has ${before.length} rooms, not zero`);
-  const pinger =
-    runtime === 'kubernetes'
-      ? new RoomPinger({ rooms, scheduler: name, roomsApiAddress, concurrency: 4, intervalMs: 20 })
-      : undefined;
-  pinger?.start();
-  try {
-    const startedAt = Date.now();
-    const response = await fetch(`${roomsApiAddress}/scheduler/${name}/rooms/allocate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ wait: '60s' }),
-    });
-    const latencyMs = Date.now() - startedAt;
-    const answer = (await response.json()) as { roomId?: string };
-    if (response.status !== 200 || !answer.roomId) {
-      throw new Error(`${name}: HTTP ${response.status} ${JSON.stringify(answer)}`);
-    }
-    const room = await rooms.getRoom(name, answer.roomId);
-    const roomCreatedMs = room ? room.createdAt.getTime() - startedAt : undefined;
-    return { latencyMs, roomCreatedMs };
-  } finally {
-    await pinger?.stop();
+  clockAheadMs += CLOCK_STEP_MS;
+  const startedAt = Date.now();
+  while ((await rooms.listRooms(name)).length > 0) {
+    if (Date.now() - startedAt > 120_000) throw new Error(`${name} did not drain to zero`);
+    await sleep(100);
   }
+  await sleep(1_000); // settled at zero
 }
 
-function schedulerAtZero(name: string, runtime: string, roomsApiAddress: string, run: number) {
+/** One waiting allocation on the scheduler at zero; then the room is released (ready again). */
+async function wakeOnce(stack: Stack, name: string, roomsApiAddress: string) {
+  const rooms = stack.system.resources.roomStore();
+  const startedAt = Date.now();
+  const response = await fetch(`${roomsApiAddress}/scheduler/${name}/rooms/allocate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ wait: '60s' }),
+  });
+  const latencyMs = Date.now() - startedAt;
+  const answer = (await response.json()) as { roomId?: string };
+  if (response.status !== 200 || !answer.roomId) {
+    throw new Error(`${name}: HTTP ${response.status} ${JSON.stringify(answer)}`);
+  }
+  const room = await rooms.getRoom(name, answer.roomId);
+  const roomCreatedMs = room ? room.createdAt.getTime() - startedAt : undefined;
+  // Past the allocation TTL, a ready ping returns the room to ready: the scheduler may idle.
+  await sleep(ALLOCATION_TTL_MS + 100);
+  await fetch(`${roomsApiAddress}/scheduler/${name}/rooms/${answer.roomId}/ping`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'ready', timestamp: Math.floor(Date.now() / 1000) }),
+  });
+  return { latencyMs, roomCreatedMs };
+}
+
+function schedulerOf(name: string, runtime: string, roomsApiAddress: string) {
   const base = benchScheduler(name);
   const container = base.spec.containers[0]!;
   const local = {
@@ -126,7 +155,7 @@ function schedulerAtZero(name: string, runtime: string, roomsApiAddress: string,
   };
   return {
     ...base,
-    portRange: { start: 41_000 + run * 20, end: 41_019 + run * 20 },
+    portRange: { start: 41_000, end: 41_199 },
     spec: { ...base.spec, containers: [runtime === 'local' ? local : container] },
     autoscaling: {
       enabled: true,
