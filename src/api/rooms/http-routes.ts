@@ -73,7 +73,10 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
             }
           : async (request, reply) => {
               const message = decodeHttpRequest(binding, request);
-              const context = { ...httpCallContext(request), signal: disconnectSignal(reply) };
+              const context =
+                rpc.method === RoomsService.method.allocateRoom
+                  ? { ...httpCallContext(request), signal: disconnectSignal(reply) }
+                  : httpCallContext(request);
               const response = await rpc.invoke(message, context);
               return reply.send(toGatewayJson(rpc.method.output, response));
             },
