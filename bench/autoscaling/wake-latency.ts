@@ -19,6 +19,7 @@ import type { ModuleName } from '../../src/config/load';
 import { startBenchCluster } from '../support/kube-bench-cluster';
 import { commandLine, machineInfo, round, setting, sleep, writeResult } from '../support/results';
 import { RoomPinger } from '../support/room-pinger';
+import { ALLOCATION_POLL } from '../../src/app/rooms-allocation';
 import { benchDirectory, benchScheduler, percentile, startStack } from '../support/stack';
 
 const RUNS = setting('BENCH_RUNS', 20);
@@ -47,7 +48,7 @@ async function main() {
       inProcessModules: MODULES,
       healthControllerIntervalMs: 900_000,
       scaleToZero: { idleAfter: IDLE_AFTER, allocateWait: '60s' },
-      allocationPolling: '50 ms doubling to 250 ms',
+      allocationPolling: `${ALLOCATION_POLL.firstMs} ms, then every ${ALLOCATION_POLL.maxMs} ms`,
     },
     results,
   });
