@@ -4,9 +4,7 @@ import { RuntimeWatch, type RuntimeWatchDeps } from '../src/app/runtime-watch';
 import type { SupervisedWorkOutcome } from '../src/app/supervised-work';
 import { superviseActivity, type SupervisionOutcome, type SupervisionRun } from './supervision';
 
-export type WatcherActivityDeps = RuntimeWatchDeps &
-  Omit<HealthWatchDeps, 'log' | 'now'> &
-  SupervisionRun;
+export type WatcherActivityDeps = RuntimeWatchDeps & Omit<HealthWatchDeps, 'log'> & SupervisionRun;
 
 /** The runtime watcher module's activity (task queue `maestro-runtime-watcher`). */
 export function createWatcherActivities(deps: WatcherActivityDeps) {

@@ -28,6 +28,8 @@ export interface StackOptions {
   modules?: readonly ModuleName[];
   /** More MAESTRO_* settings. */
   env?: Record<string, string>;
+  /** The autoscaling clock (idle times; a benchmark moves it); real time when absent. */
+  autoscalingClock?: () => Date;
 }
 
 /** PostgreSQL (migrated) and Redis of a benchmark, in `dir`, on free loopback ports. */
@@ -152,6 +154,7 @@ export async function startStack(options: StackOptions) {
     // BENCH_LOG_LEVEL=info: the modules' logs on stdout (exploration).
     pino({ level: process.env['BENCH_LOG_LEVEL'] ?? 'warn' }),
     (error) => console.error('module failed', error),
+    { ...(options.autoscalingClock && { autoscalingClock: options.autoscalingClock }) },
   );
   await system.started.catch(async (error: unknown) => {
     await system.stop();

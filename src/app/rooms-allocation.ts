@@ -1,45 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { allocateWaitOf } from '../domain/autoscaling/allocate-wait';
 import { DomainError, ErrorCode } from '../domain/errors';
 import { NoReadyRoomError } from '../domain/game-room/errors';
 import type { RoomAddress } from '../domain/game-room/instance';
+import type { Scheduler } from '../domain/scheduler/scheduler';
+import type { AutoscalerState } from '../ports/autoscaler-state';
 import type { Runtime } from '../ports/runtime';
 import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
+import type { CoalescedNudges } from './coalesced-nudges';
 
 /** A room handed to a matchmaker, with where players reach it. */
 export interface AllocatedRoom extends RoomAddress {
   roomId: string;
 }
 
+/** Wake on allocate: where waiting allocations register, and who tells the scheduler at once. */
+export interface AllocationWaiting {
+  autoscaler: Pick<AutoscalerState, 'addWaiter' | 'removeWaiter'>;
+  nudges: Pick<CoalescedNudges, 'nudge'>;
+}
+
 export interface RoomsAllocationDeps {
   rooms: RoomStore;
   schedulers: SchedulerCache;
   runtime: Pick<Runtime, 'roomAddress'>;
+  /** None: allocations never wait (no room ready is answered at once). */
+  waiting?: AllocationWaiting;
+  /** The clock of waiters' deadlines (real time; tests of the wait may replace it); epoch ms. */
+  now?: () => number;
 }
+
+/** How an allocation may wait for a room when none is ready. */
+export interface AllocateOptions {
+  /** The request's wait; absent: the scheduler's default (`allocateWaitOf`). */
+  waitMs?: number;
+  /** Aborted when the caller went away: the wait stops. */
+  signal?: AbortSignal;
+}
+
+/** Polling of a waiting allocation: 50 ms, then every 100 ms; the scheduler re-nudged every 10 s. */
+export const ALLOCATION_POLL = { firstMs: 50, maxMs: 100, renudgeMs: 10_000 } as const;
 
 /** Allocation (POST …/rooms/allocate) and the deprecated address lookup (GET …/address). */
 export class RoomsAllocation {
-  constructor(private readonly deps: RoomsAllocationDeps) {}
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RoomsAllocationDeps) {
+    this.now = deps.now ?? Date.now;
+  }
 
   /**
    * Takes a ready room of the scheduler (atomically: concurrent callers never get the same room).
-   * Throws NOT_FOUND for an unknown scheduler and `NoReadyRoomError` (RESOURCE_EXHAUSTED) when no
-   * room is ready.
+   * When none is ready and the allocation may wait, it registers as a waiter (the autoscaler adds
+   * a room for each), nudges the scheduler's health controller and takes the first room that
+   * turns ready. Throws NOT_FOUND for an unknown scheduler and `NoReadyRoomError`
+   * (RESOURCE_EXHAUSTED) when no room is ready (after the wait, or the caller going away).
    */
-  async allocate(schedulerName: string): Promise<AllocatedRoom> {
+  async allocate(schedulerName: string, options: AllocateOptions = {}): Promise<AllocatedRoom> {
     const scheduler = await this.deps.schedulers.get(schedulerName);
     if (!scheduler) {
       throw new DomainError(ErrorCode.NOT_FOUND, `scheduler ${schedulerName} not found`);
     }
-    const allocation = await this.deps.rooms.allocate(schedulerName, {
-      maxMatches: scheduler.matchAllocation.maxMatches,
-    });
-    if (!allocation) throw new NoReadyRoomError(schedulerName);
-    const address = allocation.instance?.address;
-    return { roomId: allocation.roomId, host: address?.host ?? '', ports: address?.ports ?? [] };
+    const room = await this.take(scheduler);
+    if (room) return room;
+    const waitMs = allocateWaitOf(scheduler, options.waitMs);
+    const waited =
+      waitMs > 0 && this.deps.waiting
+        ? await this.waitForRoom(scheduler, waitMs, this.deps.waiting, options.signal)
+        : undefined;
+    if (!waited) throw new NoReadyRoomError(schedulerName);
+    return waited;
   }
 
   /** Where players reach the room; `RoomNotFoundError` / `RoomNotPlacedError` from the runtime. */
   address(scheduler: string, roomId: string): Promise<RoomAddress> {
     return this.deps.runtime.roomAddress(scheduler, roomId);
+  }
+
+  private async take(scheduler: Scheduler): Promise<AllocatedRoom | undefined> {
+    const allocation = await this.deps.rooms.allocate(scheduler.name, {
+      maxMatches: scheduler.matchAllocation.maxMatches,
+    });
+    if (!allocation) return undefined;
+    const address = allocation.instance?.address;
+    return { roomId: allocation.roomId, host: address?.host ?? '', ports: address?.ports ?? [] };
+  }
+
+  private async waitForRoom(
+    scheduler: Scheduler,
+    waitMs: number,
+    waiting: AllocationWaiting,
+    signal: AbortSignal | undefined,
+  ): Promise<AllocatedRoom | undefined> {
+    const waiterId = randomUUID();
+    const deadline = this.now() + waitMs;
+    await waiting.autoscaler.addWaiter(scheduler.name, waiterId, new Date(deadline));
+    try {
+      void waiting.nudges.nudge(scheduler.name);
+      let pauseMs: number = ALLOCATION_POLL.firstMs;
+      let nudgedAt = this.now();
+      for (;;) {
+        const remaining = deadline - this.now();
+        if (remaining <= 0 || signal?.aborted) return undefined;
+        await sleep(Math.min(pauseMs, remaining), undefined, signal ? { signal } : {}).catch(
+          () => undefined, // aborted: the loop ends at its next check
+        );
+        if (signal?.aborted) return undefined;
+        const room = await this.take(scheduler);
+        if (room) return room;
+        pauseMs = Math.min(pauseMs * 2, ALLOCATION_POLL.maxMs);
+        if (this.now() - nudgedAt >= ALLOCATION_POLL.renudgeMs) {
+          nudgedAt = this.now();
+          void waiting.nudges.nudge(scheduler.name);
+        }
+      }
+    } finally {
+      // A failed removal must not lose a room already taken: the waiter expires at its deadline.
+      await waiting.autoscaler.removeWaiter(scheduler.name, waiterId).catch(() => undefined);
+    }
   }
 }

@@ -127,6 +127,20 @@ describe.each([
     });
   });
 
+  it('answers INVALID_ARGUMENT naming the field for a wait that is not a duration', async () => {
+    const request = create(AllocateRoomRequestSchema, { schedulerName: scheduler, wait: 'soon' });
+
+    const failure = (await rooms
+      .invoke('allocateRoom', request)
+      .catch((error: unknown) => error)) as {
+      code: number;
+      details: string;
+    };
+
+    expect(failure.code).toBe(3);
+    expect(failure.details).toContain('wait');
+  });
+
   it('describes itself over server reflection without any token, enough for a client with no .proto to ping', async () => {
     const [services] = await reflect(api.grpcAddress, [
       { messageRequest: { case: 'listServices', value: '' } },

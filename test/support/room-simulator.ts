@@ -18,6 +18,7 @@ export interface RoomSimulatorDeps {
  */
 export class RoomSimulator {
   private readonly silenced = new Set<string>();
+  private readonly silencedSchedulers = new Set<string>();
   private readonly occupied = new Set<string>();
   private readonly firstReadyAt = new Map<string, number>();
   private timer?: NodeJS.Timeout;
@@ -42,6 +43,11 @@ export class RoomSimulator {
     this.silenced.add(roomId);
   }
 
+  /** Every room of the scheduler stays silent: never ready, like rooms that cannot start. */
+  silenceScheduler(scheduler: string): void {
+    this.silencedSchedulers.add(scheduler);
+  }
+
   occupy(roomId: string): void {
     this.occupied.add(roomId);
   }
@@ -64,7 +70,8 @@ export class RoomSimulator {
     return (
       room.instance?.status === 'ready' &&
       room.status !== 'terminating' &&
-      !this.silenced.has(room.id)
+      !this.silenced.has(room.id) &&
+      !this.silencedSchedulers.has(room.scheduler)
     );
   }
 

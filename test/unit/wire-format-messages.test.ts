@@ -47,6 +47,7 @@ function signature(desc: DescMessage, fields: readonly DescField[] = desc.fields
  * skips (proto3 `optional`, numbered after Maestro's own), by message, and messages of its own.
  */
 const ADDED_FIELDS: Record<string, string> = {
+  'api.v1.AllocateRoomRequest': 'wait=2:string?',
   'api.v1.ListOperationItem': 'actor=7:OperationActor?',
   'api.v1.Operation': 'actor=9:OperationActor? canceled_by=10:OperationActor?',
   'api.v1.Autoscaling': 'scale_to_zero=6:ScaleToZero?',

@@ -147,12 +147,22 @@ export class RoomsClient {
    * Takes a ready room of the scheduler and marks it allocated. Throws `RoomsApiError` with
    * `isNoReadyRooms` when there is none. Repeated only when the server surely did nothing (a rate
    * limit's 429, a refused connection): after a timeout or a 503 a room may have been allocated,
-   * and a second attempt would take another one.
+   * and a second attempt would take another one. With `waitMs`, the server waits up to that long
+   * for a room to turn ready (at most 120 000; the call's deadline grows by as much); absent, the
+   * scheduler's default applies (a wait only for `min: 0` schedulers).
    */
-  async allocate(scheduler: string): Promise<AllocatedRoom> {
-    const call: CallOptions = { timeoutMs: this.timeoutMs, ...bearer(this.options.token) };
+  async allocate(scheduler: string, options: { waitMs?: number } = {}): Promise<AllocatedRoom> {
+    const { waitMs } = options;
+    const call: CallOptions = {
+      timeoutMs: this.timeoutMs + (waitMs ?? 0),
+      ...bearer(this.options.token),
+    };
+    const request = {
+      schedulerName: scheduler,
+      ...(waitMs !== undefined && { wait: `${Math.round(waitMs)}ms` }),
+    };
     const answer = await this.retrying('unsent', () =>
-      this.transport.call(RoomsService.method.allocateRoom, { schedulerName: scheduler }, call),
+      this.transport.call(RoomsService.method.allocateRoom, request, call),
     );
     if (!answer.success) {
       throw new RoomsApiError({

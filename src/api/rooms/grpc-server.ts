@@ -3,6 +3,7 @@
  * grpc-gateway: the same RPC implementations as HTTP, the room token read from the
  * `authorization` metadata, errors through the same table. Built here, bound by the caller.
  */
+import type { EventEmitter } from 'node:events';
 import { Server, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import type { Message } from '@bufbuild/protobuf';
 import { decodeBinaryMessage } from '../shared/binary-request';
@@ -28,6 +29,8 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
   const samplingClass =
     rpc.method === RoomsService.method.updateRoomWithPing ? SamplingClass.PING : undefined;
   const run = grpcCallRunner(path, samplingClass, deps.isTraced ?? false);
+  // Only an allocation may wait: the other calls (pings) take no cancellation listener.
+  const isWaiting = rpc.method === RoomsService.method.allocateRoom;
   const fail = (callback: sendUnaryData<Message>, error: unknown) => {
     const wire = toWireError(error);
     if (wire.isUnexpected) deps.log.error({ err: error, rpc: path }, 'rpc failed');
@@ -37,7 +40,9 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
     run(call.metadata, () =>
       Promise.resolve().then(() => {
         const request = decodeBinaryMessage(rpc.method.input, call.request);
-        const context = grpcCallContext(call);
+        const context = isWaiting
+          ? { ...grpcCallContext(call), signal: cancellationSignal(call) }
+          : grpcCallContext(call);
         deps.auth.checkMessage(rpc.method, request, context.authorization);
         return rpc.invoke(request, context);
       }),
@@ -46,6 +51,13 @@ function unaryHandler(rpc: BoundMethod, deps: RoomsApiDeps): handleUnaryCall<Buf
       (error: unknown) => fail(callback, error),
     );
   };
+}
+
+/** Aborted when the client cancels the call or its deadline passes (a waiting allocation stops). */
+function cancellationSignal(call: EventEmitter): AbortSignal {
+  const cancelled = new AbortController();
+  call.once('cancelled', () => cancelled.abort());
+  return cancelled.signal;
 }
 
 /** A grpc-js server with `api.v1.RoomsService` (and server reflection on it), not yet bound. */

@@ -16,7 +16,7 @@ import { createHttpApp } from '../shared/http-app';
 import { SamplingClass } from '../shared/request-tracing';
 import { httpBindingOf, type HttpBinding } from '../shared/http-bindings';
 import { OPENAPI_PATH } from '../shared/openapi-document';
-import { decodeHttpRequest, httpCallContext } from '../shared/http-request';
+import { decodeHttpRequest, disconnectSignal, httpCallContext } from '../shared/http-request';
 import { toGatewayJson } from '../shared/gateway-json';
 import type { BoundMethod } from '../shared/unary-service';
 import { roomsOpenApiDocument } from './openapi';
@@ -73,7 +73,11 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
             }
           : async (request, reply) => {
               const message = decodeHttpRequest(binding, request);
-              const response = await rpc.invoke(message, httpCallContext(request));
+              const context =
+                rpc.method === RoomsService.method.allocateRoom
+                  ? { ...httpCallContext(request), signal: disconnectSignal(reply) }
+                  : httpCallContext(request);
+              const response = await rpc.invoke(message, context);
               return reply.send(toGatewayJson(rpc.method.output, response));
             },
     });

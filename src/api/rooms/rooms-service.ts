@@ -10,7 +10,8 @@ import {
   REPORTED_PING_STATUSES,
   type ReportedPingStatus,
 } from '../../domain/game-room/status';
-import type { RoomsAllocation } from '../../app/rooms-allocation';
+import type { AllocateOptions, RoomsAllocation } from '../../app/rooms-allocation';
+import { parseAllocateWait } from '../../domain/autoscaling/allocate-wait';
 import type { RoomsEvents } from '../../app/rooms-events';
 import type { RoomsPing } from '../../app/rooms-ping';
 import { RoomsService } from '../../gen/api/v1/rooms_pb';
@@ -23,6 +24,7 @@ import {
   bindUnaryService,
   type BoundMethod,
   type UnaryImplementation,
+  type CallContext,
 } from '../shared/unary-service';
 import type { RoomAuthenticator } from './room-auth';
 
@@ -57,6 +59,15 @@ function requireRunningMatches(runningMatches: bigint): number {
     throw invalid('runningMatches', 'must be a non-negative integer');
   }
   return Number(runningMatches);
+}
+
+/** An allocation's `wait` (absent: the scheduler's default) and the caller's going away. */
+function allocateOptions(wait: string | undefined, context: CallContext): AllocateOptions {
+  const options: AllocateOptions = context.signal ? { signal: context.signal } : {};
+  if (wait === undefined) return options;
+  const parsed = parseAllocateWait(wait);
+  if ('problem' in parsed) throw invalid('wait', parsed.problem);
+  return { ...options, waitMs: parsed.waitMs };
 }
 
 export function roomsService(deps: RoomsApiDeps): UnaryImplementation<typeof RoomsService> {
@@ -103,8 +114,9 @@ export function roomsService(deps: RoomsApiDeps): UnaryImplementation<typeof Roo
       const address = await deps.allocation.address(request.schedulerName, request.roomName);
       return { host: address.host, ports: toProtoPorts(address.ports), ipv6Label: '' };
     },
-    async allocateRoom(request) {
-      const room = await deps.allocation.allocate(request.schedulerName);
+    async allocateRoom(request, context) {
+      const options = allocateOptions(request.wait, context);
+      const room = await deps.allocation.allocate(request.schedulerName, options);
       return {
         roomId: room.roomId,
         success: true,

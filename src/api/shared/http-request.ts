@@ -5,7 +5,7 @@ import {
   type JsonValue,
   type Message,
 } from '@bufbuild/protobuf';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpBinding } from './http-bindings';
 import { decodeJsonMessage, fieldByJsonKey, isJsonObject } from './json-request';
 import { MalformedRequestError } from './malformed-request-error';
@@ -29,6 +29,18 @@ export const httpCallContext = (request: FastifyRequest): CallContext => ({
   authorization: request.headers.authorization,
   peer: request.ip,
 });
+
+/**
+ * Aborted when the client closes the connection before the answer is written (a long wait, such
+ * as a waiting allocation, then stops).
+ */
+export function disconnectSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
 
 /**
  * The request message of an HTTP call, as grpc-gateway builds it: the JSON body (an absent body

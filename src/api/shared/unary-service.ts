@@ -26,6 +26,8 @@ export interface CallContext {
   readonly peer?: string;
   /** The authenticated caller, once access control has verified its credential. */
   readonly principal?: Principal;
+  /** Aborted when the caller goes away (HTTP connection closed, gRPC call cancelled). */
+  readonly signal?: AbortSignal;
 }
 
 /** Every RPC of service `S`, by its local name (`createScheduler`), taking and giving messages. */

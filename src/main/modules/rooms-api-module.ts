@@ -4,6 +4,8 @@ import { buildRoomsHttpApp } from '../../api/rooms/http-routes';
 import { RoomAuthenticator } from '../../api/rooms/room-auth';
 import type { RoomsApiDeps } from '../../api/rooms/rooms-service';
 import { RoomsAllocation } from '../../app/rooms-allocation';
+import { CoalescedNudges } from '../../app/coalesced-nudges';
+import { TemporalHealthNudger } from '../../adapters/temporal/temporal-health-nudger';
 import { RoomsEvents } from '../../app/rooms-events';
 import { RoomsPing } from '../../app/rooms-ping';
 import { roomsAccessGuard } from './access-wiring';
@@ -43,6 +45,17 @@ export function roomsApiModule(deps: ModuleDeps): Module {
       // Only GET …/address needs the runtime: create it on first use.
       runtime: {
         roomAddress: (scheduler, roomId) => resources.runtime().roomAddress(scheduler, roomId),
+      },
+      waiting: {
+        autoscaler: resources.autoscalerState(),
+        // Only a waiting allocation signals Temporal: the client connects on the first nudge.
+        nudges: new CoalescedNudges(
+          {
+            nudge: (scheduler) =>
+              new TemporalHealthNudger(resources.temporalClient()).nudge(scheduler),
+          },
+          log,
+        ),
       },
     }),
     auth: new RoomAuthenticator(config.rooms.auth),

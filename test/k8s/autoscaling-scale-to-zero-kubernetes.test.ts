@@ -1,0 +1,3 @@
+import { describeScaleToZero } from '../support/scale-to-zero-scenarios';
+
+describeScaleToZero('kubernetes');
