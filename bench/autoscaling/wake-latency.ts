@@ -3,7 +3,7 @@
  * scheduler at zero rooms to the answer with an allocated room, on the local runtime (rooms are
  * the sample game room, a Node process pinging the Rooms API) and on Kubernetes with KWOK nodes
  * (`RoomPinger` sends the first ping of a pod once it runs). One `min: 0` scheduler per runtime,
- * drained to zero before each run by the real idle path (the health clock moved past `idleAfter`;
+ * drained to zero before each run by the real idle path (the autoscaling clock moved past `idleAfter`;
  * the woken room is released after each run with a 1 s allocation TTL and a ready ping), so the
  * worker's load stays the same across runs; maestro's worker, runtime watcher and Rooms API run
  * in-process with the production health controller interval (15 min): only the allocation's
@@ -26,7 +26,7 @@ const RUNS = setting('BENCH_RUNS', 20);
 const RUNTIMES = (process.env['BENCH_RUNTIMES'] ?? 'local,kubernetes').split(',');
 const MODULES: ModuleName[] = ['worker', 'runtime-watcher', 'rooms-api'];
 const IDLE_AFTER = '1m';
-/** Each drain moves the health clock this far: past `idleAfter`. */
+/** Each drain moves the autoscaling clock this far: past `idleAfter`. */
 const CLOCK_STEP_MS = 2 * 60_000;
 /** Allocations expire fast, so the woken room is free again (and the scheduler idle) at once. */
 const ALLOCATION_TTL_MS = 1_000;
@@ -54,7 +54,7 @@ async function main() {
   });
 }
 
-/** How far ahead of real time the health clock runs; each drain moves it past `idleAfter`. */
+/** How far ahead of real time the autoscaling clock runs; each drain moves it past `idleAfter`. */
 let clockAheadMs = 0;
 
 async function measureOn(runtime: string) {
@@ -104,7 +104,7 @@ async function measureOn(runtime: string) {
   }
 }
 
-/** Moves the health clock past `idleAfter` and waits until the scheduler has no room left. */
+/** Moves the autoscaling clock past `idleAfter` and waits until the scheduler has no room left. */
 async function drained(stack: Stack, name: string): Promise<void> {
   const rooms = stack.system.resources.roomStore();
   clockAheadMs += CLOCK_STEP_MS;
