@@ -300,6 +300,15 @@ describe('the maestro CLI against a running maestro', () => {
       const allocated = await cli('rooms', 'allocate', roomful);
       expect(allocated.code).toBe(1);
       expect(allocated.stderr).toMatch(/^maestro: .*no ready rooms? .*\(HTTP \d+\)$/m);
+      // Waiting for one does not make it ready: the same answer, after the wait.
+      const startedAt = Date.now();
+      const waited = await cli('rooms', 'allocate', roomful, '--wait', '1s');
+      expect(waited.code).toBe(1);
+      expect(waited.stderr).toMatch(/^maestro: .*no ready rooms? .*\(HTTP \d+\)$/m);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_000);
+      const badWait = await cli('rooms', 'allocate', roomful, '--wait', 'soon');
+      expect(badWait.code).toBe(2);
+      expect(badWait.stderr).toContain('--wait "soon": expected a duration such as 90s, 10m or 1h');
       const invalid = await cli('rooms', 'list', roomful, '--status', 'bogus');
       expect(invalid.code).toBe(2);
       expect((await cli('rooms', 'list', `${name}-missing`)).code).toBe(1);

@@ -1,3 +1,4 @@
+import { parseDuration } from './durations';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ROOM_STATUSES, type Room, type RoomStatus } from '@maestro/management-client';
@@ -54,9 +55,15 @@ export function registerRoomCommands(program: Command, cli: CliContext): void {
     .description(
       'take a ready room for a match, as a matchmaker does (Rooms API; --token: a matchmaker credential when required)',
     )
+    .option(
+      '--wait <duration>',
+      'when no room is ready, wait up to this long (at most 2m) while the scheduler wakes, e.g. 30s',
+      (text: string) => parseDuration(text, '--wait'),
+    )
     .action(
-      cli.run(async (scheduler: string) => {
-        const room = await cli.roomsClient().allocate(scheduler);
+      cli.run(async (scheduler: string, options: { wait?: number }) => {
+        const wait = options.wait === undefined ? {} : { waitMs: options.wait };
+        const room = await cli.roomsClient().allocate(scheduler, wait);
         cli.print(room, [room], ADDRESS_COLUMNS);
       }),
     );
