@@ -256,6 +256,20 @@ describe('new autoscaling policies through the scheduler codecs', () => {
     ]);
   });
 
+  it('refuses an absent min over HTTP and gRPC instead of reading it as 0 (scale to zero)', () => {
+    const { min: _min, ...withoutMin } = autoscaling(roomOccupancy);
+
+    expect(problemsOf(() => overHttp(withAutoscaling(withoutMin)))).toEqual([
+      'autoscaling.min: is required',
+    ]);
+    expect(problemsOf(() => overGrpc(withAutoscaling(withoutMin)))).toEqual([
+      'autoscaling.min: is required',
+    ]);
+    expect(
+      overGrpc(withAutoscaling(autoscaling(roomOccupancy, { min: 0 }))).scheduler.autoscaling?.min,
+    ).toBe(0);
+  });
+
   it('names the JSON path of a value of the wrong type', () => {
     const bad = autoscaling({
       type: 'chain',

@@ -82,12 +82,18 @@ const addedNames = (desc: DescMessage) =>
   (ADDED_FIELDS[desc.typeName] ?? '').split(' ').map((field) => field.split('=')[0]);
 const isAdded = (desc: DescMessage, field: DescField) => addedNames(desc).includes(field.name);
 
+/**
+ * Maestro's scalar fields given explicit presence (proto3 `optional`): the same bytes on the wire,
+ * but an absent value is told from 0. `Autoscaling.min`: 0 is scale to zero, absent is "required".
+ */
+const EXPLICIT_PRESENCE: Record<string, string> = { 'api.v1.Autoscaling': 'min' };
+
 /** The message as Maestro v1 defines it: without maestro-temporal's added fields. */
 const maestroSignature = (desc: DescMessage) =>
   signature(
     desc,
     desc.fields.filter((field) => !isAdded(desc, field)),
-  );
+  ).replace(new RegExp(`\\b(${EXPLICIT_PRESENCE[desc.typeName] ?? '$^'}=\\d+:\\w+)\\?`), '$1');
 
 describe('message layouts match Maestro v1 (names, numbers, types, optional labels)', () => {
   const expected: [DescMessage, string][] = [
@@ -294,6 +300,15 @@ describe('message layouts match Maestro v1 (names, numbers, types, optional labe
       expect(maestroSignature(desc)).toBe(sig);
     },
   );
+
+  it('gives explicit presence only to the fields it lists, keeping their number and type', () => {
+    const autoscalingMin = messages.AutoscalingSchema.fields.find((field) => field.name === 'min');
+
+    expect(autoscalingMin?.proto.proto3Optional).toBe(true);
+    expect(signature(messages.AutoscalingSchema)).toMatch(
+      /^enabled=1:bool min=2:int32\? max=3:int32 /,
+    );
+  });
 
   it.each(expected.filter(([desc]) => ADDED_FIELDS[desc.typeName] !== undefined))(
     'adds to %s only optional fields numbered after Maestro’s',

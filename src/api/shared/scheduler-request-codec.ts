@@ -94,7 +94,8 @@ function fromFullRequest(request: CreateSchedulerRequest | NewSchedulerVersionRe
     roomsReplicas: request.roomsReplicas,
     autoscaling: autoscaling && {
       enabled: autoscaling.enabled,
-      min: autoscaling.min,
+      // Absent stays absent: validation answers `autoscaling.min: is required` (0 is scale to zero).
+      min: autoscaling.min as number,
       max: autoscaling.max,
       cooldown: autoscaling.cooldown,
       policy: fromPolicy(autoscaling.policy),
