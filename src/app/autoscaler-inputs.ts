@@ -5,7 +5,7 @@
  */
 import { isBusy, policyInForce, scaleToZeroOf } from '../domain/autoscaling/decide';
 import { parseDuration } from '../domain/autoscaling/duration';
-import { PolicyType } from '../domain/autoscaling/policies';
+import { PolicyType, type WebhookParameters } from '../domain/autoscaling/policies';
 import type { RoomStatus } from '../domain/game-room/status';
 import type { AutoscalerInputs } from '../domain/health/health-plan';
 import type { Scheduler } from '../domain/scheduler/scheduler';
@@ -54,7 +54,7 @@ export async function readAutoscalerInputs(
     waiters: snapshot.waiters,
     ...(lastActiveAt !== undefined && { lastActiveAt }),
     ...(snapshot.webhook &&
-      isFresh(scheduler, snapshot.webhook.at, now, at) && { webhook: snapshot.webhook }),
+      isFreshInForce(scheduler, snapshot.webhook.at, now, at) && { webhook: snapshot.webhook }),
   };
   const event = snapshot.webhookEventAt !== undefined && {
     webhookEventAt: snapshot.webhookEventAt,
@@ -71,12 +71,23 @@ export async function readAutoscalerInputs(
   return { inputs, ...event, nextAt: now.getTime() + (dueAt - at.getTime()) };
 }
 
-/** Whether a webhook decision made at `at` may still drive the plan of the webhook in force. */
-function isFresh(scheduler: Scheduler, at: string, now: Date, policyAt: Date): boolean {
-  if (!scheduler.autoscaling) return false;
-  const { policy } = policyInForce(scheduler.autoscaling.policy, policyAt);
-  const webhook = policy.type === PolicyType.WEBHOOK ? policy.parameters.webhook : undefined;
-  const intervalMs = webhook ? parseDuration(webhook.interval) : undefined;
+/** The webhook of the policy in force at `now`, if it is one. */
+export function webhookInForce(scheduler: Scheduler, now: Date): WebhookParameters | undefined {
+  const { autoscaling } = scheduler;
+  if (!autoscaling?.enabled) return undefined;
+  const { policy } = policyInForce(autoscaling.policy, now);
+  return policy.type === PolicyType.WEBHOOK ? policy.parameters.webhook : undefined;
+}
+
+/** Whether `webhook`'s decision made at `at` may still drive the plan (by real time `now`). */
+export function isFresh(webhook: WebhookParameters, at: string, now: Date): boolean {
+  const intervalMs = parseDuration(webhook.interval);
   if (intervalMs === undefined) return false;
   return now.getTime() - Date.parse(at) <= WEBHOOK_STALE_INTERVALS * intervalMs;
+}
+
+/** `isFresh` for the webhook in force at `policyAt` (false when none is). */
+function isFreshInForce(scheduler: Scheduler, at: string, now: Date, policyAt: Date): boolean {
+  const webhook = webhookInForce(scheduler, policyAt);
+  return webhook !== undefined && isFresh(webhook, at, now);
 }

@@ -4,26 +4,20 @@
  * answer, or the fallback on any failure) stored for every plan to use. One caller per scheduler:
  * the runtime watcher's health watch (or, with the health watch off, the periodic health check).
  */
-import { policyInForce } from '../domain/autoscaling/decide';
 import { parseDuration } from '../domain/autoscaling/duration';
-import {
-  PolicyType,
-  WEBHOOK_DEFAULTS,
-  type WebhookParameters,
-} from '../domain/autoscaling/policies';
+import { WEBHOOK_DEFAULTS, type WebhookParameters } from '../domain/autoscaling/policies';
 import {
   isWebhookEvent,
   webhookDecision,
   webhookRequest,
   type WebhookRequest,
 } from '../domain/autoscaling/webhook';
-import type { RoomStatus } from '../domain/game-room/status';
 import type { Occupancy } from '../domain/health/autoscaling';
-import { AVAILABLE_STATUSES } from '../domain/health/health-plan';
+import { availableOf } from '../domain/health/health-plan';
 import type { Scheduler } from '../domain/scheduler/scheduler';
 import type { AutoscalerState, StoredWebhookDecision } from '../ports/autoscaler-state';
 import type { AutoscalerWebhookMetrics, AutoscalingWebhook } from '../ports/autoscaling-webhook';
-import { WEBHOOK_STALE_INTERVALS } from './autoscaler-inputs';
+import { isFresh, webhookInForce } from './autoscaler-inputs';
 
 export interface WebhookAskDeps {
   autoscaler: Pick<AutoscalerState, 'snapshot' | 'recordWebhookDecision' | 'webhookHistory'>;
@@ -39,14 +33,6 @@ export interface WebhookAsk {
   isEvent: boolean;
   /** Epoch ms when the webhook is due next; absent when the policy in force is not a webhook. */
   nextCallAt?: number;
-}
-
-/** The webhook of the policy in force at `now`, if it is one. */
-export function webhookInForce(scheduler: Scheduler, now: Date): WebhookParameters | undefined {
-  const { autoscaling } = scheduler;
-  if (!autoscaling?.enabled) return undefined;
-  const { policy } = policyInForce(autoscaling.policy, now);
-  return policy.type === PolicyType.WEBHOOK ? policy.parameters.webhook : undefined;
 }
 
 /**
@@ -71,9 +57,8 @@ export async function askWebhookIfDue(
     return { isEvent: false, nextCallAt: latestAt + intervalMs };
 
   const { min, max } = scheduler.autoscaling;
-  const isLatestFresh =
-    latestAt !== undefined && now.getTime() - latestAt <= WEBHOOK_STALE_INTERVALS * intervalMs;
-  const current = isLatestFresh && latest ? latest.desired : availableRooms(occupancy.counts);
+  const isLatestFresh = latest !== undefined && isFresh(webhook, latest.at, now);
+  const current = isLatestFresh && latest ? latest.desired : availableOf(occupancy.counts);
   const body = webhookRequest({
     scheduler: { name: scheduler.name, game: scheduler.game, version: scheduler.spec.version },
     occupancy,
@@ -124,10 +109,6 @@ async function decide(
 }
 
 /** Rooms that count toward the scheduler's size (what `keep` keeps without an earlier answer). */
-function availableRooms(counts: Readonly<Record<RoomStatus, number>>): number {
-  return AVAILABLE_STATUSES.reduce((sum, status) => sum + counts[status], 0);
-}
-
 function durationMs(text: string, fallback: string): number {
   return parseDuration(text) ?? parseDuration(fallback) ?? 0;
 }

@@ -71,7 +71,7 @@ export type AutoscalerInputs = Pick<AutoscalingSignals, 'webhook' | 'lastActiveA
 };
 
 /** Statuses of rooms that count toward the scheduler's size unless expired. */
-export const AVAILABLE_STATUSES: readonly RoomStatus[] = [
+const AVAILABLE_STATUSES: readonly RoomStatus[] = [
   RoomStatus.PENDING,
   RoomStatus.UNREADY,
   RoomStatus.READY,
@@ -116,6 +116,11 @@ export function surgeOf(maxSurge: string, desired: number): number {
   return Number.isFinite(surge) && surge > 0 ? surge : 1;
 }
 
+/** Rooms counting toward the scheduler's size (expired ones included) among `counts`. */
+export function availableOf(counts: Readonly<Record<RoomStatus, number>>): number {
+  return AVAILABLE_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+}
+
 /** The count of each status among `rooms`. */
 export function countByStatus(
   rooms: readonly Pick<GameRoom, 'status'>[],
@@ -148,7 +153,7 @@ function desiredFromCounts(
 ): { desired: number; canDownscale: boolean; autoscaler?: HealthPlan['autoscaler'] } {
   const { autoscaling } = scheduler;
   if (!autoscaling?.enabled) return { desired: scheduler.roomsReplicas, canDownscale: true };
-  const current = AVAILABLE_STATUSES.reduce((sum, status) => sum + occupancy.counts[status], 0);
+  const current = availableOf(occupancy.counts);
   const { source, reason, ...decision } = decideAutoscaling(
     autoscaling,
     { ...occupancy, maxMatches: scheduler.matchAllocation.maxMatches },
@@ -207,7 +212,7 @@ export function sizeOf(
       expiredAvailable += 1;
     }
   }
-  const available = AVAILABLE_STATUSES.reduce((sum, status) => sum + own[status], 0);
+  const available = availableOf(own);
   return { desired, available: available - expiredAvailable };
 }
 
