@@ -107,7 +107,12 @@ export async function startStack(options: StackOptions) {
   const dir = benchDirectory('stack');
   const [temporal, stores] = await startTogether(
     freePort().then((port) =>
-      startTemporal({ dir: path.join(dir, 'temporal'), port, ...fileOf(dir) }),
+      startTemporal({
+        dir: path.join(dir, 'temporal'),
+        port,
+        ...fileOf(dir),
+        ...dynamicConfigOf(),
+      }),
     ),
     startStores(dir).then((stores) => ({ ...stores, process: { stop: () => stores.stop() } })),
   );
@@ -190,6 +195,15 @@ function fileOf(dir: string) {
   if (!kind?.startsWith('file')) return {};
   const dbFile = path.join(dir, 'temporal', 'temporal.db');
   return kind === 'file-default-pragmas' ? { dbFile, sqlitePragmas: {} } : { dbFile };
+}
+
+/**
+ * BENCH_TEMPORAL_DYNAMIC_CONFIG='{"key": value, …}': dynamic configuration of the dev server
+ * (exploring the server's own settings).
+ */
+function dynamicConfigOf() {
+  const json = process.env['BENCH_TEMPORAL_DYNAMIC_CONFIG'];
+  return json ? { dynamicConfig: JSON.parse(json) as Record<string, unknown> } : {};
 }
 
 /** A minimal valid scheduler for the local runtime (no rooms are created by the benchmarks). */

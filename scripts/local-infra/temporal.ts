@@ -34,6 +34,19 @@ export interface TemporalOptions {
  */
 export const FILE_PRAGMAS: Record<string, string> = { journal_mode: 'wal', synchronous: 'normal' };
 
+/**
+ * Dynamic configuration every dev server here starts with (a caller's `dynamicConfig` adds to it
+ * or overrides it). The dev server has one history shard, and each shard's transfer queue reads
+ * new tasks at most `history.transferProcessorMaxPollRPS` times a second (20 by default): every
+ * workflow task, child start and close is such a task, so a handful of operations a second left
+ * each of those hops waiting ~35 ms for its read — most of a `switch_active_version` (198 → 83 ms
+ * p50 in `npm run bench:operations`). A cluster with hundreds of shards spreads that limit; one
+ * with few shards wants the same setting (docs/temporal.md).
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+};
+
 export interface RunningTemporal {
   process: ServiceProcess;
   address: string;
@@ -62,10 +75,9 @@ export async function startTemporal(options: TemporalOptions): Promise<RunningTe
           '--search-attribute',
           `${key.name}=${key.type}`,
         ])),
-    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([name, value]) => [
-      '--dynamic-config-value',
-      `${name}=${JSON.stringify(value)}`,
-    ]),
+    ...Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(
+      ([name, value]) => ['--dynamic-config-value', `${name}=${JSON.stringify(value)}`],
+    ),
   ];
   const process = spawnService({
     name: 'temporal',

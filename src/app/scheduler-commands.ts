@@ -79,13 +79,16 @@ export class SchedulerCommands {
     candidate: Record<string, unknown>,
     actor: OperationActor = ANONYMOUS_ACTOR,
   ): Promise<string> {
+    const conflictCheck = inFlight(
+      this.assertNoVersionOperation(name, 'cannot create new scheduler version'),
+    );
     const current = await this.requireScheduler(name);
     const scheduler = validateScheduler({
       ...candidate,
       name,
       spec: { ...(candidate['spec'] as object), version: current.spec.version },
     });
-    await this.assertNoVersionOperation(name, 'cannot create new scheduler version');
+    await conflictCheck();
     return this.deps.operations.enqueue(
       name,
       OperationName.CREATE_NEW_SCHEDULER_VERSION,
@@ -105,8 +108,9 @@ export class SchedulerCommands {
     actor: OperationActor = ANONYMOUS_ACTOR,
   ): Promise<string> {
     if (isEmptyPatch(patch)) throw new SchedulerUnchangedError(name);
+    const read = inFlight(this.requireScheduler(name));
     await this.assertNoVersionOperation(name, 'cannot patch scheduler');
-    const current = await this.requireScheduler(name);
+    const current = await read();
     const scheduler = applySchedulerPatch(current, patch);
     return this.deps.operations.enqueue(
       name,
@@ -122,8 +126,11 @@ export class SchedulerCommands {
     version: string,
     actor: OperationActor = ANONYMOUS_ACTOR,
   ): Promise<string> {
+    const conflictCheck = inFlight(
+      this.assertNoVersionOperation(name, 'cannot switch active version'),
+    );
     const current = await this.requireScheduler(name);
-    await this.assertNoVersionOperation(name, 'cannot switch active version');
+    await conflictCheck();
     return this.deps.operations.enqueue(
       name,
       OperationName.SWITCH_ACTIVE_VERSION,
@@ -166,13 +173,30 @@ export class SchedulerCommands {
   }
 }
 
-/** Nothing in it at all (Maestro answers 409 before anything else). */
+/**
+ * Starts a read now and returns its outcome when asked: two round trips of a command overlap, yet
+ * their errors surface in the order the command asks for them (an unasked failure is never an
+ * unhandled rejection).
+ */
+function inFlight<T>(read: Promise<T>): () => Promise<T> {
+  const settled = read.then(
+    (value) => ({ isOk: true as const, value }),
+    (error: unknown) => ({ isOk: false as const, error }),
+  );
+  return async () => {
+    const outcome = await settled;
+    if (!outcome.isOk) throw outcome.error;
+    return outcome.value;
+  };
+}
+
 /** What the Temporal UI's summary of an operation says of its scheduler. */
 const factsOf = (scheduler: Scheduler): SchedulerFacts => ({
   game: scheduler.game,
   version: scheduler.spec.version,
 });
 
+/** Nothing in it at all (Maestro answers 409 before anything else). */
 const isEmptyPatch = (patch: SchedulerPatch) =>
   Object.values(patch).every((value) => value === undefined);
 

@@ -3,10 +3,9 @@
  * workflow's user metadata). Pure, deterministic and import-safe for workflows. Built only from
  * names, versions, counts and reasons: never from container environments or other secret values.
  */
-import type { z } from 'zod';
 import { code, inParentheses, oneLine, prefixed } from '../markdown';
 import type { OperationActor } from './actor';
-import { operationInputSchemas, type OperationInput, type OperationName } from './definitions';
+import { operationInputSchema, type OperationInput, type OperationName } from './definitions';
 
 /**
  * The scheduler's game and version as whoever queued the operation knew them (the API the stored
@@ -37,9 +36,6 @@ interface Describer<N extends OperationName> {
   summary(input: OperationInput<N>, operation: DescribedOperation): string;
   fields(input: OperationInput<N>): Field[];
 }
-
-/** The schemas seen by name: the schema of `N` parses to `OperationInput<N>`. */
-const inputSchemaOf: { [N in OperationName]: z.ZodType<OperationInput<N>> } = operationInputSchemas;
 
 /** Rooms in a details line before the rest is only counted. */
 const LISTED_ROOMS_LIMIT = 10;
@@ -125,7 +121,7 @@ function describeAs<N extends OperationName>(
   name: N,
   operation: DescribedOperation,
 ): { summary: string; fields: Field[] } | undefined {
-  const parsed = inputSchemaOf[name].safeParse(operation.input);
+  const parsed = operationInputSchema(name).safeParse(operation.input);
   if (!parsed.success) return undefined;
   const describer: Describer<N> = describers[name];
   return {
