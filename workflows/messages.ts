@@ -50,6 +50,15 @@ export interface SchedulerOperations {
 /** Scheduler workflow: its queue (read-your-writes after a signal), running and recent operations. */
 export const listOperationsQuery = defineQuery<SchedulerOperations>('listOperations');
 
+/**
+ * Scheduler workflow: its pending or running version change (`create_new_scheduler_version`,
+ * `switch_active_version`), pending ones first, or null: the API's conflict check, read-your-writes
+ * as the listing, without carrying the whole listing.
+ */
+export const ongoingVersionOperationQuery = defineQuery<OperationSummary | null>(
+  'ongoingVersionOperation',
+);
+
 /** Operation workflow: the operation with its input and execution history. */
 export const getOperationQuery = defineQuery<OperationDetails>('getOperation');
 

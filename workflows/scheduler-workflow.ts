@@ -16,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../src/domain/operations/actor';
 import {
+  firstVersionOperation,
   isOperationName,
   OperationName,
   PRIORITY_OPERATIONS,
@@ -38,6 +39,7 @@ import {
   enqueueOperationSignal,
   healthNudgeSignal,
   listOperationsQuery,
+  ongoingVersionOperationQuery,
   operationFinishedSignal,
   startOperationSignal,
   type EnqueueOperationRequest,
@@ -149,6 +151,14 @@ export async function schedulerWorkflow(input: SchedulerWorkflowInput): Promise<
     active: state.active ? [state.active] : [],
     finished: state.finished,
   }));
+  setHandler(
+    ongoingVersionOperationQuery,
+    () =>
+      firstVersionOperation([
+        ...state.queue.map((queued) => queued.summary),
+        ...(state.active ? [state.active] : []),
+      ]) ?? null,
+  );
   setHandler(enqueueOperationSignal, (request) => enqueue(input, state, request));
   setHandler(operationFinishedSignal, (summary) => recordFinished(input, state, summary));
   setHandler(healthNudgeSignal, () => {

@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode } from '../domain/errors';
 import { ANONYMOUS_ACTOR, type OperationActor } from '../domain/operations/actor';
-import { OperationName, VERSION_OPERATIONS } from '../domain/operations/definitions';
+import { OperationName } from '../domain/operations/definitions';
 import type { SchedulerFacts } from '../domain/operations/operation-summary';
 import { FIRST_VERSION, SchedulerState, type Scheduler } from '../domain/scheduler/scheduler';
 import {
@@ -160,10 +160,7 @@ export class SchedulerCommands {
    * looks at the pending operations first). `refusal` names what is refused, in Maestro's words.
    */
   private async assertNoVersionOperation(name: string, refusal: string) {
-    const { pending, active } = await this.deps.operations.list(name);
-    const ongoing = [...pending, ...active].find((op) =>
-      (VERSION_OPERATIONS as string[]).includes(op.definitionName),
-    );
+    const ongoing = await this.deps.operations.ongoingVersionOperation(name);
     if (ongoing) {
       throw new DomainError(
         ErrorCode.FAILED_PRECONDITION,

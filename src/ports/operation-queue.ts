@@ -47,6 +47,12 @@ export interface OperationQueue {
   /** Read-your-writes: an operation enqueued before the call is listed. Unknown scheduler → empty stages. */
   list(schedulerName: string): Promise<OperationsByStage>;
 
+  /**
+   * The scheduler's pending or running version change (pending ones first), or undefined:
+   * read-your-writes as `list`, for the version-conflict check.
+   */
+  ongoingVersionOperation(schedulerName: string): Promise<OperationSummary | undefined>;
+
   /** The operation with input and history, or undefined when it does not exist for this scheduler. */
   get(schedulerName: string, operationId: string): Promise<OperationDetails | undefined>;
 

@@ -62,6 +62,17 @@ describe('version changes while another is ongoing', () => {
     await harness.stop();
   });
 
+  it('names the ongoing change through the scheduler workflow’s version-operation query', async () => {
+    const ongoing = await harness.queue.ongoingVersionOperation(scheduler);
+
+    expect(ongoing).toMatchObject({
+      id: ongoingId,
+      definitionName: 'create_new_scheduler_version',
+      status: 'in_progress',
+    });
+    expect(await harness.queue.ongoingVersionOperation(`not-${scheduler}`)).toBeUndefined();
+  });
+
   it('refuses a PATCH that would not validate against the active version with the conflict, not a validation error', async () => {
     // The scheduler has no autoscaling: merged onto it, `enabled` alone leaves min 0 (invalid).
     const patched = await http('PATCH', `/schedulers/${scheduler}`, {

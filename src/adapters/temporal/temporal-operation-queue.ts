@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
   isGrpcServiceError,
+  QueryNotRegisteredError,
   ServiceError,
   WorkflowNotFoundError,
   type Client,
+  type QueryDefinition,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { DomainError, ErrorCode } from '../../domain/errors';
@@ -13,11 +15,16 @@ import {
   schedulerWorkflowDetails,
   schedulerWorkflowSummary,
 } from '../../domain/scheduler/scheduler-workflow-summary';
-import type { OperationInput, OperationName } from '../../domain/operations/definitions';
+import {
+  firstVersionOperation,
+  type OperationInput,
+  type OperationName,
+} from '../../domain/operations/definitions';
 import {
   isFinalStatus,
   OperationStatus,
   type OperationDetails,
+  type OperationSummary,
 } from '../../domain/operations/operation';
 import type {
   EnqueueOptions,
@@ -30,6 +37,7 @@ import {
   enqueueOperationSignal,
   getOperationQuery,
   listOperationsQuery,
+  ongoingVersionOperationQuery,
   recordCancelerSignal,
   schedulerWorkflowId,
   type EnqueueOperationRequest,
@@ -139,19 +147,52 @@ export class TemporalOperationQueue implements OperationQueue {
    * the scheduler workflow: with no worker answering it is UNAVAILABLE after the query deadline.
    */
   async list(schedulerName: string): Promise<OperationsByStage> {
-    let stages: OperationsByStage;
+    const stages = await this.querySchedulerWorkflow(schedulerName, listOperationsQuery);
+    if (!stages) return { pending: [], active: [], finished: [] };
+    const active = await Promise.all(
+      stages.active.map(async (operation) => ({
+        ...operation,
+        leaseTtl: await this.leaseOf(operation.id),
+      })),
+    );
+    return { ...stages, active };
+  }
+
+  /**
+   * A query answering with one summary at most, not the listing (the conflict check of every
+   * version change). A worker on code from before this query (a rolling deploy) has no handler
+   * for it: the listing answers then.
+   */
+  async ongoingVersionOperation(schedulerName: string): Promise<OperationSummary | undefined> {
+    try {
+      const ongoing = await this.querySchedulerWorkflow(
+        schedulerName,
+        ongoingVersionOperationQuery,
+      );
+      return ongoing ?? undefined;
+    } catch (error) {
+      if (!(error instanceof QueryNotRegisteredError)) throw error;
+    }
+    const { pending, active } = await this.list(schedulerName);
+    return firstVersionOperation([...pending, ...active]);
+  }
+
+  /**
+   * Queries the scheduler's workflow (read-your-writes: Temporal answers once the signals before
+   * it are applied). Undefined when no such workflow exists; UNAVAILABLE when no worker answers.
+   */
+  private async querySchedulerWorkflow<T>(
+    schedulerName: string,
+    query: QueryDefinition<T>,
+  ): Promise<T | undefined> {
     const action = `listing the operations of scheduler ${schedulerName} (no operation worker answered, or the Temporal server is down)`;
     try {
-      stages = await this.call({ action }, () =>
-        this.client.workflow
-          .getHandle(schedulerWorkflowId(schedulerName))
-          .query(listOperationsQuery),
+      return await this.call({ action }, () =>
+        this.client.workflow.getHandle(schedulerWorkflowId(schedulerName)).query(query),
       );
     } catch (error) {
       // An id Temporal cannot even look up (too long…) names no scheduler workflow either.
-      if (error instanceof WorkflowNotFoundError || isInvalidArgument(error)) {
-        return { pending: [], active: [], finished: [] };
-      }
+      if (error instanceof WorkflowNotFoundError || isInvalidArgument(error)) return undefined;
       if (isNoWorkerPolling(error)) {
         throw new DomainError(
           ErrorCode.UNAVAILABLE,
@@ -161,13 +202,6 @@ export class TemporalOperationQueue implements OperationQueue {
       }
       throw error;
     }
-    const active = await Promise.all(
-      stages.active.map(async (operation) => ({
-        ...operation,
-        leaseTtl: await this.leaseOf(operation.id),
-      })),
-    );
-    return { ...stages, active };
   }
 
   /** The operation's lease (see `operationLeaseTtl`), or undefined when it has none. */

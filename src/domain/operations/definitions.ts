@@ -98,5 +98,11 @@ export const VERSION_OPERATIONS: readonly OperationName[] = [
   OperationName.SWITCH_ACTIVE_VERSION,
 ];
 
+/** The first version change among `operations` (pending ones before the running one), if any. */
+export const firstVersionOperation = <T extends { definitionName: string }>(
+  operations: readonly T[],
+): T | undefined =>
+  operations.find((op) => (VERSION_OPERATIONS as readonly string[]).includes(op.definitionName));
+
 export const isOperationName = (name: string): name is OperationName =>
   (Object.values(OperationName) as string[]).includes(name);
