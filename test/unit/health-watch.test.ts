@@ -183,60 +183,79 @@ describe('nextHealthDeadline', () => {
   });
 });
 
-describe('HealthWatch', () => {
-  const log = pino({ level: 'silent' });
+/** What a fake health watch is built from; anything not given is the plain case's. */
+interface FakeWatchOptions {
+  rooms: GameRoom[];
+  /** The scheduler as the cache has it. */
+  scheduler: Scheduler | undefined;
+  /** The scheduler as PostgreSQL has it (the cache's, unless said). */
+  stored?: Scheduler | undefined;
+  clock?: { now: number };
+  autoscaler?: HealthWatchDeps['autoscaler'];
+  webhook?: AutoscalingWebhook;
+  /** The room index's change counter (by default it moves when a room's state changes). */
+  roomChanges?: () => Promise<number>;
+}
 
-  function watchOf(
+/** A HealthWatch on in-memory fakes, recording its nudges and its reads of the room summaries. */
+function fakeWatch(options: FakeWatchOptions) {
+  const { rooms, scheduler, clock = { now: T0 } } = options;
+  const stored = 'stored' in options ? options.stored : scheduler;
+  const nudges: number[] = [];
+  const reads = { summaries: 0 };
+  // The index's counter moves when a room's status, version or matches change, as Redis's does.
+  const changes = { count: 0, seen: '' };
+  const roomChanges = () => {
+    const state = JSON.stringify(rooms.map((r) => [r.id, r.status, r.version, r.runningMatches]));
+    if (state !== changes.seen) [changes.count, changes.seen] = [changes.count + 1, state];
+    return Promise.resolve(changes.count);
+  };
+  const watch = new HealthWatch(
+    {
+      schedulerCache: { get: () => Promise.resolve(scheduler) },
+      schedulers: { getScheduler: () => Promise.resolve(stored) },
+      rooms: {
+        listRoomSummaries: () => {
+          reads.summaries += 1;
+          return Promise.resolve(
+            rooms.map((room) => ({ ...room, instanceStatus: 'ready' as const })),
+          );
+        },
+        roomChanges: options.roomChanges ?? roomChanges,
+      },
+      autoscaler: options.autoscaler ?? {
+        snapshot: () => Promise.resolve({ waiters: 0 }),
+        markActive: () => Promise.resolve(),
+        recordWebhookDecision: () => Promise.resolve(),
+        webhookHistory: () => Promise.resolve([]),
+      },
+      webhook: options.webhook ?? {
+        call: () => Promise.reject(new Error('no webhook in these tests')),
+      },
+      webhookMetrics: { webhookCalled: () => undefined },
+      nudger: {
+        nudge: () => {
+          nudges.push(clock.now);
+          return Promise.resolve();
+        },
+      },
+      timeouts: TIMEOUTS,
+      log: pino({ level: 'silent' }),
+      healthWatchIntervalMs: 5_000,
+      healthNudgeMinGapMs: GAP,
+      now: () => clock.now,
+    },
+    'tennis',
+  );
+  return { watch, nudges, clock, reads };
+}
+
+describe('HealthWatch', () => {
+  const watchOf = (
     rooms: GameRoom[],
     scheduler: Scheduler | undefined,
     { clock = { now: T0 }, stored = scheduler } = {},
-  ) {
-    const nudges: number[] = [];
-    const reads = { summaries: 0 };
-    // The index's counter moves when a room's status, version or matches change, as Redis's does.
-    const changes = { count: 0, seen: '' };
-    const roomChanges = () => {
-      const state = JSON.stringify(rooms.map((r) => [r.id, r.status, r.version, r.runningMatches]));
-      if (state !== changes.seen) [changes.count, changes.seen] = [changes.count + 1, state];
-      return Promise.resolve(changes.count);
-    };
-    const watch = new HealthWatch(
-      {
-        schedulerCache: { get: () => Promise.resolve(scheduler) },
-        schedulers: { getScheduler: () => Promise.resolve(stored) },
-        rooms: {
-          listRoomSummaries: () => {
-            reads.summaries += 1;
-            return Promise.resolve(
-              rooms.map((room) => ({ ...room, instanceStatus: 'ready' as const })),
-            );
-          },
-          roomChanges,
-        },
-        autoscaler: {
-          snapshot: () => Promise.resolve({ waiters: 0 }),
-          markActive: () => Promise.resolve(),
-          recordWebhookDecision: () => Promise.resolve(),
-          webhookHistory: () => Promise.resolve([]),
-        },
-        webhook: { call: () => Promise.reject(new Error('no webhook in these tests')) },
-        webhookMetrics: { webhookCalled: () => undefined },
-        nudger: {
-          nudge: () => {
-            nudges.push(clock.now);
-            return Promise.resolve();
-          },
-        },
-        timeouts: TIMEOUTS,
-        log,
-        healthWatchIntervalMs: 5_000,
-        healthNudgeMinGapMs: GAP,
-        now: () => clock.now,
-      },
-      'tennis',
-    );
-    return { watch, nudges, clock, reads };
-  }
+  ) => fakeWatch({ rooms, scheduler, stored, clock });
 
   it('does not nudge a healthy scheduler, and looks again at the next room timeout', async () => {
     const rooms = testRooms('r', 2, { lastPingAt: msAgo(238_000) });
@@ -314,7 +333,6 @@ describe('HealthWatch', () => {
 });
 
 describe('HealthWatch with a webhook policy', () => {
-  const log = pino({ level: 'silent' });
   const INTERVAL = 10_000;
 
   /** The autoscaler's memory in memory, recording which decisions were stored as events. */
@@ -369,35 +387,14 @@ describe('HealthWatch with a webhook policy', () => {
         return Promise.resolve(answers.shift() ?? { failure: 'no more answers' });
       },
     };
-    const rooms = testRooms('r', 2, { lastPingAt: msAgo(1_000) });
-    const clock = { now: T0 };
-    const nudges: number[] = [];
-    const watch = new HealthWatch(
-      {
-        schedulerCache: { get: () => Promise.resolve(webhookScheduler(fallback)) },
-        schedulers: { getScheduler: () => Promise.resolve(undefined) },
-        rooms: {
-          listRoomSummaries: () =>
-            Promise.resolve(rooms.map((room) => ({ ...room, instanceStatus: 'ready' as const }))),
-          roomChanges: () => Promise.resolve(1),
-        },
-        autoscaler: state,
-        webhook,
-        webhookMetrics: { webhookCalled: () => undefined },
-        nudger: {
-          nudge: () => {
-            nudges.push(clock.now);
-            return Promise.resolve();
-          },
-        },
-        timeouts: TIMEOUTS,
-        log,
-        healthWatchIntervalMs: 5_000,
-        healthNudgeMinGapMs: GAP,
-        now: () => clock.now,
-      },
-      'tennis',
-    );
+    const { watch, clock, nudges } = fakeWatch({
+      rooms: testRooms('r', 2, { lastPingAt: msAgo(1_000) }),
+      scheduler: webhookScheduler(fallback),
+      stored: undefined,
+      autoscaler: state,
+      webhook,
+      roomChanges: () => Promise.resolve(1),
+    });
     return { watch, calls, stored, clock, nudges };
   }
 
