@@ -98,7 +98,10 @@ async function measureOn(runtime: string) {
       await drained(stack, name);
       runs.push(await wakeOnce(stack, name, roomsApiAddress));
     }
-    return summary(runs);
+    const pinged = pinger && {
+      pinger: { pings: pinger.pings, failed: pinger.failedPings, failedReads: pinger.failedReads },
+    };
+    return { ...summary(runs), ...pinged };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }

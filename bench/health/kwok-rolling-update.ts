@@ -117,7 +117,7 @@ async function rollOnce(cluster: KubeCluster, intervalMs: number) {
       secondsToInitialRooms,
       ...progress,
       occupiedRooms: { occupied: occupied.length, keptOccupied: kept.length },
-      pinger: { pings: pinger.pings, failed: pinger.failedPings },
+      pinger: { pings: pinger.pings, failed: pinger.failedPings, failedReads: pinger.failedReads },
       operations: (await operationTimeline(stack.client, stack.queue, name, startedAt)).filter(
         (operation) => operation.createdAtSeconds >= 0,
       ),

@@ -87,7 +87,12 @@ async function main() {
         healthControllerIntervalMs: HEALTH_CONTROLLER_INTERVAL_MS,
         inProcessModules: MODULES,
         kubernetesClient: kubernetesClientOf(stack.config.runtime),
-        pinger: { concurrency: PING_CONCURRENCY, pings: pinger.pings, failed: pinger.failedPings },
+        pinger: {
+          concurrency: PING_CONCURRENCY,
+          pings: pinger.pings,
+          failed: pinger.failedPings,
+          failedReads: pinger.failedReads,
+        },
       },
       target: { secondsToAllReady: 10, maestroRequestsPerRoom: 2 },
       ...measured,

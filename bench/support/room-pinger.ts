@@ -18,11 +18,14 @@ export interface RoomPingerOptions {
  * instance is ready but which has not reported ready yet, it sends that room's first ping through
  * the real Rooms API (`PUT /scheduler/<s>/rooms/<id>/ping`, status `ready`), as a game server does
  * once it has started. Rooms already ready are left alone (the runs are shorter than the ping
- * timeout).
+ * timeout). A failed look at room storage is counted and tried again after the interval: the
+ * benchmark, not the pinger, decides whether an outage spoils its run.
  */
 export class RoomPinger {
   pings = 0;
   failedPings = 0;
+  /** Looks at room storage that failed (Redis unreachable for a moment): tried again next time. */
+  failedReads = 0;
   private isRunning = false;
   private loop: Promise<void> = Promise.resolve();
 
@@ -41,8 +44,13 @@ export class RoomPinger {
   private async run(): Promise<void> {
     const { rooms, scheduler, concurrency, intervalMs } = this.options;
     while (this.isRunning) {
-      const waiting = (await rooms.listRooms(scheduler)).filter(isStartedButNotReady);
-      await forEachConcurrently(waiting, (room) => this.ping(room), concurrency);
+      const listed = await rooms.listRooms(scheduler).catch(() => undefined);
+      if (listed) {
+        const waiting = listed.filter(isStartedButNotReady);
+        await forEachConcurrently(waiting, (room) => this.ping(room), concurrency);
+      } else {
+        this.failedReads += 1;
+      }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }
