@@ -5,7 +5,7 @@
  */
 import { code, inParentheses, oneLine, prefixed } from '../markdown';
 import type { OperationActor } from './actor';
-import { operationInputSchema, type OperationInput, type OperationName } from './definitions';
+import { checkOperationInput, type OperationInput, type OperationName } from './definitions';
 
 /**
  * The scheduler's game and version as whoever queued the operation knew them (the API the stored
@@ -121,12 +121,12 @@ function describeAs<N extends OperationName>(
   name: N,
   operation: DescribedOperation,
 ): { summary: string; fields: Field[] } | undefined {
-  const parsed = operationInputSchema(name).safeParse(operation.input);
-  if (!parsed.success) return undefined;
+  const checked = checkOperationInput(name, operation.input);
+  if (!('input' in checked)) return undefined;
   const describer: Describer<N> = describers[name];
   return {
-    summary: describer.summary(parsed.data, operation),
-    fields: describer.fields(parsed.data),
+    summary: describer.summary(checked.input, operation),
+    fields: describer.fields(checked.input),
   };
 }
 

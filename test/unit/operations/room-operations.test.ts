@@ -132,7 +132,7 @@ describe('room operations (stubbed activities)', () => {
     const events = details.executionHistory.map((line) => line.event);
     expect(events).toContainEqual(
       expect.stringMatching(
-        /^Operation execution failed: invalid input of operation add_rooms: amount: .*>=1/,
+        /^Operation execution failed: invalid input of operation add_rooms: amount: too small: expected an integer >=1, got 0$/,
       ),
     );
     expect(events).not.toContain('Starting operation rollback');
