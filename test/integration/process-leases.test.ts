@@ -10,6 +10,13 @@ const attempt = (key: string) => ({
   taskToken: Buffer.from(`token-${key}`).toString('base64'),
 });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A lease short enough to lapse within a test, yet long enough that attempts are still held under
+ * it on a loaded machine (at 100–200 ms, a slow Redis round trip let it lapse before the `hold`
+ * that follows the `renew`, and the test failed with LEASE_LAPSED). `LAPSED_MS` outlasts it.
+ */
+const SHORT_LEASE_MS = 1_000;
+const LAPSED_MS = SHORT_LEASE_MS + 500;
 
 describe('RedisProcessLeases', () => {
   let redis: RedisClient;
@@ -29,13 +36,13 @@ describe('RedisProcessLeases', () => {
   });
 
   it('hands a dead process and its attempts to exactly one peer when its lease expires', async () => {
-    expect(await leases.renew('dead', 200)).toBe(false); // a new lease was not held before
+    expect(await leases.renew('dead', SHORT_LEASE_MS)).toBe(false); // a new lease was not held before
     await leases.hold('dead', attempt('a'));
     await leases.hold('dead', attempt('b'));
     await leases.renew('alive', 60_000);
     expect(await leases.claimExpired('peer-1', 5_000, 10)).toEqual([]);
 
-    await wait(300);
+    await wait(LAPSED_MS);
     const [first, second] = await Promise.all([
       leases.claimExpired('peer-1', 5_000, 10),
       leases.claimExpired('peer-2', 5_000, 10),
@@ -49,10 +56,10 @@ describe('RedisProcessLeases', () => {
   });
 
   it('forgets an expired process once, and keeps one that renewed meanwhile', async () => {
-    await leases.renew('slow', 100);
+    await leases.renew('slow', SHORT_LEASE_MS);
     await leases.hold('slow', attempt('a'));
-    await leases.renew('dead', 100);
-    await wait(200);
+    await leases.renew('dead', SHORT_LEASE_MS);
+    await wait(LAPSED_MS);
     await leases.claimExpired('peer', 5_000, 10);
 
     expect(await leases.renew('slow', 60_000)).toBe(false); // it finds out its lease had lapsed
@@ -66,18 +73,18 @@ describe('RedisProcessLeases', () => {
   });
 
   it('refuses to register an attempt under a lease that lapsed', async () => {
-    await leases.renew('paused', 100);
-    await wait(200);
+    await leases.renew('paused', SHORT_LEASE_MS);
+    await wait(LAPSED_MS);
 
     await expect(leases.hold('paused', attempt('a'))).rejects.toThrow('LEASE_LAPSED');
     await expect(leases.hold('never-leased', attempt('a'))).rejects.toThrow('LEASE_LAPSED');
   });
 
   it('releases a lease and its attempts on graceful shutdown, so no peer claims it', async () => {
-    await leases.renew('leaving', 100);
+    await leases.renew('leaving', SHORT_LEASE_MS);
     await leases.hold('leaving', attempt('a'));
     await leases.release('leaving');
-    await wait(200);
+    await wait(LAPSED_MS);
 
     expect(await leases.claimExpired('peer', 5_000, 10)).toEqual([]);
   });

@@ -95,10 +95,12 @@ describe('RoomsClient over native gRPC', () => {
       transport: 'grpc',
       roomToken: 'room-token',
       token: 'mk_id_secret',
-      timeoutMs: 300,
+      // The client's default: the tests that need a deadline make a client of their own. A short
+      // one here failed a loaded CI run (an allocation past 300 ms, on a slower machine).
+      timeoutMs: 5_000,
     });
-    // The first call loads @grpc/grpc-js and connects: under load that alone can outlast the
-    // 300 ms deadline, and the idempotent ping would be sent twice. Warm up outside the tests.
+    // The first call loads @grpc/grpc-js and connects: under load that alone can outlast a short
+    // deadline, and the idempotent ping would be sent twice. Warm up outside the tests.
     pingAnswer = () => create(method('UpdateRoomWithPing').output, { success: true });
     await client.ping('warm-up', 'room-0', { status: 'ready' }).catch(() => undefined);
   });
