@@ -53,8 +53,11 @@ function queueOn(isOld: boolean) {
           }
           return Promise.resolve(firstVersionOperation([...stages.pending, ...stages.active]));
         },
-        // The lease of an active operation (none here).
-        describe: () => Promise.resolve({ raw: { pendingActivities: [] } }),
+        // The lease of an active operation: the listing's, not the conflict check's business.
+        describe: () => {
+          asked.push('describe');
+          return Promise.resolve({ raw: { pendingActivities: [] } });
+        },
       }),
     },
   } as unknown as Client;

@@ -173,8 +173,9 @@ export class TemporalOperationQueue implements OperationQueue {
     } catch (error) {
       if (!(error instanceof QueryNotRegisteredError)) throw error;
     }
-    const { pending, active } = await this.list(schedulerName);
-    return firstVersionOperation([...pending, ...active]);
+    // The listing's query alone: the active operations' leases (a describe each) are not needed.
+    const stages = await this.querySchedulerWorkflow(schedulerName, listOperationsQuery);
+    return stages && firstVersionOperation([...stages.pending, ...stages.active]);
   }
 
   /**

@@ -35,7 +35,8 @@ export type OperationInput<N extends OperationName> = OperationInputs[N];
 type FieldRule = (value: unknown) => string | undefined;
 
 /**
- * The fields of each definition's input and their rules; `optional` ones may be absent. Written
+ * The fields of each definition's input and their rules (an optional field's rule accepts
+ * undefined; an absent field is left out of the checked input). Written
  * out rather than with zod: this module is evaluated afresh by every workflow (the workflow
  * sandbox gives each its own modules), and zod's modules and schemas cost each new operation
  * workflow ~4 ms of CPU on its critical path and memory in every cached workflow.
