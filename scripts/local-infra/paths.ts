@@ -45,6 +45,41 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
+/**
+ * The first port the OS hands out for outgoing connections and `listen(0)` (Linux's
+ * ip_local_port_range; its default elsewhere). A test port below it is only taken by a process
+ * that asks for it by number, so it cannot be lost to another test's connection later.
+ */
+function ephemeralStart(): number {
+  try {
+    const first = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
+    return Number.isInteger(first) && first > 1_024 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * The first of `count` consecutive ports, all free on loopback right now, picked at random between
+ * 20,000 and the ephemeral range, or `below` when lower (for game rooms' host ports and services
+ * tests start by number).
+ */
+export async function freePortRange(count: number, below = ephemeralStart()): Promise<number> {
+  const lowest = 20_000;
+  const highest = Math.min(below, ephemeralStart()) - count;
+  if (highest <= lowest) throw new Error(`no room for ${count} ports below the ephemeral range`);
+  for (;;) {
+    const start = lowest + Math.floor(Math.random() * (highest - lowest));
+    let free = true;
+    for (let port = start; free && port < start + count; port += 1) {
+      free = await isPortFree(port);
+    }
+    if (free) return start;
+  }
+}
+
 /** A TCP port free on loopback right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

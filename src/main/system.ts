@@ -62,16 +62,20 @@ export function startSystem(
       await stopping;
     },
   };
+  // A module is ready only once its start resolved: its dependencies may answer well before its
+  // API listens, and a load balancer must not send traffic to a port nothing listens on yet.
+  const started = new Set<Module>();
   const internalServers = (serveInternal ? modules : []).map((module) =>
     buildInternalServer({
       checks: module.checks,
       registry,
       readinessTimeoutMs: config.readinessTimeoutMs,
       isAcceptingTraffic: () => system.isAcceptingTraffic,
+      isStarted: () => started.has(module),
       ...(externalMetrics && { externalMetrics }),
     }),
   );
-  system.started = startAll(modules, internalServers, config, log);
+  system.started = startAll(modules, internalServers, config, log, (module) => started.add(module));
   let stopping: Promise<void> | undefined;
   system.stop = () => {
     stopping ??= (async () => {
@@ -91,6 +95,7 @@ async function startAll(
   internalServers: readonly FastifyInstance[],
   config: Config,
   log: Logger,
+  onStarted: (module: Module) => void,
 ) {
   await Promise.all(
     internalServers.map(async (server, index) => {
@@ -100,7 +105,12 @@ async function startAll(
       log.info({ module: module.name, address }, 'internal server listening');
     }),
   );
-  await Promise.all(modules.map((module) => module.start()));
+  await Promise.all(
+    modules.map(async (module) => {
+      await module.start();
+      onStarted(module);
+    }),
+  );
   log.info({ modules: modules.map((m) => m.name) }, 'started');
 }
 

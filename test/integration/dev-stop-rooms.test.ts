@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../scripts/local-infra/paths';
+import { freePort, freePortRange } from '../../scripts/local-infra/paths';
 import { describeRooms, stopLocalRooms } from '../../scripts/dev-rooms';
 import { listLiveLocalRooms } from '../../src/adapters/runtime/local/live-rooms';
 import { MODULE_NAMES } from '../../src/config/load';
@@ -69,6 +69,9 @@ describe('npm run dev stopped with local rooms running', () => {
     const dev = await startDev([]);
     await createScheduler();
     await waitForLiveRooms(REPLICAS);
+    // Ready, so maestro saw their processes: the next dev finds them gone at once, rather than
+    // waiting out the initialization timeout of rooms it never saw started.
+    await waitForReadyRooms(REPLICAS);
 
     dev.child.kill('SIGINT');
 
@@ -137,7 +140,7 @@ describe('npm run dev stopped with local rooms running', () => {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(gameRoomScheduler()),
+        body: JSON.stringify(await gameRoomScheduler()),
       },
     );
     expect(response.status).toBe(200);
@@ -152,9 +155,20 @@ describe('npm run dev stopped with local rooms running', () => {
     expect(live.length).toBeGreaterThanOrEqual(count);
   }
 
+  async function waitForReadyRooms(count: number) {
+    const info = async () => {
+      const response = await fetch(
+        `http://127.0.0.1:${env['MAESTRO_MANAGEMENT_API_PORT']}/schedulers/info?game=tennis`,
+      );
+      const body = (await response.json()) as { schedulers: { roomsReady: number }[] };
+      return body.schedulers[0]?.roomsReady ?? 0;
+    };
+    expect(await waitFor(info, (ready) => ready >= count, 120_000)).toBeGreaterThanOrEqual(count);
+  }
+
   /** The sample game room, pinging dev's Rooms API, on host ports of its own. */
-  function gameRoomScheduler() {
-    const start = 50_000 + Math.floor(Math.random() * 190) * 50;
+  async function gameRoomScheduler() {
+    const start = await freePortRange(50);
     return {
       name: scheduler,
       game: 'tennis',

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { freePortRange } from '../../scripts/local-infra/paths';
 import { LocalRuntime } from '../../src/adapters/runtime/local/local-runtime';
 import { DomainError } from '../../src/domain/errors';
 import type { Spec } from '../../src/domain/scheduler/spec';
@@ -13,8 +14,11 @@ const root = path.resolve(__dirname, '../..');
 const stateDir = mkdtempSync(path.join(os.tmpdir(), 'maestro-local-runtime-'));
 const config = { stateDir, advertisedHost: '127.0.0.1', pollIntervalMs: 100 };
 const runtime = new LocalRuntime(config, pino({ level: 'silent' }));
-const basePort = 20_000 + Math.floor(Math.random() * 20_000);
+// Host ports of this file's rooms: the contract's bulk test uses the first ten, the rest one more.
+const PORTS = 11;
+let basePort: number;
 
+beforeAll(async () => (basePort = await freePortRange(PORTS)));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 function spec(
@@ -58,7 +62,12 @@ describe('local runtime processes', () => {
   let scheduler: RuntimeScheduler;
   const shell = (script: string) => spec({ command: ['sh', '-c', script] });
   const create = (roomId: string, roomSpec: Spec) =>
-    runtime.createRoom({ scheduler, roomId, spec: roomSpec, hostPorts: { game: basePort + 100 } });
+    runtime.createRoom({
+      scheduler,
+      roomId,
+      spec: roomSpec,
+      hostPorts: { game: basePort + PORTS - 1 },
+    });
   const logOf = (roomId: string) =>
     readFileSync(path.join(stateDir, 'logs', scheduler.name, `${roomId}.log`), 'utf8');
 
@@ -82,7 +91,7 @@ describe('local runtime processes', () => {
 
     const log = logOf('env-room');
     expect(log).toContain(`MAESTRO_SCHEDULER_NAME=${scheduler.name}`);
-    expect(log).toContain(`MAESTRO_HOST_PORT_GAME=${basePort + 100}`);
+    expect(log).toContain(`MAESTRO_HOST_PORT_GAME=${basePort + PORTS - 1}`);
     expect(log).toContain('ROOMS_API_ADDRESS=http://127.0.0.1:1');
     expect(log).not.toContain('MAESTRO_SECRET_FOR_TEST');
     expect(log).not.toContain('IT_INFRA');

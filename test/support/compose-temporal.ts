@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { binDir, cacheDir, isPortFree, temporalBinary } from '../../scripts/local-infra/paths';
+import { binDir, cacheDir, freePortRange, temporalBinary } from '../../scripts/local-infra/paths';
 import {
   spawnService,
   waitUntilReady,
@@ -105,11 +105,12 @@ async function serverEnvironment(
     `${role}_MEMBERSHIP_PORT`,
   ]);
   names.push('FRONTEND_HTTP_PORT', 'INTERNAL_FRONTEND_HTTP_PORT');
-  const free = await freePortsBelowEphemeral(names.length);
+  // Temporal stores membership ports in a PostgreSQL smallint (at most 32767).
+  const first = await freePortRange(names.length, 32_768);
   const environment = temporal.environment ?? {};
   return {
     ...environment,
-    ...Object.fromEntries(names.map((name, i) => [name, String(free[i])])),
+    ...Object.fromEntries(names.map((name, i) => [name, String(first + i)])),
     POSTGRES_SEEDS: postgres.hostname,
     DB_PORT: postgres.port,
     POSTGRES_USER: decodeURIComponent(postgres.username),
@@ -118,19 +119,6 @@ async function serverEnvironment(
     DYNAMIC_CONFIG_FILE_PATH: hostPath(temporal, environment['DYNAMIC_CONFIG_FILE_PATH'] ?? ''),
     TEMPORAL_VERSION_CHECK_DISABLED: '1',
   };
-}
-
-/**
- * Ports free right now, below the ephemeral range: Temporal stores membership ports in a
- * PostgreSQL smallint (at most 32767), and the OS hands out ephemeral ports above that.
- */
-async function freePortsBelowEphemeral(count: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (!ports.includes(port) && (await isPortFree(port))) ports.push(port);
-  }
-  return ports;
 }
 
 /** Each Temporal database's schema version, as temporal-sql-tool records it. */

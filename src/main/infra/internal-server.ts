@@ -8,13 +8,15 @@ export interface InternalServerDeps {
   readinessTimeoutMs: number;
   /** False once shutdown began, so load balancers stop routing before servers close. */
   isAcceptingTraffic: () => boolean;
+  /** False until the module's start resolved (its API listens, its worker polls). */
+  isStarted: () => boolean;
   /** Metrics in Prometheus text from elsewhere in the process (the Temporal SDK's), appended. */
   externalMetrics?: () => Promise<string>;
 }
 
 /**
- * A module's internal port: `/healthz` (the process is alive), `/readyz` (every dependency answers;
- * 503 naming the ones that do not) and `/metrics` (Prometheus text format).
+ * A module's internal port: `/healthz` (the process is alive), `/readyz` (the module started and
+ * every dependency answers; 503 naming what does not) and `/metrics` (Prometheus text format).
  */
 export function buildInternalServer(deps: InternalServerDeps): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -22,6 +24,10 @@ export function buildInternalServer(deps: InternalServerDeps): FastifyInstance {
   app.get('/health', (_request, reply) => reply.send('OK'));
   app.get('/readyz', async (_request, reply) => {
     const report = await checkReadiness(deps.checks, deps.readinessTimeoutMs);
+    if (!deps.isStarted()) {
+      report.ready = false;
+      report.checks['start'] = 'starting';
+    }
     if (!deps.isAcceptingTraffic()) {
       report.ready = false;
       report.checks['shutdown'] = 'the module is shutting down';
