@@ -524,7 +524,7 @@ export const environmentSchema = z
     MAESTRO_WORKFLOW_CACHE_SIZE: integer(2, 100_000)
       .default(250)
       .describe(
-        'Workflows each Temporal worker (worker, runtime-watcher, metrics-reporter) keeps in memory between their tasks, about 1 MB each; an evicted one is replayed from its history when it next wakes (docs/temporal.md).',
+        'Workflows each Temporal worker (worker, runtime-watcher, metrics-reporter) keeps in memory between their tasks, about 0.2 MB of heap each; an evicted one is replayed from its history when it next wakes (docs/temporal.md).',
       ),
     MAESTRO_TEMPORAL_SDK_METRICS: boolean()
       .default('true')
