@@ -73,7 +73,7 @@ const ofLength = (min: number, max: number) =>
 
 /**
  * One nasty value; never empty, `.` or `..` (which a URL resolves away), so that a path segment
- * made of it is still there when the request arrives.
+ * made of it is still there when the request arrives, and never a plain lowercase name.
  */
 export const nastyText: fc.Arbitrary<NastyText> = fc.oneof(
   fc
@@ -95,7 +95,10 @@ export const nastyText: fc.Arbitrary<NastyText> = fc.oneof(
   fc
     .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }), fc.boolean())
     .map(([text, withSurrogate]) => (withSurrogate ? `${text}\ud800` : text))
+    // Not a plain name either ("a", "x1"): nothing nasty, and valid wherever a scheduler name is,
+    // so a CreateScheduler carrying it would rightly create one.
     .filter((text) => !text.includes('\u0000') && text !== '.' && text !== '..')
+    .filter((text) => !/^[a-z0-9][a-z0-9-]*$/.test(text))
     .map(fromText('unicode')),
   ofLength(1000, 4096).map(fromText('long')),
 );

@@ -120,7 +120,7 @@ export const outOfRange: fc.Arbitrary<Defect> = fc.oneof(
   ),
   set('portRange.start', fc.constant(0)),
   set('matchAllocation.maxMatches', fc.oneof(int32(-100, 0), int32(36, 2 ** 31 - 1))),
-  set('autoscaling.min', int32(-(2 ** 31), 0)),
+  set('autoscaling.min', int32(-(2 ** 31), -1)), // 0 is valid: a scheduler that scales to zero
   set('autoscaling.max', int32(-(2 ** 31), -2)),
   set(
     'autoscaling.policy.parameters.roomOccupancy.readyTarget',
