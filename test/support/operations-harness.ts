@@ -54,6 +54,9 @@ export interface HarnessOptions {
   autoscalingClock?: () => Date;
 }
 
+/** A step of `stop()` still running after this long is named on stderr. */
+const SLOW_STOP_STEP_MS = 15_000;
+
 /**
  * The system of one test file on the run's real services, assembled by the production composition
  * root (`startSystem`): its own database, Redis key prefix, local-runtime directory and task
@@ -186,8 +189,21 @@ export class OperationsHarness {
   }
 
   async stop() {
-    await this.simulator?.stop();
-    await this.system?.stop();
+    // A stop outlasted its 120 s hook once under load (seen in CI, not reproduced): a step still
+    // running after SLOW_STOP_STEP_MS is named on stderr, so the next occurrence says where.
+    const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const warning = setTimeout(
+        () => console.warn(`harness stop: ${name} still running after ${SLOW_STOP_STEP_MS} ms`),
+        SLOW_STOP_STEP_MS,
+      );
+      try {
+        return await work();
+      } finally {
+        clearTimeout(warning);
+      }
+    };
+    await step('simulator', async () => this.simulator?.stop());
+    await step('system', async () => this.system?.stop());
     // Rooms outlive maestro by design: stop every room this file created before leaving.
     mkdirSync(path.join(this.runtimeDir, 'rooms'), { recursive: true });
     const localSpaces = readdirSync(path.join(this.runtimeDir, 'rooms'), { withFileTypes: true })
@@ -195,9 +211,13 @@ export class OperationsHarness {
       .map((entry) => entry.name);
     const stored = (await this.schedulers.listSchedulers()).map((scheduler) => scheduler.name);
     const spaces = [...new Set([...localSpaces, ...stored])];
-    await Promise.all(spaces.map((name) => this.runtime.deleteSchedulerSpace(name)));
-    await Promise.all([this.pool.end(), this.redis.quit(), this.connection.close()]);
-    await this.database.drop();
+    await step('rooms', () =>
+      Promise.all(spaces.map((name) => this.runtime.deleteSchedulerSpace(name))),
+    );
+    await step('connections', () =>
+      Promise.all([this.pool.end(), this.redis.quit(), this.connection.close()]),
+    );
+    await step('database', () => this.database.drop());
     rmSync(this.runtimeDir, { recursive: true, force: true });
   }
 
