@@ -66,7 +66,7 @@ function ephemeralStart(): number {
  * 20,000 and the ephemeral range, or `below` when lower (for game rooms' host ports and services
  * tests start by number).
  */
-export async function freePortRange(count: number, below = ephemeralStart()): Promise<number> {
+export async function freePortRange(count: number, below = Infinity): Promise<number> {
   const lowest = 20_000;
   const highest = Math.min(below, ephemeralStart()) - count;
   if (highest <= lowest) throw new Error(`no room for ${count} ports below the ephemeral range`);
