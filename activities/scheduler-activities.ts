@@ -56,8 +56,8 @@ export function createSchedulerActivities(deps: SchedulerActivityDeps) {
     },
 
     /**
-     * Deletes the runtime space and waits until its rooms are gone, then the rooms' records and host
-     * ports, then the rows. The wait is bounded, as Maestro's: rooms still terminating when it runs
+     * Deletes the runtime space and waits until its rooms are gone, then the rooms' host ports and
+     * records, then the rows. The wait is bounded, as Maestro's: rooms still terminating when it runs
      * out are the runtime's to finish, and the rows go anyway. The bound counts from the first
      * attempt (a retry after a crash or a timeout does not start it again).
      */
@@ -73,8 +73,8 @@ export function createSchedulerActivities(deps: SchedulerActivityDeps) {
         });
       }
       for (const roomId of await rooms.listRoomIds(schedulerName)) {
+        await ports.release(schedulerName, roomId); // before the row: a retry lists the room again
         await rooms.removeRoom(schedulerName, roomId);
-        await ports.release(schedulerName, roomId);
       }
       await schedulers.deleteScheduler(schedulerName);
       await cacheInvalidator.invalidate(schedulerName);

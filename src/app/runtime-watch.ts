@@ -171,11 +171,13 @@ export class RuntimeWatch {
   }
 
   private async apply(event: InstanceEvent): Promise<void> {
-    await this.deps.lifecycle.instanceChanged(event);
-    this.onRoomChanged();
+    // Ports first: the record is what makes a resync redo a deletion, so dropping it last means a
+    // crash in between leaves the record (freed again next time), never ports held by nobody.
     if (event.type === 'deleted') {
       await this.deps.ports.release(this.scheduler, event.instance.id);
     }
+    await this.deps.lifecycle.instanceChanged(event);
+    this.onRoomChanged();
   }
 
   private async guard(task: string, run: () => Promise<unknown>): Promise<void> {
