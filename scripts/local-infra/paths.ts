@@ -63,12 +63,13 @@ function ephemeralStart(): number {
 
 /**
  * The first of `count` consecutive ports, all free on loopback right now, picked at random between
- * 20,000 and the ephemeral range, or `below` when lower (for game rooms' host ports and services
- * tests start by number).
+ * 20,000 and 23,000 (or `below` when lower), for game rooms' host ports and services tests start
+ * by number. Free now is not free later: test schedulers' rooms take host ports from 23,000 up to
+ * the ephemeral range (test/support/operations-harness.ts), never from here.
  */
 export async function freePortRange(count: number, below = Infinity): Promise<number> {
   const lowest = 20_000;
-  const highest = Math.min(below, ephemeralStart()) - count;
+  const highest = Math.min(below, 23_000, ephemeralStart()) - count;
   if (highest <= lowest) throw new Error(`no room for ${count} ports below the ephemeral range`);
   for (;;) {
     const start = lowest + Math.floor(Math.random() * (highest - lowest));

@@ -39,7 +39,7 @@ describe('the maestro CLI against a running maestro', () => {
       game: 'cli-game',
       maxSurge: '25%',
       roomsReplicas: overrides.roomsReplicas ?? 0,
-      portRange: { start: 41000, end: 41999 },
+      portRange: { start: 23000, end: 23999 }, // below the ephemeral range: local rooms listen
       spec: {
         terminationGracePeriod: '5s',
         containers: [

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { MODULE_NAMES, type ModuleName } from '../../src/config/load';
-import { freePort } from '../../scripts/local-infra/paths';
+import { freePort, freePortRange } from '../../scripts/local-infra/paths';
 import { startRedis, type RunningRedis } from '../../scripts/local-infra/redis';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
 import {
@@ -38,7 +38,7 @@ describe('maestro start all', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    redisPort = await freePort();
+    redisPort = await freePortRange(1); // Redis restarts on it: below the ephemeral range
     redis = await startOwnRedis();
     for (const module of MODULE_NAMES) ports[module] = await freePort();
     maestro = runMaestro(['start', 'all'], {

@@ -154,12 +154,12 @@ describe('ProcessLiveness', () => {
   });
 
   it('keeps its attempts while it renews in time', async () => {
-    // A TTL of a second: renewals every 333 ms, so a busy machine's pause of a few hundred ms
-    // does not lapse it (the test is about renewing, not about how late a renewal may be).
-    const process = liveness(1_000);
+    // A TTL of 3 s: renewals every second, so a busy machine's pause of a second or two does not
+    // lapse it (the test is about renewing, not about how late a renewal may be).
+    const process = liveness(3_000);
     const hold = await process.hold(attempt('watcher'));
 
-    await wait(2_500); // more than two TTLs
+    await wait(7_000); // more than two TTLs
 
     expect(hold.lost.aborted).toBe(false);
     await hold.release();

@@ -117,7 +117,7 @@ describe('GrpcForwarderClient', () => {
       code: 'DeadlineExceeded',
       message: like.text('failed to forward event room at "backend" with code DeadlineExceeded'),
     });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(1_500); // the 150 ms deadline, not the 2 s answer
   });
 
   it('fails Unavailable when nothing listens, and reconnects once the forwarder is back', async () => {

@@ -294,10 +294,15 @@ export class OperationsHarness {
   }
 }
 
-/** 200 host ports of its own for each scheduler, the same for every call with its name. */
+/**
+ * 200 host ports for each scheduler, the same for every call with its name, between 24000 and
+ * 31999: below the kernel's ephemeral range (from 32768), where any outgoing connection may hold
+ * a port and a local room listening on it crashes; above the ports `freePortRange` picks (below
+ * 23000) for tests that start services or rooms by port number.
+ */
 function portRangeOf(schedulerName: string) {
   let hash = 0;
   for (const char of schedulerName) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  const start = 20_000 + (hash % 200) * 200;
+  const start = 24_000 + (hash % 40) * 200;
   return { start, end: start + 199 };
 }

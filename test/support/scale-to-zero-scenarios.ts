@@ -160,7 +160,7 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
         },
       });
       expect(answer.elapsedMs).toBeGreaterThanOrEqual(1_000);
-      expect(answer.elapsedMs).toBeLessThan(3_000);
+      expect(answer.elapsedMs).toBeLessThan(10_000); // the request's 1 s, not the scheduler's 30 s
       const state = new RedisAutoscalerState(harness.redis);
       expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0);
     });
@@ -181,9 +181,10 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
       matchmaker.abort();
 
       expect(await request).toBe('aborted');
+      // Gone with the caller, not at the wait's 60 s deadline.
       await eventually(
         async () => expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0),
-        2_000,
+        10_000,
         50,
       );
     });
@@ -200,9 +201,10 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
         rooms.close();
       }
 
+      // Gone with the call, not at the 30 s allocateWait's deadline.
       await eventually(
         async () => expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0),
-        2_000,
+        10_000,
         50,
       );
     });
@@ -240,7 +242,7 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
         status: 429,
         body: { code: 8, message: `no ready rooms available for scheduler ${scheduler}` },
       });
-      expect(second.elapsedMs).toBeLessThan(500);
+      expect(second.elapsedMs).toBeLessThan(5_000); // no wait: a waiting allocate takes 30 s
     });
   });
 }

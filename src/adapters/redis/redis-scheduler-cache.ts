@@ -15,6 +15,8 @@ export interface RedisSchedulerCacheOptions {
   ttlMs: number;
   /** The key prefix of the deployment (MAESTRO_REDIS_KEY_PREFIX). */
   keyPrefix: string;
+  /** The clock of the entries' expiry, epoch ms (real time; tests of invalidation pin it). */
+  now?: () => number;
 }
 
 /** How long "no such scheduler" is remembered, and anything while invalidations may be missed. */
@@ -37,6 +39,7 @@ export class RedisSchedulerCache implements SchedulerCache {
   private readonly loads = new Map<string, Promise<Scheduler | undefined>>();
   private readonly generations = new Map<string, number>();
   private isListening = false;
+  private readonly now: () => number;
 
   constructor(
     private readonly store: SchedulerStore,
@@ -44,6 +47,7 @@ export class RedisSchedulerCache implements SchedulerCache {
     private readonly options: RedisSchedulerCacheOptions,
     private readonly log: Logger,
   ) {
+    this.now = options.now ?? Date.now;
     const channel = schedulerChangesChannel(options.keyPrefix);
     subscriber.on('message', (from: string, name: string) => {
       if (from === channel) this.drop(name);
@@ -60,7 +64,7 @@ export class RedisSchedulerCache implements SchedulerCache {
 
   async get(name: string): Promise<Scheduler | undefined> {
     const entry = this.entries.get(name);
-    if (entry && entry.expiresAt > Date.now()) return entry.scheduler;
+    if (entry && entry.expiresAt > this.now()) return entry.scheduler;
     const pending = this.loads.get(name);
     if (pending) return pending;
     const load: Promise<Scheduler | undefined> = this.load(name, entry).finally(() => {
@@ -94,7 +98,7 @@ export class RedisSchedulerCache implements SchedulerCache {
     // A change published while loading may not be in what we read: use it, do not keep it.
     if ((this.generations.get(name) ?? 0) === generation) {
       const ttl = scheduler && this.isListening ? this.options.ttlMs : SHORT_TTL_MS;
-      this.entries.set(name, { scheduler, expiresAt: Date.now() + ttl });
+      this.entries.set(name, { scheduler, expiresAt: this.now() + ttl });
     }
     return scheduler;
   }

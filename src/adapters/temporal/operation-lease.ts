@@ -37,5 +37,8 @@ export function operationLeaseTtl(activities: readonly PendingActivity[]): strin
     return alive === undefined ? [] : [alive + timeout];
   });
   if (deadlines.length === 0) return undefined;
-  return new Date(Math.max(...deadlines)).toISOString().replace(/\.\d+Z$/, 'Z');
+  // Whole seconds, as Maestro writes it, rounded up: the lease never reads expired before
+  // Temporal would time the activity out.
+  const wholeSecond = Math.ceil(Math.max(...deadlines) / 1000) * 1000;
+  return new Date(wholeSecond).toISOString().replace(/\.\d+Z$/, 'Z');
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isSameProcessAlive } from './process-identity';
 import { listRoomIds, readRoom } from './room-directory';
 
-/** A local room whose room keeper still runs on this machine. */
+/** A local room still running on this machine: its keeper runs and has recorded no exit. */
 export interface LiveLocalRoom {
   scheduler: string;
   roomId: string;
@@ -26,6 +26,8 @@ export async function listLiveLocalRooms(stateDir: string): Promise<LiveLocalRoo
     for (const roomId of await listRoomIds(path.join(roomsDir, entry.name))) {
       const files = await readRoom(path.join(roomsDir, entry.name, roomId));
       const keeper = files?.keeper;
+      // The exit is the keeper's last write (it ends right after): the room is over already.
+      if (files?.exitCode !== undefined) continue;
       if (keeper && isSameProcessAlive(keeper.pid, keeper.startTime)) {
         live.push({ scheduler: entry.name, roomId });
       }
