@@ -107,6 +107,13 @@ const server = http.createServer((request, response) => {
 
 process.on('SIGUSR1', () => setStatus(status === 'occupied' ? 'ready' : 'occupied'));
 
+server.on('error', (error) => {
+  // Its host port held by another process (an outgoing connection can hold one inside the host's
+  // ephemeral range): said plainly, and the room ends; maestro replaces it on another port.
+  log('cannot listen', { port, error: error.code || String(error) });
+  process.exit(1);
+});
+
 server.listen(port, () => {
   log('listening', { port: server.address().port, scheduler });
   void room.ready();
