@@ -1,5 +1,9 @@
 import { readAutoscalerInputs } from '../src/app/autoscaler-inputs';
-import { askWebhookIfDue, type WebhookAskDeps } from '../src/app/autoscaler-webhook';
+import {
+  askWebhookIfDue,
+  type WebhookAsk,
+  type WebhookAskDeps,
+} from '../src/app/autoscaler-webhook';
 import type { HealthTimeouts } from '../src/domain/health/health-plan';
 import {
   countByStatus,
@@ -64,13 +68,14 @@ export function createHealthActivities(deps: HealthActivityDeps) {
     const now = new Date();
     const own = summaries.filter((room) => !room.isValidationRoom);
     const counts = countByStatus(own);
+    let asked: WebhookAsk | undefined;
     if (options.asksWebhook && deps.webhooks) {
       const occupancy = {
         counts,
         runningMatches: own.reduce((sum, room) => sum + room.runningMatches, 0),
         maxMatches: scheduler.matchAllocation.maxMatches,
       };
-      await askWebhookIfDue(
+      asked = await askWebhookIfDue(
         { ...deps.webhooks, autoscaler: deps.autoscaler },
         scheduler,
         occupancy,
@@ -83,7 +88,7 @@ export function createHealthActivities(deps: HealthActivityDeps) {
       scheduler,
       counts,
       now,
-      { recordsActivity: true, at: deps.autoscalingClock?.() },
+      { recordsActivity: true, at: deps.autoscalingClock?.(), snapshot: asked?.snapshot },
     );
     const decision = planHealth(scheduler, summaries, timeouts, now, inputs);
     return {

@@ -9,7 +9,7 @@ import { PolicyType, type WebhookParameters } from '../domain/autoscaling/polici
 import type { RoomStatus } from '../domain/game-room/status';
 import type { AutoscalerInputs } from '../domain/health/health-plan';
 import type { Scheduler } from '../domain/scheduler/scheduler';
-import type { AutoscalerState } from '../ports/autoscaler-state';
+import type { AutoscalerSnapshot, AutoscalerState } from '../ports/autoscaler-state';
 
 /** A webhook decision older than this many of its intervals no longer drives the plan. */
 export const WEBHOOK_STALE_INTERVALS = 3;
@@ -31,19 +31,24 @@ export interface AutoscalerReading {
  * `options.at` is the autoscaler's instant (the autoscaling clock; default `now`): schedules,
  * activity and idle times go by it, waiting allocations' deadlines by `now`. With
  * `recordsActivity`, rooms in use (or waiting allocations) record it as the last activity: the
- * idle time of scale to zero counts from the last plan that saw them.
+ * idle time of scale to zero counts from the last plan that saw them. `options.snapshot` is the
+ * autoscaler's memory already read at `now` (by `askWebhookIfDue`), read again when absent.
  */
 export async function readAutoscalerInputs(
   state: Pick<AutoscalerState, 'snapshot' | 'markActive'>,
   scheduler: Scheduler,
   counts: Readonly<Record<RoomStatus, number>>,
   now: Date,
-  options: { recordsActivity: boolean; at?: Date | undefined },
+  options: {
+    recordsActivity: boolean;
+    at?: Date | undefined;
+    snapshot?: AutoscalerSnapshot | undefined;
+  },
 ): Promise<AutoscalerReading> {
   const { autoscaling } = scheduler;
   if (!autoscaling?.enabled) return { inputs: {} };
   const at = options.at ?? now;
-  const snapshot = await state.snapshot(scheduler.name, now);
+  const snapshot = options.snapshot ?? (await state.snapshot(scheduler.name, now));
   const busy = isBusy(counts, snapshot.waiters);
   if (busy && options.recordsActivity) await state.markActive(scheduler.name, at);
   const lastActiveAt = busy

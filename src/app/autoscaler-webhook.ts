@@ -15,7 +15,11 @@ import {
 import type { Occupancy } from '../domain/health/autoscaling';
 import { availableOf } from '../domain/health/health-plan';
 import type { Scheduler } from '../domain/scheduler/scheduler';
-import type { AutoscalerState, StoredWebhookDecision } from '../ports/autoscaler-state';
+import type {
+  AutoscalerSnapshot,
+  AutoscalerState,
+  StoredWebhookDecision,
+} from '../ports/autoscaler-state';
 import type { AutoscalerWebhookMetrics, AutoscalingWebhook } from '../ports/autoscaling-webhook';
 import { isFresh, webhookInForce } from './autoscaler-inputs';
 
@@ -33,6 +37,12 @@ export interface WebhookAsk {
   isEvent: boolean;
   /** Epoch ms when the webhook is due next; absent when the policy in force is not a webhook. */
   nextCallAt?: number;
+  /**
+   * The autoscaler's memory as read at `now`, when nothing was stored since (the webhook was not
+   * due): the plan's inputs may be made from it (`readAutoscalerInputs`' `snapshot`) instead of
+   * a second read.
+   */
+  snapshot?: AutoscalerSnapshot;
 }
 
 /**
@@ -51,10 +61,11 @@ export async function askWebhookIfDue(
   const webhook = webhookInForce(scheduler, policyAt);
   if (!webhook || !scheduler.autoscaling) return { isEvent: false };
   const intervalMs = durationMs(webhook.interval, WEBHOOK_DEFAULTS.interval);
-  const { webhook: latest } = await deps.autoscaler.snapshot(scheduler.name, now);
+  const snapshot = await deps.autoscaler.snapshot(scheduler.name, now);
+  const { webhook: latest } = snapshot;
   const latestAt = latest ? Date.parse(latest.at) : undefined;
   if (latestAt !== undefined && latestAt <= now.getTime() && now.getTime() < latestAt + intervalMs)
-    return { isEvent: false, nextCallAt: latestAt + intervalMs };
+    return { isEvent: false, nextCallAt: latestAt + intervalMs, snapshot };
 
   const { min, max } = scheduler.autoscaling;
   const isLatestFresh = latest !== undefined && isFresh(webhook, latest.at, now);

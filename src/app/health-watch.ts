@@ -189,7 +189,7 @@ export class HealthWatch {
       scheduler,
       counts,
       new Date(now),
-      { recordsActivity: true, at: this.autoscalingNow() },
+      { recordsActivity: true, at: this.autoscalingNow(), snapshot: asked.snapshot },
     );
     const plan = planHealth(scheduler, rooms, this.deps.timeouts, new Date(now), autoscaler.inputs);
     const decision = this.debouncer.decide(plan, now);

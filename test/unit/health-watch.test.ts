@@ -338,8 +338,10 @@ describe('HealthWatch with a webhook policy', () => {
   /** The autoscaler's memory in memory, recording which decisions were stored as events. */
   function memoryState() {
     const stored: { decision: StoredWebhookDecision; isEvent: boolean }[] = [];
+    const reads = { snapshots: 0 };
     const state: HealthWatchDeps['autoscaler'] = {
       snapshot: () => {
+        reads.snapshots += 1;
         const latest = stored.at(-1)?.decision;
         return Promise.resolve({ waiters: 0, ...(latest && { webhook: latest }) });
       },
@@ -353,7 +355,7 @@ describe('HealthWatch with a webhook policy', () => {
           stored.map(({ decision: { at, desired, source } }) => ({ at, desired, source })),
         ),
     };
-    return { state, stored };
+    return { state, stored, reads };
   }
 
   function webhookScheduler(fallback: unknown) {
@@ -379,7 +381,7 @@ describe('HealthWatch with a webhook policy', () => {
   }
 
   function setUp(answers: WebhookOutcome[], fallback: unknown = { type: 'keep' }) {
-    const { state, stored } = memoryState();
+    const { state, stored, reads } = memoryState();
     const calls: unknown[] = [];
     const webhook: AutoscalingWebhook = {
       call: (call) => {
@@ -395,7 +397,7 @@ describe('HealthWatch with a webhook policy', () => {
       webhook,
       roomChanges: () => Promise.resolve(1),
     });
-    return { watch, calls, stored, clock, nudges };
+    return { watch, calls, stored, clock, nudges, reads };
   }
 
   const answer = (desired: number): WebhookOutcome => ({
@@ -419,6 +421,18 @@ describe('HealthWatch with a webhook policy', () => {
       ['webhook', true],
       ['webhook', false],
     ]);
+  });
+
+  it('reads the autoscaler state once when the webhook is not due, again after a call stored its answer', async () => {
+    const { watch, clock, reads } = setUp([answer(2)]);
+
+    await watch.evaluate(); // due: the call's decision is stored, then read for the plan
+    const afterCall = reads.snapshots;
+    clock.now += 5_000;
+    await watch.evaluate(true); // not due: the read that says so is the plan's
+    const notDue = reads.snapshots - afterCall;
+
+    expect([afterCall, notDue]).toEqual([2, 1]);
   });
 
   it('nudges when the source or the problem changes, even with no room to change', async () => {
