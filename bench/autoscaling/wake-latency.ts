@@ -19,7 +19,7 @@ import type { ModuleName } from '../../src/config/load';
 import { startBenchCluster } from '../support/kube-bench-cluster';
 import { commandLine, machineInfo, round, setting, sleep, writeResult } from '../support/results';
 import { RoomPinger } from '../support/room-pinger';
-import { ALLOCATION_POLL } from '../../src/app/rooms-allocation';
+import { ALLOCATION_POLL } from '../../src/app/allocation-waiters';
 import { benchDirectory, benchScheduler, percentile, startStack } from '../support/stack';
 
 const RUNS = setting('BENCH_RUNS', 20);

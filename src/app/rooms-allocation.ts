@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { allocateWaitOf } from '../domain/autoscaling/allocate-wait';
 import { DomainError, ErrorCode } from '../domain/errors';
 import { NoReadyRoomError } from '../domain/game-room/errors';
@@ -9,6 +8,7 @@ import type { AutoscalerState } from '../ports/autoscaler-state';
 import type { Runtime } from '../ports/runtime';
 import type { RoomStore } from '../ports/room-store';
 import type { SchedulerCache } from '../ports/scheduler-cache';
+import { AllocationWaiters } from './allocation-waiters';
 import type { CoalescedNudges } from './coalesced-nudges';
 
 /** A room handed to a matchmaker, with where players reach it. */
@@ -40,22 +40,25 @@ export interface AllocateOptions {
   signal?: AbortSignal;
 }
 
-/** Polling of a waiting allocation: 50 ms, then every 100 ms; the scheduler re-nudged every 10 s. */
-export const ALLOCATION_POLL = { firstMs: 50, maxMs: 100, renudgeMs: 10_000 } as const;
-
 /** Allocation (POST …/rooms/allocate) and the deprecated address lookup (GET …/address). */
 export class RoomsAllocation {
   private readonly now: () => number;
+  /** This process's waiting allocations, served oldest first by one poll per scheduler. */
+  private readonly waiters: AllocationWaiters<AllocatedRoom>;
 
   constructor(private readonly deps: RoomsAllocationDeps) {
     this.now = deps.now ?? Date.now;
+    this.waiters = new AllocationWaiters({
+      now: this.now,
+      nudge: (scheduler) => void deps.waiting?.nudges.nudge(scheduler),
+    });
   }
 
   /**
    * Takes a ready room of the scheduler (atomically: concurrent callers never get the same room).
    * When none is ready and the allocation may wait, it registers as a waiter (the autoscaler adds
-   * a room for each), nudges the scheduler's health controller and takes the first room that
-   * turns ready. Throws NOT_FOUND for an unknown scheduler and `NoReadyRoomError`
+   * a room for each), nudges the scheduler's health controller and waits in line: rooms that turn
+   * ready go to this process's waiters oldest first. Throws NOT_FOUND for an unknown scheduler and `NoReadyRoomError`
    * (RESOURCE_EXHAUSTED) when no room is ready (after the wait, or the caller going away).
    */
   async allocate(schedulerName: string, options: AllocateOptions = {}): Promise<AllocatedRoom> {
@@ -99,23 +102,7 @@ export class RoomsAllocation {
     await waiting.autoscaler.addWaiter(scheduler.name, waiterId, new Date(deadline));
     try {
       void waiting.nudges.nudge(scheduler.name);
-      let pauseMs: number = ALLOCATION_POLL.firstMs;
-      let nudgedAt = this.now();
-      for (;;) {
-        const remaining = deadline - this.now();
-        if (remaining <= 0 || signal?.aborted) return undefined;
-        await sleep(Math.min(pauseMs, remaining), undefined, signal ? { signal } : {}).catch(
-          () => undefined, // aborted: the loop ends at its next check
-        );
-        if (signal?.aborted) return undefined;
-        const room = await this.take(scheduler);
-        if (room) return room;
-        pauseMs = Math.min(pauseMs * 2, ALLOCATION_POLL.maxMs);
-        if (this.now() - nudgedAt >= ALLOCATION_POLL.renudgeMs) {
-          nudgedAt = this.now();
-          void waiting.nudges.nudge(scheduler.name);
-        }
-      }
+      return await this.waiters.wait(scheduler.name, () => this.take(scheduler), deadline, signal);
     } finally {
       // A failed removal must not lose a room already taken: the waiter expires at its deadline.
       await waiting.autoscaler.removeWaiter(scheduler.name, waiterId).catch(() => undefined);
