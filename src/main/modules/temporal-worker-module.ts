@@ -75,7 +75,7 @@ export function temporalWorkerModule(
       taskQueue: options.taskQueue,
       workflowBundle: await resources.workflowBundle(),
       activities: options.activities,
-      shutdownGraceTime: '10s',
+      shutdownGraceTime: SHUTDOWN_GRACE_MS,
       // Workflow cache: sized by MAESTRO_WORKFLOW_CACHE_SIZE, not by the SDK's default (which
       // follows the host's memory). Fewer in-flight workflow tasks than cached workflows, as the
       // SDK requires.
@@ -160,8 +160,19 @@ export function temporalWorkerModule(
     },
     async stop() {
       if (worker && running) {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
+        const draining = worker;
+        if (draining.getState() === 'RUNNING') draining.shutdown();
+        // Past the grace time every activity was told to stop: still draining then is worth a
+        // line saying what is left (the process's shutdown timeout ends it otherwise unexplained).
+        const slow = setTimeout(
+          () => log.warn({ status: drainStatus(draining) }, 'temporal worker still draining'),
+          SHUTDOWN_GRACE_MS + DRAIN_WARNING_AFTER_GRACE_MS,
+        );
+        try {
+          await running;
+        } finally {
+          clearTimeout(slow);
+        }
         stopFollowing();
         log.info('temporal worker drained');
       }
@@ -171,6 +182,24 @@ export function temporalWorkerModule(
 }
 
 const RESTART_DELAY_MS = 5_000;
+
+/** In-flight activities get this long to finish once the worker stops; then they are cancelled. */
+const SHUTDOWN_GRACE_MS = 10_000;
+/** A drain still going this long after the grace time is logged with what is left. */
+const DRAIN_WARNING_AFTER_GRACE_MS = 5_000;
+
+/** What a draining worker still holds, for the log. */
+function drainStatus(worker: Worker) {
+  const status = worker.getStatus();
+  return {
+    state: status.runState,
+    activities: status.numInFlightNonLocalActivities,
+    localActivities: status.numInFlightLocalActivities,
+    heartbeatingActivities: status.numHeartbeatingActivities,
+    workflowActivations: status.numInFlightWorkflowActivations,
+    cachedWorkflows: status.numCachedWorkflows,
+  };
+}
 
 /** Workflow tasks a worker runs at once: the SDK's default (40), within the cache. */
 const WORKFLOW_TASK_SLOTS = 40;
