@@ -10,9 +10,11 @@ const { bundleWorkflowCode } = require('@temporalio/worker');
 const dist = path.join(__dirname, '..', 'dist');
 const workflowsPath = path.join(dist, 'workflows', 'index.js');
 const tracingInterceptors = path.join(dist, 'workflows', 'tracing-interceptors.js');
+// Keeps a sealed failure sealed when a workflow fails with it (workflows/failure-converter.ts).
+const failureConverterPath = path.join(dist, 'workflows', 'failure-converter.js');
 
 async function write(file, options) {
-  const { code } = await bundleWorkflowCode({ workflowsPath, ...options });
+  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, ...options });
   fs.writeFileSync(path.join(dist, file), code);
   console.log(`${file} written (${(code.length / 1024).toFixed(0)} KiB)`);
 }

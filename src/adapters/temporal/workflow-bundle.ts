@@ -21,6 +21,8 @@ const PREBUILT_BUNDLES = {
 export const TRACING_WORKFLOW_INTERCEPTORS =
   require.resolve('../../../workflows/tracing-interceptors');
 const WORKFLOWS_ENTRY = require.resolve('../../../workflows');
+/** The bundle's failure converter: keeps a sealed failure sealed (workflows/failure-converter). */
+export const WORKFLOW_FAILURE_CONVERTER = require.resolve('../../../workflows/failure-converter');
 /** What a bundle made from the sources is made of: the code and the locked dependencies. */
 const BUNDLE_INPUTS = ['src', 'workflows', 'package.json', 'package-lock.json'];
 /** Bundles of other source states kept beside the newest (several checkouts, branches). */
@@ -52,6 +54,7 @@ export async function loadWorkflowBundle(
   log.info({ entry: WORKFLOWS_ENTRY, isTraced }, 'bundling workflow code');
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_ENTRY,
+    failureConverterPath: WORKFLOW_FAILURE_CONVERTER,
     ...(isTraced && { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] }),
     logger: toTemporalLogger(log.child({ component: 'workflow-bundler' })),
   });
