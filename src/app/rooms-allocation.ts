@@ -4,6 +4,7 @@ import { DomainError, ErrorCode } from '../domain/errors';
 import { NoReadyRoomError } from '../domain/game-room/errors';
 import type { RoomAddress } from '../domain/game-room/instance';
 import type { Scheduler } from '../domain/scheduler/scheduler';
+import type { AllocationWaitMetrics, AllocationWaitOutcome } from '../ports/allocation-metrics';
 import type { AutoscalerState } from '../ports/autoscaler-state';
 import type { Runtime } from '../ports/runtime';
 import type { RoomStore } from '../ports/room-store';
@@ -20,6 +21,8 @@ export interface AllocatedRoom extends RoomAddress {
 export interface AllocationWaiting {
   autoscaler: Pick<AutoscalerState, 'addWaiter' | 'removeWaiter'>;
   nudges: Pick<CoalescedNudges, 'nudge'>;
+  /** Counts the waits as they end, by outcome. */
+  metrics?: AllocationWaitMetrics;
 }
 
 export interface RoomsAllocationDeps {
@@ -98,11 +101,26 @@ export class RoomsAllocation {
     signal: AbortSignal | undefined,
   ): Promise<AllocatedRoom | undefined> {
     const waiterId = randomUUID();
-    const deadline = this.now() + waitMs;
+    const startedAt = this.now();
+    const deadline = startedAt + waitMs;
+    const ended = (outcome: AllocationWaitOutcome) =>
+      waiting.metrics?.allocationWaited({
+        game: scheduler.game,
+        scheduler: scheduler.name,
+        outcome,
+        durationMs: this.now() - startedAt,
+      });
     await waiting.autoscaler.addWaiter(scheduler.name, waiterId, new Date(deadline));
     try {
       void waiting.nudges.nudge(scheduler.name);
-      return await this.waiters.wait(scheduler.name, () => this.take(scheduler), deadline, signal);
+      const room = await this.waiters
+        .wait(scheduler.name, () => this.take(scheduler), deadline, signal)
+        .catch((error: unknown) => {
+          ended('failed');
+          throw error;
+        });
+      ended(room ? 'served' : signal?.aborted ? 'gone' : 'expired');
+      return room;
     } finally {
       // A failed removal must not lose a room already taken: the waiter expires at its deadline.
       await waiting.autoscaler.removeWaiter(scheduler.name, waiterId).catch(() => undefined);

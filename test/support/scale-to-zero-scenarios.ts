@@ -29,6 +29,19 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
     const name = (label: string) => `stz-${label}-${harness.suffix}`;
     const liveRooms = async (scheduler: string) =>
       (await harness.rooms.listRooms(scheduler)).filter((room) => room.status !== 'terminating');
+    /** The Rooms API's count of the scheduler's waits that ended with `outcome`. */
+    const waitsEnded = async (scheduler: string, outcome: string) => {
+      const text = await harness.system!.registry.metrics();
+      const line = text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('maestro_rooms_api_allocation_waits_total{') &&
+            l.includes(`scheduler="${scheduler}"`) &&
+            l.includes(`outcome="${outcome}"`),
+        );
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
 
     let grpcAddress = '';
     beforeAll(async () => {
@@ -110,6 +123,7 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
       }
       const state = new RedisAutoscalerState(harness.redis);
       expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0);
+      expect(await waitsEnded(scheduler, 'served')).toBe(3);
       // The wake went through the health controller, which saw the waiters and added rooms.
       const { finished } = await harness.queue.list(scheduler);
       const histories = await Promise.all(
@@ -163,6 +177,7 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
       expect(answer.elapsedMs).toBeLessThan(10_000); // the request's 1 s, not the scheduler's 30 s
       const state = new RedisAutoscalerState(harness.redis);
       expect((await state.snapshot(scheduler, new Date())).waiters).toBe(0);
+      expect(await waitsEnded(scheduler, 'expired')).toBe(1);
     });
 
     it('stops waiting, its waiter gone, when the matchmaker closes the connection', async () => {
@@ -187,6 +202,7 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
         10_000,
         50,
       );
+      expect(await waitsEnded(scheduler, 'gone')).toBe(1);
     });
 
     it('stops waiting, its waiter gone, when a gRPC call passes its deadline', async () => {
@@ -207,6 +223,7 @@ export function describeScaleToZero(runtimeKind: 'local' | 'kubernetes') {
         10_000,
         50,
       );
+      expect(await waitsEnded(scheduler, 'gone')).toBe(1);
     });
 
     it('answers 400 naming the field for a wait that is not a duration or longer than 2m', async () => {

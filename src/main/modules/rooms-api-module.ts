@@ -1,4 +1,5 @@
 import { PrometheusHttpMetrics } from '../../adapters/metrics/prometheus-http-metrics';
+import { PrometheusAllocationMetrics } from '../../adapters/metrics/prometheus-allocation-metrics';
 import { buildRoomsGrpcServer } from '../../api/rooms/grpc-server';
 import { buildRoomsHttpApp } from '../../api/rooms/http-routes';
 import { RoomAuthenticator } from '../../api/rooms/room-auth';
@@ -56,6 +57,7 @@ export function roomsApiModule(deps: ModuleDeps): Module {
           },
           log,
         ),
+        metrics: new PrometheusAllocationMetrics(registry),
       },
     }),
     auth: new RoomAuthenticator(config.rooms.auth),
