@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { Pool } from 'pg';
 import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
+import { SEVERAL_AUTHORIZATIONS } from '../../src/api/shared/authorization';
 import { generateApiKey, type NewApiKey } from '../../src/app/api-key-secrets';
 import { Role } from '../../src/domain/access/principal';
 import { MAX_SUBJECT_LENGTH, subjectProblem } from '../../src/domain/access/subject';
@@ -264,6 +265,12 @@ describe('Management API under bad credentials and odd headers', () => {
 
           const parserRefused = values.find(isParserRefused);
           expectRefused(answer, parserRefused ?? values[0]!, values);
+          // Several values are refused as such, before any of them is read.
+          if (!parserRefused) {
+            expect((answer.body as { message: string }).message).toBe(
+              `unauthenticated: ${SEVERAL_AUTHORIZATIONS}`,
+            );
+          }
         },
       ),
       fuzzSettings(100),

@@ -3,6 +3,7 @@
  * composition root with MAESTRO_AUTH_REQUIRED and an identity provider served by the test: HTTP and
  * native gRPC alike, on real PostgreSQL and Temporal.
  */
+import { request as httpRequest } from 'node:http';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Pool } from 'pg';
 import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
@@ -74,6 +75,34 @@ describe('Management API with access control on', () => {
           body: { code: 16, message: `unauthenticated: ${reason}`, details: [] },
         });
       }
+    });
+
+    it('answers 401 to several authorization headers, even when the first alone is valid', async () => {
+      const valid = await token([`viewer:${gameA}`]);
+      // fetch would join them into one header; node:http sends them as they are listed.
+      const answer = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const request = httpRequest(`${api.baseUrl}/schedulers`, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown }),
+          );
+        });
+        request.setHeader('authorization', [valid, 'Bearer another']);
+        request.on('error', reject);
+        request.end();
+      });
+
+      expect((await http('GET', '/schedulers', valid)).status).toBe(200);
+      expect(answer).toEqual({
+        status: 401,
+        body: {
+          code: 16,
+          message:
+            'unauthenticated: several authorization values: send exactly one `authorization: Bearer <credential>`',
+          details: [],
+        },
+      });
     });
 
     it('keeps the internal port (health, readiness, metrics) open', async () => {

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { API_KEY_PREFIX } from '../../src/domain/access/api-key';
 import { MISSING_CREDENTIAL } from '../../src/api/shared/authenticate';
+import { SEVERAL_AUTHORIZATIONS } from '../../src/api/shared/authorization';
 
 /** A bad credential: the `authorization` value to send, or a token to sign first. */
 export type BadCredential =
@@ -160,6 +161,7 @@ export const hugeBearer = (length: number): fc.Arbitrary<string> =>
 /** Every reason a refused credential may be given (after `unauthenticated: `). */
 const REASONS: readonly string[] = [
   MISSING_CREDENTIAL,
+  SEVERAL_AUTHORIZATIONS,
   'malformed authorization: expected `Bearer <credential>`',
   'unrecognized credential: neither an API key nor a JSON Web Token (header.payload.signature)',
   'malformed API key: expected mk_<id>_<secret>',

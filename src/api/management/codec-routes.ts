@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DomainError, ErrorCode } from '../../domain/errors';
+import { httpAuthorization, type Authorization } from '../shared/authorization';
 import { MalformedRequestError } from '../shared/malformed-request-error';
 
 export const CODEC_PATH = '/codec';
@@ -21,7 +22,7 @@ export type CodecAction = 'encode' | 'decode';
  * `action`, else throws a `DomainError` (UNAUTHENTICATED → 401, PERMISSION_DENIED → 403).
  */
 export type CodecAuthorizer = (
-  authorization: string | undefined,
+  authorization: Authorization,
   call: { action: CodecAction; peer: string },
 ) => Promise<void>;
 
@@ -68,7 +69,7 @@ async function transform(
   request: FastifyRequest,
   options: CodecRoutesOptions,
 ): Promise<JsonPayload[]> {
-  await options.authorize(request.headers.authorization, { action, peer: request.ip });
+  await options.authorize(httpAuthorization(request.raw), { action, peer: request.ip });
   const namespace = request.headers['x-namespace'];
   if (typeof namespace === 'string' && namespace !== '' && namespace !== options.namespace) {
     throw new DomainError(

@@ -12,6 +12,7 @@ import {
   UpdateRoomWithPingRequestSchema,
   type UpdateRoomWithPingResponse,
 } from '../../gen/api/v1/rooms_pb';
+import { httpAuthorization } from '../shared/authorization';
 import { createHttpApp } from '../shared/http-app';
 import { SamplingClass } from '../shared/request-tracing';
 import { httpBindingOf, type HttpBinding } from '../shared/http-bindings';
@@ -48,7 +49,7 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsApiDeps): v
       deps.auth.check(
         params.scheduler_name ?? '',
         params.room_name ?? '',
-        request.headers.authorization,
+        httpAuthorization(request.raw),
       );
       done();
     } catch (error) {

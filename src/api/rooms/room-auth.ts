@@ -1,6 +1,11 @@
 import type { DescMethod, Message } from '@bufbuild/protobuf';
 import { RoomAuthenticationError } from '../../domain/game-room/errors';
 import { isRoomToken } from '../../app/rooms-token';
+import {
+  SEVERAL_AUTHORIZATIONS,
+  singleAuthorization,
+  type Authorization,
+} from '../shared/authorization';
 
 export interface RoomAuthConfig {
   /** When false (the default), requests are not checked. */
@@ -30,8 +35,12 @@ export class RoomAuthenticator {
   }
 
   /** Throws RoomAuthenticationError unless the call may go on. */
-  check(scheduler: string, roomId: string, authorization: string | undefined): void {
+  check(scheduler: string, roomId: string, sent: Authorization): void {
     if (!this.config.isRequired) return;
+    const authorization = singleAuthorization(
+      sent,
+      () => new RoomAuthenticationError(scheduler, roomId, SEVERAL_AUTHORIZATIONS),
+    );
     const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (token === undefined) {
       throw new RoomAuthenticationError(
@@ -46,7 +55,7 @@ export class RoomAuthenticator {
   }
 
   /** `check` for a decoded request of a room-scoped RPC (native gRPC). */
-  checkMessage(method: DescMethod, request: Message, authorization: string | undefined): void {
+  checkMessage(method: DescMethod, request: Message, authorization: Authorization): void {
     if (!this.config.isRequired || !RoomAuthenticator.isRoomScoped(method)) return;
     const { schedulerName, roomName } = request as unknown as {
       schedulerName: string;

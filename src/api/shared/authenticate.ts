@@ -9,6 +9,7 @@ import type { Principal } from '../../domain/access/principal';
 import { subjectProblem } from '../../domain/access/subject';
 import { DomainError } from '../../domain/errors';
 import type { CredentialVerifier } from '../../ports/credential-verifier';
+import { SEVERAL_AUTHORIZATIONS, singleAuthorization, type Authorization } from './authorization';
 
 const BEARER = /^bearer +(\S+) *$/i;
 
@@ -17,7 +18,11 @@ export const MISSING_CREDENTIAL =
   'missing credential: send `authorization: Bearer <API key or OpenID Connect token>`';
 
 /** The bearer credential of an `authorization` value; throws AuthenticationError otherwise. */
-export function bearerCredential(authorization: string | undefined): string {
+export function bearerCredential(sent: Authorization): string {
+  const authorization = singleAuthorization(
+    sent,
+    () => new AuthenticationError(SEVERAL_AUTHORIZATIONS),
+  );
   if (authorization === undefined || authorization.trim() === '') {
     throw new AuthenticationError(MISSING_CREDENTIAL);
   }
@@ -35,7 +40,7 @@ export class Authenticator {
     private readonly log: Logger,
   ) {}
 
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  async authenticate(authorization: Authorization): Promise<Principal> {
     const credential = bearerCredential(authorization);
     const verifier = this.verifiers.find((candidate) => candidate.recognizes(credential));
     if (!verifier) {

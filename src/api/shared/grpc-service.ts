@@ -18,6 +18,7 @@ import {
   type ServerUnaryCall,
   type ServiceDefinition,
 } from '@grpc/grpc-js';
+import { grpcAuthorization } from './authorization';
 import type { WireError } from './error-mapping';
 import type { CallContext } from './unary-service';
 
@@ -74,11 +75,7 @@ export function grpcClientDefinition(service: DescService): ServiceDefinition {
 
 /** What an RPC may know of the gRPC call besides its message. */
 export function grpcCallContext(call: ServerUnaryCall<unknown, unknown>): CallContext {
-  const [authorization] = call.metadata.get('authorization');
-  return {
-    authorization: typeof authorization === 'string' ? authorization : undefined,
-    peer: call.getPeer(),
-  };
+  return { authorization: grpcAuthorization(call.metadata), peer: call.getPeer() };
 }
 
 /** What a gRPC server answers for an error: its code and message, `retry-after` as a trailer. */

@@ -6,6 +6,7 @@ import {
   type Message,
 } from '@bufbuild/protobuf';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { httpAuthorization } from './authorization';
 import type { HttpBinding } from './http-bindings';
 import { decodeJsonMessage, fieldByJsonKey, isJsonObject } from './json-request';
 import { MalformedRequestError } from './malformed-request-error';
@@ -26,7 +27,7 @@ const asRecord = (value: unknown): Record<string, unknown> =>
 /** What an RPC may know of the HTTP call besides its message. */
 export const httpCallContext = (request: FastifyRequest): CallContext => ({
   jsonBody: request.body,
-  authorization: request.headers.authorization,
+  authorization: httpAuthorization(request.raw),
   peer: request.ip,
 });
 

@@ -14,14 +14,15 @@ import {
 } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import type { Principal } from '../../domain/access/principal';
+import type { Authorization } from './authorization';
 import { checkRequestText, textFieldsOf } from './request-text';
 
 /** What a handler may know about the call besides its request message. */
 export interface CallContext {
   /** The request body as parsed from JSON, when the call came over HTTP (presence of fields). */
   readonly jsonBody?: unknown;
-  /** The `authorization` HTTP header or gRPC metadata value, as sent. */
-  readonly authorization?: string;
+  /** The `authorization` HTTP header or gRPC metadata value, as sent (several: an array). */
+  readonly authorization?: Authorization;
   /** The caller's address as the listener saw it (`10.0.0.7`, `ipv6:[::1]:5301`…). */
   readonly peer?: string;
   /** The authenticated caller, once access control has verified its credential. */
