@@ -8,7 +8,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Pool } from 'pg';
 import pino from 'pino';
 import { freePort } from '../../scripts/local-infra/paths';
 import {
@@ -19,7 +18,7 @@ import {
 } from '../../scripts/local-infra/postgres';
 import { migrate } from '../../src/adapters/postgres/migrate';
 import { fastShutdown, timedCall, type TimedAnswer } from '../support/chaos-outages';
-import { sharedInfra, uniqueSuffix } from '../support/infra';
+import { sharedInfra, uniqueSuffix, testPool } from '../support/infra';
 import { waitFor } from '../support/maestro-process';
 import { startMaestroProcess, type MaestroSystemProcess } from '../support/maestro-system-process';
 import { eventually } from '../support/runtime-contract';
@@ -50,7 +49,7 @@ describe('scheduler creates and patches while PostgreSQL restarts', () => {
     };
     postgres = await startPostgres(options);
     const url = await ensureDatabase(postgres.adminUrl, 'maestro');
-    const pool = new Pool({ connectionString: url });
+    const pool = testPool(url, 10);
     await migrate(pool, pino({ level: 'silent' }));
     await pool.end();
     const roomsApiPort = await freePort();

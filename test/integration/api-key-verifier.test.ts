@@ -7,7 +7,7 @@ import { ApiKeyVerifier } from '../../src/app/api-key-verifier';
 import type { Grant } from '../../src/domain/access/principal';
 import { ErrorCode } from '../../src/domain/errors';
 import type { ApiKeyStore } from '../../src/ports/api-key-store';
-import { createTestDatabase } from '../support/infra';
+import { createTestDatabase, testPool } from '../support/infra';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
@@ -16,7 +16,7 @@ const verifiers: ApiKeyVerifier[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new Pool({ connectionString: database.url, max: 4 });
+  pool = testPool(database.url, 4);
   store = new PostgresApiKeyStore(pool);
 });
 

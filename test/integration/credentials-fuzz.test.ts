@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
 import { SEVERAL_AUTHORIZATIONS } from '../../src/api/shared/authorization';
 import { generateApiKey, type NewApiKey } from '../../src/app/api-key-secrets';
@@ -43,6 +43,7 @@ import {
   startSecuredManagementApi,
   type SecuredManagementApi,
 } from '../support/secured-management-api';
+import { testPool } from '../support/infra';
 
 /** An odd subject a token may carry: any Unicode, up to the longest accepted. */
 const oddSubject = fc
@@ -187,7 +188,7 @@ describe('Management API under bad credentials and odd headers', () => {
     });
     api = await startSecuredManagementApi(harness);
     grpc = grpcClient(SchedulersService, api.grpcAddress);
-    pool = new Pool({ connectionString: harness.database.url, max: 2 });
+    pool = testPool(harness.database.url, 2);
     viewerKey = generateApiKey('');
     await new PostgresApiKeyStore(pool).create({
       id: viewerKey.id,

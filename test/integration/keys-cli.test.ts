@@ -1,9 +1,9 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { ensureDatabase } from '../../scripts/local-infra/postgres';
 import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
 import { ApiKeyVerifier } from '../../src/app/api-key-verifier';
 import { ErrorCode } from '../../src/domain/errors';
-import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, sharedInfra, uniqueSuffix, testPool } from '../support/infra';
 import { runMaestro } from '../support/maestro-process';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -12,7 +12,7 @@ let store: PostgresApiKeyStore;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new Pool({ connectionString: database.url, max: 2 });
+  pool = testPool(database.url, 2);
   store = new PostgresApiKeyStore(pool);
 });
 

@@ -1,6 +1,7 @@
-import { Client, Pool } from 'pg';
+import type { Pool } from 'pg';
+import { Client } from 'pg';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
-import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, sharedInfra, uniqueSuffix, testPool } from '../support/infra';
 import { runMaestro } from '../support/maestro-process';
 import { maestroV1Container, maestroV1Yaml } from '../support/maestro-v1-yaml';
 
@@ -105,7 +106,7 @@ const CASUAL_YAML = maestroV1Yaml({ Autoscaling: null, Forwarders: null, RoomsRe
 
 beforeAll(async () => {
   target = await createTestDatabase();
-  pool = new Pool({ connectionString: target.url, max: 2 });
+  pool = testPool(target.url, 2);
   store = new PostgresSchedulerStore(pool);
   await admin(`CREATE DATABASE "${maestroDatabase}"`);
   const url = new URL(sharedInfra().postgresAdminUrl);

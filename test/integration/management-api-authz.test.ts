@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
 import { generateApiKey } from '../../src/app/api-key-secrets';
 import type { Grant } from '../../src/domain/access/principal';
@@ -20,6 +20,7 @@ import {
   startSecuredManagementApi,
   type SecuredManagementApi,
 } from '../support/secured-management-api';
+import { testPool } from '../support/infra';
 
 describe('Management API with access control on', () => {
   const harness = new OperationsHarness();
@@ -260,7 +261,7 @@ describe('Management API with access control on', () => {
     let keys: PostgresApiKeyStore;
 
     beforeAll(() => {
-      pool = new Pool({ connectionString: harness.maestroEnvironment()['MAESTRO_POSTGRES_URL'] });
+      pool = testPool(harness.database.url);
       keys = new PostgresApiKeyStore(pool);
     });
     afterAll(() => pool.end());

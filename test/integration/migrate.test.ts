@@ -1,9 +1,9 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import pino from 'pino';
 import { migrate, MigrationChecksumError } from '../../src/adapters/postgres/migrate';
 import { migrations } from '../../src/adapters/postgres/migrations';
 import { ensureDatabase } from '../../scripts/local-infra/postgres';
-import { sharedInfra, uniqueSuffix } from '../support/infra';
+import { sharedInfra, uniqueSuffix, testPool } from '../support/infra';
 import { runMaestro } from '../support/maestro-process';
 
 const log = pino({ level: 'silent' });
@@ -14,7 +14,7 @@ async function emptyDatabase(): Promise<string> {
 }
 
 async function withPool<T>(url: string, use: (pool: Pool) => Promise<T>): Promise<T> {
-  const pool = new Pool({ connectionString: url, max: 2 });
+  const pool = testPool(url, 2);
   try {
     return await use(pool);
   } finally {
@@ -56,7 +56,7 @@ describe('maestro migrate', () => {
 
   it('applies each migration exactly once when several runs race', async () => {
     const url = await emptyDatabase();
-    const pools = [0, 1, 2, 3].map(() => new Pool({ connectionString: url, max: 1 }));
+    const pools = [0, 1, 2, 3].map(() => testPool(url, 1));
 
     try {
       const applied = await Promise.all(pools.map((pool) => migrate(pool, log)));

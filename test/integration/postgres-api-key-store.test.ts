@@ -1,8 +1,8 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { PostgresApiKeyStore } from '../../src/adapters/postgres/postgres-api-key-store';
 import { generateApiKey } from '../../src/app/api-key-secrets';
 import { ErrorCode } from '../../src/domain/errors';
-import { createTestDatabase } from '../support/infra';
+import { createTestDatabase, testPool } from '../support/infra';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
@@ -10,7 +10,7 @@ let store: PostgresApiKeyStore;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new Pool({ connectionString: database.url, max: 4 });
+  pool = testPool(database.url, 4);
   store = new PostgresApiKeyStore(pool);
 });
 

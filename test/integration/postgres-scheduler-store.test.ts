@@ -1,9 +1,9 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
 import { ErrorCode } from '../../src/domain/errors';
 import type { Scheduler } from '../../src/domain/scheduler/scheduler';
 import { validateScheduler } from '../../src/domain/scheduler/validation';
-import { createTestDatabase, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, uniqueSuffix, testPool } from '../support/infra';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
@@ -11,7 +11,7 @@ let store: PostgresSchedulerStore;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  pool = new Pool({ connectionString: database.url, max: 10 });
+  pool = testPool(database.url, 10);
   store = new PostgresSchedulerStore(pool);
 });
 

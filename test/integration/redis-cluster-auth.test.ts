@@ -5,7 +5,6 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { Pool } from 'pg';
 import pino from 'pino';
 import {
   startRedisCluster,
@@ -21,7 +20,7 @@ import {
 } from '../../src/adapters/redis/redis-scheduler-cache';
 import { createSubscriber } from '../../src/adapters/redis/subscriber';
 import { createRedisClient } from '../../src/adapters/redis/client';
-import { createTestDatabase, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, uniqueSuffix, testPool } from '../support/infra';
 import { connectRedis } from '../support/redis-targets';
 import { eventually } from '../support/runtime-contract';
 import { testScheduler } from '../support/test-scheduler';
@@ -60,7 +59,7 @@ describe('a Redis Cluster that requires a password', () => {
     const config = { mode: 'cluster' as const, nodes: cluster.seeds, password: PASSWORD };
     const redis = await connectRedis(config, keyPrefix);
     const database = await createTestDatabase();
-    const pool = new Pool({ connectionString: database.url, max: 2 });
+    const pool = testPool(database.url, 2);
     const schedulers = new PostgresSchedulerStore(pool);
     const cache = new RedisSchedulerCache(
       schedulers,

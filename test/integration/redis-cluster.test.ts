@@ -6,7 +6,6 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { Pool } from 'pg';
 import pino from 'pino';
 import { Cluster } from 'ioredis';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
@@ -23,7 +22,7 @@ import {
   withNode,
   type RunningRedisCluster,
 } from '../../scripts/local-infra/redis-cluster';
-import { createTestDatabase, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, uniqueSuffix, testPool } from '../support/infra';
 import { describePortAllocatorBehaviour } from '../support/port-allocator-behaviour';
 import { connectRedis } from '../support/redis-targets';
 import { describeRoomStoreBehaviour } from '../support/room-store-behaviour';
@@ -84,7 +83,7 @@ describe('maestro on a Redis Cluster', () => {
 
   it('reloads a scheduler in every process on its invalidation (cluster pub/sub)', async () => {
     const database = await createTestDatabase();
-    const pool = new Pool({ connectionString: database.url, max: 2 });
+    const pool = testPool(database.url, 2);
     const store = new PostgresSchedulerStore(pool);
     const keyPrefix = `it-cluster-cache-${uniqueSuffix()}:`;
     const config = { ...connection(), keyPrefix };
@@ -122,7 +121,7 @@ describe('maestro on a Redis Cluster', () => {
 describe('the scheduler cache on a Redis Cluster when the node it listens on dies', () => {
   it('subscribes on another node, drops what it kept, and receives invalidations again', async () => {
     const database = await createTestDatabase();
-    const pool = new Pool({ connectionString: database.url, max: 2 });
+    const pool = testPool(database.url, 2);
     const store = new PostgresSchedulerStore(pool);
     const keyPrefix = `it-cluster-resub-${uniqueSuffix()}:`;
     const redis = await connectRedis(connection(), keyPrefix);

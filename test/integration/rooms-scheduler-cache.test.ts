@@ -3,7 +3,7 @@
  * every process within milliseconds of the invalidation (Redis pub/sub), not minutes.
  */
 import type { Redis } from 'ioredis';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import pino from 'pino';
 import { PostgresSchedulerStore } from '../../src/adapters/postgres/postgres-scheduler-store';
 import {
@@ -11,7 +11,7 @@ import {
   RedisSchedulerCacheInvalidator,
 } from '../../src/adapters/redis/redis-scheduler-cache';
 import type { Scheduler } from '../../src/domain/scheduler/scheduler';
-import { createTestDatabase, uniqueSuffix } from '../support/infra';
+import { createTestDatabase, uniqueSuffix, testPool } from '../support/infra';
 import { connectStandalone } from '../support/redis-targets';
 import { eventually } from '../support/runtime-contract';
 import { startTestForwarder } from '../support/forwarder-server';
@@ -68,7 +68,7 @@ describe('RedisSchedulerCache', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new Pool({ connectionString: database.url, max: 4 });
+    pool = testPool(database.url, 4);
     store = new PostgresSchedulerStore(pool);
   });
 
@@ -147,7 +147,7 @@ describe('RedisSchedulerCache', () => {
   it('serves the last copy when reloading fails (stale-if-error), but not an unknown scheduler', async () => {
     const name = `stale-${uniqueSuffix()}`;
     await store.createScheduler(testScheduler(name));
-    const brokenPool = new Pool({ connectionString: database.url, max: 1 });
+    const brokenPool = testPool(database.url, 1);
     const reader = await cache(20, new PostgresSchedulerStore(brokenPool));
     expect((await reader.get(name))?.name).toBe(name);
 

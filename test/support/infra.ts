@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { ensureDatabase } from '../../scripts/local-infra/postgres';
 
 /** History length at which the test server suggests continue-as-new (default: 4 Ki events). */
@@ -63,4 +63,15 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
       }
     },
   };
+}
+
+/**
+ * A pool for a test's own reads and writes. An idle connection the server ends (a database
+ * dropped `WITH (FORCE)` at teardown, a restarted PostgreSQL) makes a pool emit `error`; without a
+ * listener that is an uncaught exception in the jest worker. The next query reconnects.
+ */
+export function testPool(connectionString: string, max = 2): Pool {
+  const pool = new Pool({ connectionString, max });
+  pool.on('error', () => undefined);
+  return pool;
 }

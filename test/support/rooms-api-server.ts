@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import type { Server } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { ThreadedForwarderClient } from '../../src/adapters/forwarder-grpc/threaded-forwarder-client';
@@ -37,7 +37,7 @@ import type { Runtime } from '../../src/ports/runtime';
 import type { SchedulerCache } from '../../src/ports/scheduler-cache';
 import type { MethodGuard } from '../../src/api/shared/access-control';
 import { startTestForwarder, type TestForwarder } from './forwarder-server';
-import { createTestDatabase, sharedInfra, uniqueSuffix } from './infra';
+import { createTestDatabase, sharedInfra, uniqueSuffix, testPool } from './infra';
 
 export { testScheduler } from './test-scheduler';
 
@@ -79,7 +79,7 @@ export async function startRoomsApi(
   options: RoomsApiHarnessOptions = {},
 ): Promise<RoomsApiHarness> {
   const database = await createTestDatabase();
-  const pool = new Pool({ connectionString: database.url, max: 4 });
+  const pool = testPool(database.url, 4);
   const keyPrefix = `it-rooms-api-${uniqueSuffix()}:`;
   const quiet = pino({ level: 'silent' });
   const redisConfig = {
