@@ -26,6 +26,8 @@ const MALFORMED = `malformed API key: expected ${API_KEY_PREFIX}<id>_<secret>`;
 const INVALID = 'invalid API key';
 /** Only said once the secret matched: the holder learns its key was revoked, no one else does. */
 const REVOKED = 'API key revoked';
+/** Likewise only to the holder. */
+const EXPIRED = 'API key expired';
 
 /**
  * Verifies `mk_<id>_<secret>` API keys against an {@link ApiKeyStore}. A key read from the store
@@ -70,6 +72,10 @@ export class ApiKeyVerifier implements CredentialVerifier {
       throw new AuthenticationError(INVALID);
     }
     if (key.revokedAt) throw new AuthenticationError(REVOKED);
+    // Checked on every call, the cached key included: a key expires on time in every process.
+    if (key.expiresAt && key.expiresAt.getTime() <= this.now()) {
+      throw new AuthenticationError(EXPIRED);
+    }
     this.usedSinceFlush.add(key.id);
     return {
       subject: key.subject,

@@ -5,11 +5,14 @@ import type { Grant } from '../domain/access/principal';
 
 export const KEYS_USAGE = `Usage: maestro keys <create|list|revoke>
 
-  keys create --subject <name> --grant <role:game> [--grant <role:game>…] [--json]
+  keys create --subject <name> --grant <role:game> [--grant <role:game>…]
+              [--expires-in <duration>] [--json]
                    make an API key and print it once (only its hash is stored);
-                   role: viewer, operator, admin or matchmaker; game: a game or * for all
+                   role: viewer, operator, admin or matchmaker; game: a game or * for all;
+                   --expires-in: 30m, 12h, 90d… (at most 3650d); without it the key never expires
   keys list [--json]
-                   every key: id, subject, grants, created, last used, revoked (no secrets)
+                   every key: id, subject, grants, created, last used, expires, revoked
+                   (no secrets)
   keys revoke <id> revoke a key (idempotent); running processes stop accepting it within
                    MAESTRO_API_KEY_CACHE_TTL_MS
 
@@ -21,6 +24,8 @@ export type KeysCommand =
       readonly action: 'create';
       readonly subject: string;
       readonly grants: readonly Grant[];
+      /** The key expires this long after its creation; absent: never. */
+      readonly expiresInMs?: number;
       readonly isJson: boolean;
     }
   | { readonly action: 'list'; readonly isJson: boolean }
@@ -65,6 +70,7 @@ function parseCreate(args: readonly string[]): KeysCommand | KeysUsageError {
   const { values } = parseOptions(args, {
     subject: { type: 'string' },
     grant: { type: 'string', multiple: true },
+    'expires-in': { type: 'string' },
     json: BOOLEAN,
   });
   const subject = values.subject;
@@ -82,7 +88,32 @@ function parseCreate(args: readonly string[]): KeysCommand | KeysUsageError {
     const isDuplicate = grants.some((g) => g.role === grant.role && g.game === grant.game);
     if (!isDuplicate) grants.push(grant);
   }
-  return { action: 'create', subject, grants, isJson: values.json === true };
+  const expiresIn = values['expires-in'];
+  const expiresInMs = typeof expiresIn === 'string' ? lifetimeMs(expiresIn) : undefined;
+  if (typeof expiresInMs === 'string') return { usageError: `--expires-in ${expiresInMs}` };
+  return {
+    action: 'create',
+    subject,
+    grants,
+    ...(expiresInMs !== undefined && { expiresInMs }),
+    isJson: values.json === true,
+  };
+}
+
+const LIFETIME_UNITS_MS: Record<string, number> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+/** Ten years: a longer lifetime is a key that never expires in all but name. */
+const MAX_LIFETIME_MS = 3_650 * LIFETIME_UNITS_MS['d']!;
+
+/** `30m`, `12h`, `90d` → milliseconds; otherwise the rule it breaks. */
+function lifetimeMs(text: string): number | string {
+  const match = /^([1-9]\d*)(m|h|d)$/.exec(text);
+  if (!match) return `"${text}": expected a whole number of minutes, hours or days (30m, 12h, 90d)`;
+  const ms = Number(match[1]) * LIFETIME_UNITS_MS[match[2]!]!;
+  return ms > MAX_LIFETIME_MS ? `"${text}": must be at most 3650d` : ms;
 }
 
 function parseRevoke(args: readonly string[]): KeysCommand | KeysUsageError {

@@ -70,7 +70,7 @@ export async function runKeys(
 }
 
 async function createKey(
-  { subject, grants, isJson }: Extract<KeysCommand, { action: 'create' }>,
+  { subject, grants, expiresInMs, isJson }: Extract<KeysCommand, { action: 'create' }>,
   store: ApiKeyStore,
   pepper: string,
   output: KeysOutput,
@@ -81,12 +81,14 @@ async function createKey(
     subject,
     grants,
     secretHash: generated.secretHash,
+    ...(expiresInMs !== undefined && { expiresAt: new Date(Date.now() + expiresInMs) }),
   });
   if (isJson) {
     output.out(JSON.stringify({ ...toJson(created), key: generated.key }, null, 2));
   } else {
+    const expiry = created.expiresAt ? `; it expires at ${created.expiresAt.toISOString()}` : '';
     output.out(
-      `API key ${created.id} created for ${created.subject} (${grants.map(formatGrant).join(', ')}).\n` +
+      `API key ${created.id} created for ${created.subject} (${grants.map(formatGrant).join(', ')})${expiry}.\n` +
         `It is shown only this once; store it now:\n\n${generated.key}`,
     );
   }
@@ -124,6 +126,7 @@ function toJson(key: ApiKey) {
     grants: key.grants,
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
   };
 }
@@ -131,13 +134,14 @@ function toJson(key: ApiKey) {
 function table(keys: readonly ApiKey[]): string {
   if (keys.length === 0) return 'no API keys (`maestro keys create` makes one)';
   const rows = [
-    ['ID', 'SUBJECT', 'GRANTS', 'CREATED', 'LAST USED', 'REVOKED'],
+    ['ID', 'SUBJECT', 'GRANTS', 'CREATED', 'LAST USED', 'EXPIRES', 'REVOKED'],
     ...keys.map((key) => [
       key.id,
       key.subject,
       key.grants.map(formatGrant).join(','),
       key.createdAt.toISOString(),
       key.lastUsedAt?.toISOString() ?? '-',
+      key.expiresAt?.toISOString() ?? '-',
       key.revokedAt?.toISOString() ?? '-',
     ]),
   ];

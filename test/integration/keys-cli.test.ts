@@ -29,8 +29,8 @@ async function keys(args: string[], env: Record<string, string> = {}) {
 }
 
 /** A verifier as the Management API builds one, without a cache so each call reads PostgreSQL. */
-const verify = (key: string, pepper = '') => {
-  const verifier = new ApiKeyVerifier(store, { cacheTtlMs: 0, pepper });
+const verify = (key: string, pepper = '', now = Date.now) => {
+  const verifier = new ApiKeyVerifier(store, { cacheTtlMs: 0, pepper, now });
   return verifier.verify(key).finally(() => verifier.close());
 };
 
@@ -104,9 +104,52 @@ describe('maestro keys', () => {
       grants: [{ role: 'matchmaker', game: 'tennis' }],
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
       lastUsedAt: null,
+      expiresAt: null,
       revokedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
     });
     expect(listed.output).not.toContain(key.key);
+  });
+
+  it('makes a key that expires, says when, and refuses it from then on', async () => {
+    const before = Date.now();
+    const created = await keys([
+      'create',
+      '--subject',
+      'temp-ci',
+      '--grant',
+      'viewer:tennis',
+      '--expires-in',
+      '2h',
+      '--json',
+    ]);
+    const made = JSON.parse(created.output) as { id: string; key: string; expiresAt: string };
+    const expiresAt = Date.parse(made.expiresAt);
+    expect(expiresAt - before).toBeGreaterThanOrEqual(2 * 3_600_000);
+    expect(expiresAt - before).toBeLessThan(2 * 3_600_000 + 60_000);
+
+    const listed = await keys(['list']);
+    expect(listed.output).toMatch(/EXPIRES/);
+    expect(listed.output).toMatch(
+      new RegExp(`${made.id}\\s+temp-ci\\s+viewer:tennis\\s+\\S+\\s+-\\s+${made.expiresAt}`),
+    );
+    await expect(verify(made.key)).resolves.toMatchObject({ subject: 'temp-ci' });
+    await expect(verify(made.key, '', () => expiresAt)).rejects.toMatchObject({
+      code: ErrorCode.UNAUTHENTICATED,
+      message: 'unauthenticated: API key expired',
+    });
+    const refused = await keys([
+      'create',
+      '--subject',
+      's',
+      '--grant',
+      'viewer:*',
+      '--expires-in',
+      '1y',
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain(
+      '--expires-in "1y": expected a whole number of minutes, hours or days',
+    );
   });
 
   it('hashes with the configured pepper, so the key verifies only with it', async () => {

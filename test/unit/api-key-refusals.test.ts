@@ -30,8 +30,11 @@ function storeOf(key: StoredApiKey): ApiKeyStore {
 
 describe('ApiKeyVerifier refusals', () => {
   const verifiers: ApiKeyVerifier[] = [];
-  const verifierOf = (key: StoredApiKey) => {
-    const verifier = new ApiKeyVerifier(storeOf(key), { cacheTtlMs: 0 });
+  const verifierOf = (
+    key: StoredApiKey,
+    options: { cacheTtlMs?: number; now?: () => number } = {},
+  ) => {
+    const verifier = new ApiKeyVerifier(storeOf(key), { cacheTtlMs: 0, ...options });
     verifiers.push(verifier);
     return verifier;
   };
@@ -47,6 +50,28 @@ describe('ApiKeyVerifier refusals', () => {
     await expect(failure).rejects.toMatchObject({
       code: ErrorCode.UNAUTHENTICATED,
       message: `unauthenticated: ${reason}`,
+    });
+  });
+
+  it('accepts a key until it expires, then answers "unauthenticated: API key expired", cached or not', async () => {
+    const clock = { now: 1_000 };
+    const expiring = { ...stored, expiresAt: new Date(2_000) };
+    const uncached = verifierOf(expiring, { now: () => clock.now });
+    const cached = verifierOf(expiring, { cacheTtlMs: 60_000, now: () => clock.now });
+
+    await expect(uncached.verify(made.key)).resolves.toMatchObject({ subject: 'tennis-ci' });
+    await expect(cached.verify(made.key)).resolves.toMatchObject({ subject: 'tennis-ci' });
+    clock.now = 2_000;
+
+    for (const verifier of [uncached, cached]) {
+      await expect(verifier.verify(made.key)).rejects.toMatchObject({
+        code: ErrorCode.UNAUTHENTICATED,
+        message: 'unauthenticated: API key expired',
+      });
+    }
+    // Only the holder learns it: a wrong secret is still just invalid.
+    await expect(uncached.verify(`mk_${made.id}_${'A'.repeat(43)}`)).rejects.toMatchObject({
+      message: 'unauthenticated: invalid API key',
     });
   });
 

@@ -31,6 +31,24 @@ describe('maestro keys arguments', () => {
     });
   });
 
+  it('reads an expiry in minutes, hours or days', () => {
+    const create = (expiresIn: string) =>
+      parseKeysArguments([
+        'create',
+        '--subject',
+        's',
+        '--grant',
+        'viewer:*',
+        '--expires-in',
+        expiresIn,
+      ]);
+
+    expect(create('30m')).toMatchObject({ expiresInMs: 30 * 60_000 });
+    expect(create('12h')).toMatchObject({ expiresInMs: 12 * 3_600_000 });
+    expect(create('90d')).toMatchObject({ expiresInMs: 90 * 86_400_000 });
+    expect(create('3650d')).toMatchObject({ expiresInMs: 3_650 * 86_400_000 });
+  });
+
   it('reads list and revoke', () => {
     expect(parseKeysArguments(['list'])).toEqual({ action: 'list', isJson: false });
     expect(parseKeysArguments(['list', '--json'])).toEqual({ action: 'list', isJson: true });
@@ -49,6 +67,22 @@ describe('maestro keys arguments', () => {
     [['create', '--subject', 'team', '--grant', 'admin:'], /^--grant "" is not a game/],
     [['create', '--subject', 'team', '--grant', 'admin:x', '--role', 'x'], /--role/],
     [['create', '--subject'], /--subject/],
+    [
+      ['create', '--subject', 's', '--grant', 'viewer:*', '--expires-in', '90'],
+      /^--expires-in "90": expected a whole number of minutes, hours or days/,
+    ],
+    [
+      ['create', '--subject', 's', '--grant', 'viewer:*', '--expires-in', '0d'],
+      /^--expires-in "0d": expected/,
+    ],
+    [
+      ['create', '--subject', 's', '--grant', 'viewer:*', '--expires-in', '1.5h'],
+      /^--expires-in "1.5h": expected/,
+    ],
+    [
+      ['create', '--subject', 's', '--grant', 'viewer:*', '--expires-in', '3651d'],
+      /^--expires-in "3651d": must be at most 3650d$/,
+    ],
     [['list', 'everything'], /everything/],
     [['revoke'], /^revoke expects one key id, got 0 arguments$/],
     [['revoke', 'a', 'b'], /^revoke expects one key id, got 2 arguments$/],

@@ -16,9 +16,11 @@ interface ApiKeyRow {
   created_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  expires_at: Date | null;
 }
 
-const COLUMNS = 'id, subject, grants, secret_hash, created_at, revoked_at, last_used_at';
+const COLUMNS =
+  'id, subject, grants, secret_hash, created_at, revoked_at, last_used_at, expires_at';
 
 const grantsSchema = z.array(
   z.object({ role: z.enum(Object.values(Role)), game: z.string().min(1) }).strict(),
@@ -27,7 +29,7 @@ const grantsSchema = z.array(
 /** Keys are looked up by what callers present: an id that cannot exist is not asked for. */
 const isPossibleId = (id: string): boolean => /^[0-9a-f]{16}$/.test(id);
 
-/** {@link ApiKeyStore} on the `api_keys` table (migration 0002-api-keys). */
+/** {@link ApiKeyStore} on the `api_keys` table (migrations 0002-api-keys, 0003-api-key-expiry). */
 export class PostgresApiKeyStore implements ApiKeyStore {
   constructor(private readonly pool: Pool) {}
 
@@ -37,9 +39,9 @@ export class PostgresApiKeyStore implements ApiKeyStore {
     try {
       const { rows } = await postgresCall(() =>
         this.pool.query<ApiKeyRow>(
-          `INSERT INTO api_keys (id, subject, grants, secret_hash) VALUES ($1, $2, $3, $4)
-           RETURNING ${COLUMNS}`,
-          [key.id, key.subject, JSON.stringify(key.grants), key.secretHash],
+          `INSERT INTO api_keys (id, subject, grants, secret_hash, expires_at)
+           VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+          [key.id, key.subject, JSON.stringify(key.grants), key.secretHash, key.expiresAt ?? null],
         ),
       );
       return toStored(rows[0]!);
@@ -101,6 +103,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
     createdAt: row.created_at,
     ...(row.revoked_at && { revokedAt: row.revoked_at }),
     ...(row.last_used_at && { lastUsedAt: row.last_used_at }),
+    ...(row.expires_at && { expiresAt: row.expires_at }),
   };
 }
 

@@ -26,6 +26,8 @@ export interface ApiKey {
   readonly revokedAt?: Date;
   /** When a request last proved this key (recorded late and in batches; unset if never). */
   readonly lastUsedAt?: Date;
+  /** From then on the key proves nothing; unset: it never expires. */
+  readonly expiresAt?: Date;
 }
 
 /** The parts of a presented key. */

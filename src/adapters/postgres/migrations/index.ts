@@ -1,5 +1,6 @@
 import { schedulersMigration } from './0001-schedulers';
 import { apiKeysMigration } from './0002-api-keys';
+import { apiKeyExpiryMigration } from './0003-api-key-expiry';
 
 export interface Migration {
   /** Sortable, unique and never renamed once released. */
@@ -8,4 +9,8 @@ export interface Migration {
 }
 
 /** Every migration, in the order they apply. Append only: applied migrations must not change. */
-export const migrations: readonly Migration[] = [schedulersMigration, apiKeysMigration];
+export const migrations: readonly Migration[] = [
+  schedulersMigration,
+  apiKeysMigration,
+  apiKeyExpiryMigration,
+];
