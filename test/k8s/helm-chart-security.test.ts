@@ -103,6 +103,28 @@ describe('the security values of the helm chart', () => {
     }
   });
 
+  it('mounts every secret read-only for the owner and group (0440), in every pod', async () => {
+    const objects = await renderChart({
+      set: { 'temporal.tls.enabled': 'true' },
+      setString: {
+        'payloadEncryption.existingSecret': 'payload-keys',
+        'payloadEncryption.activeKey': 'k1',
+        'apiTls.existingSecret': 'api-tls',
+        'temporal.tls.existingSecret': 'temporal-tls',
+      },
+    });
+
+    const modes = [...MODULE_NAMES, 'migrate'].flatMap((pod) =>
+      (podOf(objects, pod).volumes ?? [])
+        .filter((volume) => volume.secret)
+        .map((volume) => [pod, volume.name, volume.secret!.defaultMode]),
+    );
+    expect(modes.map(([, name]) => name)).toEqual(
+      expect.arrayContaining(['temporal-tls', 'payload-keys', 'api-tls']),
+    );
+    expect(modes.filter(([, , mode]) => mode !== 0o440)).toEqual([]);
+  });
+
   it('mounts the payload keys of an existing Secret as a directory on every module, not on the migration Job', async () => {
     const objects = await renderChart({
       setString: {
