@@ -382,19 +382,24 @@ cmd_status() {
 }
 
 # Free ports are picked before the processes bind them: if another program (a parallel test
-# cluster) took one meanwhile, pick new ports and try again.
+# cluster) took one meanwhile, pick new ports and try again. Likewise when the component died
+# without writing a line: killed from outside (seen once in CI: etcd gone at once, its log empty,
+# cause unknown). Anything else it said is a failure of its own, final.
 start_with_port_retry() { # component port-variables...
   local comp="$1" attempt v; shift
   for attempt in 1 2 3; do
     start_component "$comp" && return 0
     stop_component "$comp" 5
-    ((attempt < 3)) && tail -n 40 "$LOGS/$comp.log" | grep -q 'address already in use' || return 1
+    ((attempt < 3)) || return 1
+    if ! tail -n 40 "$LOGS/$comp.log" | grep -q 'address already in use'; then
+      [[ "$(tail -n 1 "$LOGS/$comp.log")" == "==== "*" start: "* ]] || return 1
+    fi
     [[ "$comp" == kube-apiserver && -n "${KUBE_API_PORT:-}" ]] && return 1
     # a member bootstrapped with the old peer URL is of no use: start that data dir afresh
     [[ "$comp" == etcd && "${FRESH_ETCD:-}" == 1 ]] && rm -rf "$STATE/etcd"
     for v in "$@"; do printf -v "$v" '%s' "$(pick_port)"; CHOSEN_PORTS="${CHOSEN_PORTS:-} ${!v}"; done
     save_ports; write_kubeconfig
-    log "a port of $comp was taken meanwhile; retrying with $(for v in "$@"; do printf '%s=%s ' "$v" "${!v}"; done)"
+    log "$comp did not start (a port taken meanwhile, or killed without a word); retrying with $(for v in "$@"; do printf '%s=%s ' "$v" "${!v}"; done)"
   done
   return 1
 }

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dump } from 'js-yaml';
+import { stopLocalRooms } from '../../scripts/dev-rooms';
+import { listLiveLocalRooms } from '../../src/adapters/runtime/local/live-rooms';
 import { createTestDatabase, sharedInfra, uniqueSuffix } from '../support/infra';
 import { maestroCli, type CliRun } from '../support/maestro-cli';
 import {
@@ -73,12 +75,14 @@ describe('the maestro CLI against a running maestro', () => {
       }[]
     ).map((v) => `${v.version}${v.isActive ? '*' : ''}`);
 
+  const runtimeDir = mkdtempSync(path.join(dir, 'rooms-'));
+
   beforeAll(async () => {
     const database = await createTestDatabase();
     dropDatabase = database.drop;
     maestro = await startMaestroProcess(database.url, {
       MAESTRO_TEMPORAL_ADDRESS: sharedInfra().temporalAddress,
-      MAESTRO_LOCAL_RUNTIME_DIR: mkdtempSync(path.join(dir, 'rooms-')),
+      MAESTRO_LOCAL_RUNTIME_DIR: runtimeDir,
     });
     await maestro.waitForReadiness(['management-api', 'worker'], 200);
     // A system that has finished a create_scheduler answers the CLI within its timeouts.
@@ -95,6 +99,8 @@ describe('the maestro CLI against a running maestro', () => {
 
   afterAll(async () => {
     await maestro?.stop();
+    // Local rooms outlive maestro by design: without this they ran on after the suite.
+    await stopLocalRooms(runtimeDir, await listLiveLocalRooms(runtimeDir));
     await dropDatabase?.();
   });
 
