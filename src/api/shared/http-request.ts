@@ -27,7 +27,10 @@ const asRecord = (value: unknown): Record<string, unknown> =>
 /** What an RPC may know of the HTTP call besides its message. */
 export const httpCallContext = (request: FastifyRequest): CallContext => ({
   jsonBody: request.body,
-  authorization: httpAuthorization(request.raw),
+  // Read only where a credential is checked: a ping (no access control) never scans its headers.
+  get authorization() {
+    return httpAuthorization(request.raw);
+  },
   peer: request.ip,
 });
 
